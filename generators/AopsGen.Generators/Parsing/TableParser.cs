@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace AopsGen.Generators;
+
+/// <summary>
+/// Reads an [AddressSpaceOperations] class into a <see cref="TableModel"/>. Invalid input is skipped, never
+/// reported here: a type that fails <see cref="TableValidation.CheckType"/> gives no model, and an op
+/// method that fails <see cref="TableValidation.CheckMethod"/> gets no slot. The analyzers report both.
+/// </summary>
+internal static class TableParser
+{
+    public static TableModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.Attributes.Length != 1
+            || TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
+        {
+            return null;
+        }
+
+        var bound = new Dictionary<OpKind, (string Method, (string Path, int Position) Order)>();
+        foreach (OpMethod opMethod in TableValidation.OpMethods(type))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TableValidation.CheckMethod(opMethod.Method, opMethod.Op) != MethodProblem.None)
+            {
+                continue;
+            }
+            // Two methods for one op (AOPS004): keep the first in file-path-then-position order, so the
+            // output never depends on the order the compilation lists its files in.
+            (string Path, int Position) order = TableValidation.SourceOrder(opMethod.Method);
+            if (!bound.TryGetValue(opMethod.Op.Kind, out var existing) || IsEarlier(order, existing.Order))
+            {
+                bound[opMethod.Op.Kind] = (opMethod.Method.Name, order);
+            }
+        }
+
+        ImmutableArray<OpBindingModel>.Builder ops = ImmutableArray.CreateBuilder<OpBindingModel>(bound.Count);
+        foreach (OpDescriptor op in OpCatalog.All)
+        {
+            if (bound.TryGetValue(op.Kind, out var binding))
+            {
+                ops.Add(new OpBindingModel(op.Kind, EscapeIdentifier(binding.Method)));
+            }
+        }
+
+        return new TableModel(
+            HintName: FullyQualifiedMetadataName(type) + ".Aops.g.cs",
+            Namespace: type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+            Declarations: new EquatableArray<TypeDeclarationModel>(Declarations(type)),
+            FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            TableName: TableName(context.Attributes[0], type),
+            Ops: new EquatableArray<OpBindingModel>(ops.ToImmutable()));
+    }
+
+    private static bool IsEarlier((string Path, int Position) a, (string Path, int Position) b)
+    {
+        int byPath = string.CompareOrdinal(a.Path, b.Path);
+        return byPath < 0 || (byPath == 0 && a.Position < b.Position);
+    }
+
+    private static string TableName(AttributeData attribute, INamedTypeSymbol type)
+    {
+        if (attribute.ConstructorArguments.Length == 1
+            && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Primitive
+            && attribute.ConstructorArguments[0].Value is string name
+            && name.Length > 0)
+        {
+            return name;
+        }
+        return type.Name;
+    }
+
+    private static ImmutableArray<TypeDeclarationModel> Declarations(INamedTypeSymbol type)
+    {
+        var declarations = new List<TypeDeclarationModel>();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            declarations.Add(new TypeDeclarationModel(Keyword(current), EscapeIdentifier(current.Name)));
+        }
+        declarations.Reverse();
+        return declarations.ToImmutableArray();
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => type.TypeKind switch
+    {
+        TypeKind.Struct when type.IsRecord => type.IsRefLikeType ? "ref record struct" : "record struct",
+        TypeKind.Struct => type.IsRefLikeType ? "ref struct" : "struct",
+        TypeKind.Interface => "interface",
+        _ when type.IsRecord => "record",
+        _ => "class",
+    };
+
+    /// <summary><c>Ns.Outer+Inner</c>: unique per type, so no two tables share a hint name.</summary>
+    private static string FullyQualifiedMetadataName(INamedTypeSymbol type)
+    {
+        var name = new StringBuilder(type.MetadataName);
+        for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+        {
+            name.Insert(0, containing.MetadataName + "+");
+        }
+        if (!type.ContainingNamespace.IsGlobalNamespace)
+        {
+            name.Insert(0, type.ContainingNamespace.ToDisplayString() + ".");
+        }
+        return name.ToString();
+    }
+
+    private static string EscapeIdentifier(string name)
+        => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.UnderscoreToken
+            ? "@" + name
+            : name;
+}

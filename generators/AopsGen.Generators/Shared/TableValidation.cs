@@ -1,0 +1,208 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AopsGen.Generators;
+
+/// <summary>What makes an [AddressSpaceOperations] type unusable for generation.</summary>
+internal enum TypeProblem
+{
+    None,
+
+    /// <summary>The type, or a type containing it, is not <c>partial</c> (AOPS001).</summary>
+    NotPartial,
+
+    /// <summary>The type is generic or nested in a generic type, or is not a class (AOPS010).</summary>
+    NotSupportedKind,
+
+    /// <summary>The type declares a member the generator adds (<c>Operations</c>, <c>StaticOps</c>).</summary>
+    GeneratedMemberClash,
+}
+
+/// <summary>What makes an op method unusable in its table slot.</summary>
+internal enum MethodProblem
+{
+    None,
+
+    /// <summary>The method is not <c>static</c> (AOPS002).</summary>
+    NotStatic,
+
+    /// <summary>Return type, parameter types or ref kinds differ from the op's, or the method is generic (AOPS003).</summary>
+    WrongSignature,
+}
+
+/// <summary>One op attribute found on a method.</summary>
+internal readonly struct OpMethod
+{
+    public OpMethod(IMethodSymbol method, OpDescriptor op, AttributeData attribute)
+    {
+        Method = method;
+        Op = op;
+        Attribute = attribute;
+    }
+
+    public IMethodSymbol Method { get; }
+
+    public OpDescriptor Op { get; }
+
+    public AttributeData Attribute { get; }
+}
+
+/// <summary>
+/// The checks shared by the generator (which skips what fails them) and the analyzers (which report it):
+/// one definition of "valid", so that what an analyzer accepts is exactly what the generator emits.
+/// </summary>
+internal static class TableValidation
+{
+    /// <summary>Names of the members the generator adds to a table class.</summary>
+    public static readonly string[] GeneratedMemberNames = { "Operations", "StaticOps" };
+
+    /// <summary>Whether <paramref name="attributeClass"/> is <c>AopsGen.AddressSpaceOperationsAttribute</c>.</summary>
+    public static bool IsClassAttribute(INamedTypeSymbol? attributeClass)
+        => attributeClass is not null && IsAopsGenType(attributeClass, "AddressSpaceOperationsAttribute");
+
+    /// <summary>The op whose attribute <paramref name="attributeClass"/> is, or null.</summary>
+    public static OpDescriptor? FindOp(INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null || !attributeClass.Name.EndsWith("Attribute", System.StringComparison.Ordinal)
+            || !IsInAopsGenNamespace(attributeClass))
+        {
+            return null;
+        }
+        return OpCatalog.FindByAttribute("AopsGen." + attributeClass.MetadataName);
+    }
+
+    /// <summary>Checks the type an [AddressSpaceOperations] attribute is on.</summary>
+    public static TypeProblem CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.TypeKind != TypeKind.Class || type.IsRecord || type.IsGenericType)
+        {
+            return TypeProblem.NotSupportedKind;
+        }
+        for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+        {
+            if (containing.IsGenericType)
+            {
+                return TypeProblem.NotSupportedKind;
+            }
+        }
+        if (FirstNonPartial(type, cancellationToken) is not null)
+        {
+            return TypeProblem.NotPartial;
+        }
+        foreach (string name in GeneratedMemberNames)
+        {
+            if (!type.GetMembers(name).IsEmpty || !type.GetTypeMembers(name).IsEmpty)
+            {
+                return TypeProblem.GeneratedMemberClash;
+            }
+        }
+        return TypeProblem.None;
+    }
+
+    /// <summary>The type itself or the innermost containing type that has a declaration without <c>partial</c>, or null.</summary>
+    public static INamedTypeSymbol? FirstNonPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (!IsPartial(current, cancellationToken))
+            {
+                return current;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether every source declaration of <paramref name="type"/> says <c>partial</c>.</summary>
+    public static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return false;
+        }
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
+                || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Checks an op method against its op's signature.</summary>
+    public static MethodProblem CheckMethod(IMethodSymbol method, OpDescriptor op)
+    {
+        if (!method.IsStatic)
+        {
+            return MethodProblem.NotStatic;
+        }
+        return HasSignature(method, op) ? MethodProblem.None : MethodProblem.WrongSignature;
+    }
+
+    /// <summary>Whether the method's return type, parameter types and ref kinds are the op's (nullability aside).</summary>
+    public static bool HasSignature(IMethodSymbol method, OpDescriptor op)
+    {
+        if (method.IsGenericMethod || method.MethodKind != MethodKind.Ordinary || method.IsVararg
+            || method.ReturnsByRef || method.ReturnsByRefReadonly
+            || method.Parameters.Length != op.Parameters.Length
+            || DisplayForMatching(method.ReturnType) != op.ReturnType)
+        {
+            return false;
+        }
+        for (int i = 0; i < op.Parameters.Length; i++)
+        {
+            IParameterSymbol parameter = method.Parameters[i];
+            if (parameter.RefKind != op.Parameters[i].RefKind
+                || DisplayForMatching(parameter.Type) != op.Parameters[i].TypeForMatching)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Every (method, op) pair declared by an op attribute in <paramref name="type"/>, in member order.</summary>
+    public static IEnumerable<OpMethod> OpMethods(INamedTypeSymbol type)
+    {
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member is not IMethodSymbol method)
+            {
+                continue;
+            }
+            foreach (AttributeData attribute in method.GetAttributes())
+            {
+                OpDescriptor? op = FindOp(attribute.AttributeClass);
+                if (op is not null)
+                {
+                    yield return new OpMethod(method, op, attribute);
+                }
+            }
+        }
+    }
+
+    /// <summary>A stable order for declarations across files: file path, then position.</summary>
+    public static (string Path, int Position) SourceOrder(ISymbol symbol)
+    {
+        if (symbol.Locations.IsEmpty || !symbol.Locations[0].IsInSource)
+        {
+            return (string.Empty, 0);
+        }
+        Location location = symbol.Locations[0];
+        return (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start);
+    }
+
+    private static string DisplayForMatching(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+    private static bool IsAopsGenType(INamedTypeSymbol type, string metadataName)
+        => type.MetadataName == metadataName && IsInAopsGenNamespace(type);
+
+    private static bool IsInAopsGenNamespace(INamedTypeSymbol type)
+        => type.ContainingType is null
+           && type.ContainingNamespace is { Name: "AopsGen" } ns
+           && ns.ContainingNamespace is { IsGlobalNamespace: true };
+}

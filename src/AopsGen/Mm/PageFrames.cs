@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace AopsGen;
+
+/// <summary>
+/// A fixed set of page frames, the "RAM" of the model: one block of page-aligned native memory cut
+/// into <see cref="Page"/>s, preallocated so that allocating a page on the swap path allocates no managed
+/// memory (<c>alloc_page</c> / <c>__free_page</c> over a free list). Thread-safe.
+/// </summary>
+public sealed unsafe class PageFrames : IDisposable
+{
+    private readonly Page[] _pages;
+    private readonly int[] _free;
+    private readonly object _lock = new();
+    private byte* _memory;
+    private int _freeCount;
+
+    /// <summary>Allocates <paramref name="count"/> zeroed page frames.</summary>
+    public PageFrames(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        _memory = (byte*)NativeMemory.AlignedAlloc((nuint)count * Page.Size, Page.Size);
+        NativeMemory.Clear(_memory, (nuint)count * Page.Size);
+        _pages = new Page[count];
+        _free = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            _pages[i] = new Page(_memory + ((long)i * Page.Size), i);
+            _free[i] = count - 1 - i;
+        }
+        _freeCount = count;
+    }
+
+    /// <summary>Number of frames in the pool.</summary>
+    public int Count => _pages.Length;
+
+    /// <summary>Frames not allocated right now.</summary>
+    public int FreeCount => Volatile.Read(ref _freeCount);
+
+    /// <summary>The frame with the given number, allocated or not.</summary>
+    public Page this[int frameNumber] => _pages[frameNumber];
+
+    /// <summary><c>alloc_page</c>: a free frame with count 1 and no flags, or null when none is free.
+    /// Its data is not cleared (<c>__GFP_ZERO</c> is <see cref="AllocZeroed"/>).</summary>
+    public Page? Alloc()
+    {
+        ObjectDisposedException.ThrowIf(_memory == null, this);
+        Page page;
+        lock (_lock)
+        {
+            if (_freeCount == 0)
+            {
+                return null;
+            }
+            page = _pages[_free[--_freeCount]];
+        }
+        page.ResetForAllocation();
+        return page;
+    }
+
+    /// <summary><c>alloc_page(GFP_ZERO)</c>: as <see cref="Alloc"/>, with the data zeroed.</summary>
+    public Page? AllocZeroed()
+    {
+        Page? page = Alloc();
+        if (page != null)
+        {
+            page.Bytes.Clear();
+        }
+        return page;
+    }
+
+    /// <summary><c>__free_page</c>: return a frame to the pool. The caller must hold the last reference.</summary>
+    public void Free(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (page.FrameNumber >= _pages.Length || !ReferenceEquals(_pages[page.FrameNumber], page))
+        {
+            throw new ArgumentException("The page does not belong to this pool.", nameof(page));
+        }
+        if (page.Test(PageFlags.Locked) || page.Test(PageFlags.Writeback))
+        {
+            throw new InvalidOperationException($"Freeing {page} while it is locked or under writeback (bad_page).");
+        }
+        lock (_lock)
+        {
+            if (_freeCount == _free.Length)
+            {
+                throw new InvalidOperationException("Double free: every frame is already free.");
+            }
+            _free[_freeCount++] = page.FrameNumber;
+        }
+    }
+
+    /// <summary>Frees the native memory. Pages of this pool must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        byte* memory = _memory;
+        _memory = null;
+        if (memory != null)
+        {
+            NativeMemory.AlignedFree(memory);
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the native memory if <see cref="Dispose"/> was not called.</summary>
+    ~PageFrames()
+    {
+        if (_memory != null)
+        {
+            NativeMemory.AlignedFree(_memory);
+        }
+    }
+}

@@ -1,0 +1,436 @@
+namespace AopsGen;
+
+/// <summary>
+/// The one place that applies the kernel's NULL defaults. <c>AopsCalls.X(aops, ...)</c> calls the table's
+/// op when it is set and <c>NullX</c> otherwise, as the kernel's callers do (<c>do_writepages</c>,
+/// <c>set_page_dirty</c>, <c>bmap</c>, <c>try_to_release_page</c>, ...). The <c>NullX</c> methods are those
+/// defaults, each citing the Linux 3.6 source it follows; the generated <c>StaticOps</c> structs fall back
+/// to them too, through <see cref="IAddressSpaceOperations{TSelf}"/>.
+/// </summary>
+public static unsafe class AopsCalls
+{
+    /// <summary>Calls <c>writepage</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullWritePage"/>).</summary>
+    public static int WritePage(AddressSpaceOperations aops, Page page, WritebackControl wbc)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.WritePage != null ? aops.WritePage(page, wbc) : NullWritePage(aops, page, wbc);
+    }
+
+    /// <summary>Calls <c>readpage</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullReadPage"/>).</summary>
+    public static int ReadPage(AddressSpaceOperations aops, File file, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.ReadPage != null ? aops.ReadPage(file, page) : NullReadPage(aops, file, page);
+    }
+
+    /// <summary>Calls <c>writepages</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullWritePages"/>).</summary>
+    public static int WritePages(AddressSpaceOperations aops, AddressSpace mapping, WritebackControl wbc)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.WritePages != null ? aops.WritePages(mapping, wbc) : NullWritePages(aops, mapping, wbc);
+    }
+
+    /// <summary>Calls <c>set_page_dirty</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullSetPageDirty"/>).</summary>
+    public static bool SetPageDirty(AddressSpaceOperations aops, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.SetPageDirty != null ? aops.SetPageDirty(page) : NullSetPageDirty(aops, page);
+    }
+
+    /// <summary>Calls <c>readpages</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullReadPages"/>).</summary>
+    public static int ReadPages(AddressSpaceOperations aops, File file, AddressSpace mapping, ReadOnlySpan<Page> pages)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.ReadPages != null ? aops.ReadPages(file, mapping, pages) : NullReadPages(aops, file, mapping, pages);
+    }
+
+    /// <summary>Calls <c>write_begin</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullWriteBegin"/>).</summary>
+    public static int WriteBegin(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.WriteBegin != null ? aops.WriteBegin(file, mapping, pos, len, flags, out page, out fsData) : NullWriteBegin(aops, file, mapping, pos, len, flags, out page, out fsData);
+    }
+
+    /// <summary>Calls <c>write_end</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullWriteEnd"/>).</summary>
+    public static int WriteEnd(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.WriteEnd != null ? aops.WriteEnd(file, mapping, pos, len, copied, page, fsData) : NullWriteEnd(aops, file, mapping, pos, len, copied, page, fsData);
+    }
+
+    /// <summary>Calls <c>bmap</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullBmap"/>).</summary>
+    public static ulong Bmap(AddressSpaceOperations aops, AddressSpace mapping, ulong block)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.Bmap != null ? aops.Bmap(mapping, block) : NullBmap(aops, mapping, block);
+    }
+
+    /// <summary>Calls <c>invalidatepage</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullInvalidatePage"/>).</summary>
+    public static void InvalidatePage(AddressSpaceOperations aops, Page page, ulong offset)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        if (aops.InvalidatePage != null)
+        {
+            aops.InvalidatePage(page, offset);
+        }
+        else
+        {
+            NullInvalidatePage(aops, page, offset);
+        }
+    }
+
+    /// <summary>Calls <c>releasepage</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullReleasePage"/>).</summary>
+    public static bool ReleasePage(AddressSpaceOperations aops, Page page, GfpFlags gfp)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.ReleasePage != null ? aops.ReleasePage(page, gfp) : NullReleasePage(aops, page, gfp);
+    }
+
+    /// <summary>Calls <c>freepage</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullFreePage"/>).</summary>
+    public static void FreePage(AddressSpaceOperations aops, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        if (aops.FreePage != null)
+        {
+            aops.FreePage(page);
+        }
+        else
+        {
+            NullFreePage(aops, page);
+        }
+    }
+
+    /// <summary>Calls <c>direct_IO</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullDirectIO"/>).</summary>
+    public static long DirectIO(AddressSpaceOperations aops, Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.DirectIO != null ? aops.DirectIO(rw, iocb, iov, offset) : NullDirectIO(aops, rw, iocb, iov, offset);
+    }
+
+    /// <summary>Calls <c>migratepage</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullMigratePage"/>).</summary>
+    public static int MigratePage(AddressSpaceOperations aops, AddressSpace mapping, Page newPage, Page page, MigrateMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.MigratePage != null ? aops.MigratePage(mapping, newPage, page, mode) : NullMigratePage(aops, mapping, newPage, page, mode);
+    }
+
+    /// <summary>Calls <c>launder_page</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullLaunderPage"/>).</summary>
+    public static int LaunderPage(AddressSpaceOperations aops, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.LaunderPage != null ? aops.LaunderPage(page) : NullLaunderPage(aops, page);
+    }
+
+    /// <summary>Calls <c>is_partially_uptodate</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullIsPartiallyUptodate"/>).</summary>
+    public static bool IsPartiallyUptodate(AddressSpaceOperations aops, Page page, ulong from, ulong count)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.IsPartiallyUptodate != null ? aops.IsPartiallyUptodate(page, from, count) : NullIsPartiallyUptodate(aops, page, from, count);
+    }
+
+    /// <summary>Calls <c>error_remove_page</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullErrorRemovePage"/>).</summary>
+    public static int ErrorRemovePage(AddressSpaceOperations aops, AddressSpace mapping, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.ErrorRemovePage != null ? aops.ErrorRemovePage(mapping, page) : NullErrorRemovePage(aops, mapping, page);
+    }
+
+    /// <summary>Calls <c>swap_activate</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullSwapActivate"/>).</summary>
+    public static int SwapActivate(AddressSpaceOperations aops, SwapInfo sis, File file, out ulong span)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.SwapActivate != null ? aops.SwapActivate(sis, file, out span) : NullSwapActivate(aops, sis, file, out span);
+    }
+
+    /// <summary>Calls <c>swap_deactivate</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullSwapDeactivate"/>).</summary>
+    public static void SwapDeactivate(AddressSpaceOperations aops, File file)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        if (aops.SwapDeactivate != null)
+        {
+            aops.SwapDeactivate(file);
+        }
+        else
+        {
+            NullSwapDeactivate(aops, file);
+        }
+    }
+
+    /// <summary>Calls <c>sync_page</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullSyncPage"/>).</summary>
+    public static void SyncPage(AddressSpaceOperations aops, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        if (aops.SyncPage != null)
+        {
+            aops.SyncPage(page);
+        }
+        else
+        {
+            NullSyncPage(aops, page);
+        }
+    }
+
+    /// <summary>Calls <c>swap_rw</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullSwapRw"/>).</summary>
+    public static int SwapRw(AddressSpaceOperations aops, Kiocb iocb, IovIter iter)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        return aops.SwapRw != null ? aops.SwapRw(iocb, iter) : NullSwapRw(aops, iocb, iter);
+    }
+
+    /// <summary>mm/vmscan.c <c>pageout()</c>: with no <c>writepage</c> the page is kept (PAGE_ACTIVATE). Its
+    /// dirty bit, cleared by the caller, is set again and it stays locked, as AOP_WRITEPAGE_ACTIVATE says.</summary>
+    public static int NullWritePage(AddressSpaceOperations aops, Page page, WritebackControl wbc)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        page.Set(PageFlags.Dirty);
+        return AopReturn.WritePageActivate;
+    }
+
+    /// <summary>No default (swapon refuses such a file, mm/swapfile.c:2000). Keeps the op's contract for the
+    /// caller: the page is unlocked and not uptodate, and the result is <c>-EINVAL</c>.</summary>
+    public static int NullReadPage(AddressSpaceOperations aops, File file, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        page.Unlock();
+        return Errnos.Neg(Errno.EINVAL);
+    }
+
+    /// <summary>
+    /// mm/page-writeback.c <c>generic_writepages</c> / <c>write_cache_pages</c>: for each dirty page of the
+    /// mapping, in index order and within the range: lock it, clear its dirty bit, call <c>writepage</c>.
+    /// Without <c>writepage</c> there is nothing to do (0). With WB_SYNC_NONE the first error stops the
+    /// walk; with WB_SYNC_ALL writeback in progress is waited on and every page is tried.
+    /// </summary>
+    public static int NullWritePages(AddressSpaceOperations aops, AddressSpace mapping, WritebackControl wbc)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(wbc);
+        if (aops.WritePage == null)
+        {
+            return 0;
+        }
+        int firstError = 0;
+        bool done = false;
+        foreach (Page page in mapping.LookupPages())
+        {
+            long position = (long)page.Index << Page.Shift;
+            if (!done && wbc.NrToWrite > 0 && position >= wbc.RangeStart && position <= wbc.RangeEnd && page.IsDirty)
+            {
+                page.Lock();
+                if (wbc.SyncMode == WritebackSyncMode.All)
+                {
+                    page.WaitOnWriteback();
+                }
+                if (ReferenceEquals(page.Mapping, mapping) && !page.IsWriteback && page.TestAndClear(PageFlags.Dirty))
+                {
+                    int ret = aops.WritePage(page, wbc);
+                    if (ret == AopReturn.WritePageActivate)
+                    {
+                        page.Unlock();
+                        ret = 0;
+                    }
+                    if (ret < 0)
+                    {
+                        firstError = firstError == 0 ? ret : firstError;
+                        done = wbc.SyncMode == WritebackSyncMode.None;
+                    }
+                    wbc.NrToWrite--;
+                }
+                else
+                {
+                    page.Unlock();
+                }
+            }
+            page.Put();
+        }
+        return firstError;
+    }
+
+    /// <summary>mm/page-writeback.c <c>__set_page_dirty_buffers</c> with no buffers attached, i.e.
+    /// <c>__set_page_dirty_nobuffers</c>: set PG_dirty without allocating; true if this call dirtied it.</summary>
+    public static bool NullSetPageDirty(AddressSpaceOperations aops, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return !page.TestAndSet(PageFlags.Dirty);
+    }
+
+    /// <summary>mm/readahead.c <c>read_pages</c>: without <c>readpages</c>, add each page to the page cache
+    /// (locked) and call <c>readpage</c> on it; a page already cached is skipped. Errors are ignored, as in
+    /// readahead; the caller's references are its own to drop.</summary>
+    public static int NullReadPages(AddressSpaceOperations aops, File file, AddressSpace mapping, ReadOnlySpan<Page> pages)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        ArgumentNullException.ThrowIfNull(mapping);
+        foreach (Page page in pages)
+        {
+            if (!page.TryLock())
+            {
+                continue;
+            }
+            if (mapping.AddPage(page, page.Index) == 0)
+            {
+                ReadPage(aops, file, page);
+            }
+            else
+            {
+                page.Unlock();
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>No default: the generic buffered write path cannot be used without <c>write_begin</c>.</summary>
+    public static int NullWriteBegin(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    {
+        page = null;
+        fsData = null;
+        return Errnos.Neg(Errno.EINVAL);
+    }
+
+    /// <summary>No default: the generic buffered write path cannot be used without <c>write_end</c>.</summary>
+    public static int NullWriteEnd(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+        => Errnos.Neg(Errno.EINVAL);
+
+    /// <summary>fs/inode.c:1450 <c>bmap()</c>: without the op the answer is block 0, which the swap core's
+    /// extent walk reads as a hole ("swapon: swapfile has holes").</summary>
+    public static ulong NullBmap(AddressSpaceOperations aops, AddressSpace mapping, ulong block) => 0;
+
+    /// <summary>mm/truncate.c:45 <c>block_invalidatepage</c>: with nothing attached but PG_private, a page
+    /// invalidated from offset 0 loses its private data.</summary>
+    public static void NullInvalidatePage(AddressSpaceOperations aops, Page page, ulong offset)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (offset == 0 && page.TestAndClear(PageFlags.Private))
+        {
+            page.Private = 0;
+        }
+    }
+
+    /// <summary>mm/filemap.c:2572 <c>try_to_free_buffers</c>: no buffers are attached in this model, so the
+    /// private data goes and the page can be freed.</summary>
+    public static bool NullReleasePage(AddressSpaceOperations aops, Page page, GfpFlags gfp)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (page.TestAndClear(PageFlags.Private))
+        {
+            page.Private = 0;
+        }
+        return true;
+    }
+
+    /// <summary>mm/filemap.c <c>delete_from_page_cache</c>: no <c>freepage</c>, nothing to call.</summary>
+    public static void NullFreePage(AddressSpaceOperations aops, Page page)
+    {
+    }
+
+    /// <summary>fs/open.c:636: without <c>direct_IO</c>, O_DIRECT is refused with EINVAL.</summary>
+    public static long NullDirectIO(AddressSpaceOperations aops, Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+        => Errnos.Neg(Errno.EINVAL);
+
+    /// <summary>
+    /// mm/migrate.c:656 <c>fallback_migrate_page</c>: a dirty page is written back first (<c>writeout</c>:
+    /// -EBUSY unless MIGRATE_SYNC, then -EAGAIN once the write started or -EIO if it failed); a page whose
+    /// private data cannot be released gives -EAGAIN; otherwise <c>migrate_page</c> copies data and state
+    /// to <paramref name="newPage"/> and puts it in the mapping in the old page's place. Both pages are
+    /// locked by the caller.
+    /// </summary>
+    public static int NullMigratePage(AddressSpaceOperations aops, AddressSpace mapping, Page newPage, Page page, MigrateMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(aops);
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(newPage);
+        ArgumentNullException.ThrowIfNull(page);
+        if (page.IsDirty)
+        {
+            if (mode != MigrateMode.Sync)
+            {
+                return Errnos.Neg(Errno.EBUSY);
+            }
+            if (aops.WritePage == null)
+            {
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            if (!page.TestAndClear(PageFlags.Dirty))
+            {
+                return Errnos.Neg(Errno.EAGAIN);
+            }
+            int rc = aops.WritePage(page, new WritebackControl { SyncMode = WritebackSyncMode.None, NrToWrite = 1, ForReclaim = true });
+            if (rc != AopReturn.WritePageActivate)
+            {
+                page.Lock();
+            }
+            return rc < 0 ? Errnos.Neg(Errno.EIO) : Errnos.Neg(Errno.EAGAIN);
+        }
+        if (page.Test(PageFlags.Private) && !ReleasePage(aops, page, GfpFlags.Kernel))
+        {
+            return Errnos.Neg(Errno.EAGAIN);
+        }
+        return MigratePageContents(mapping, newPage, page);
+    }
+
+    /// <summary>mm/migrate.c <c>migrate_page</c>: move <paramref name="page"/>'s place in
+    /// <paramref name="mapping"/> to <paramref name="newPage"/> and copy its data, index, private data and
+    /// state flags. Returns 0, or -EAGAIN when the page is no longer in the mapping.</summary>
+    public static int MigratePageContents(AddressSpace mapping, Page newPage, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(newPage);
+        ArgumentNullException.ThrowIfNull(page);
+        if (!mapping.ReplacePage(page, newPage))
+        {
+            return Errnos.Neg(Errno.EAGAIN);
+        }
+        page.Bytes.CopyTo(newPage.Bytes);
+        const PageFlags moved = PageFlags.Error | PageFlags.Referenced | PageFlags.Uptodate | PageFlags.Active
+            | PageFlags.Checked | PageFlags.MappedToDisk | PageFlags.Private | PageFlags.SwapBacked
+            | PageFlags.SwapCache | PageFlags.Dirty | PageFlags.Unevictable;
+        newPage.Set(page.Flags & moved);
+        page.Clear(moved & ~PageFlags.Uptodate);
+        newPage.Private = page.Private;
+        page.Private = 0;
+        return 0;
+    }
+
+    /// <summary>mm/truncate.c:422 <c>do_launder_page</c>: without the op there is nothing to launder.</summary>
+    public static int NullLaunderPage(AddressSpaceOperations aops, Page page) => 0;
+
+    /// <summary>mm/filemap.c:1124: without the op only a wholly uptodate page is read.</summary>
+    public static bool NullIsPartiallyUptodate(AddressSpaceOperations aops, Page page, ulong from, ulong count) => false;
+
+    /// <summary>mm/memory-failure.c:584 <c>invalidate_inode_page</c>: a clean page not under writeback is
+    /// dropped from the mapping (0); otherwise the page cannot be recovered (-EBUSY).</summary>
+    public static int NullErrorRemovePage(AddressSpaceOperations aops, AddressSpace mapping, Page page)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(page);
+        if (page.IsDirty || page.IsWriteback || !mapping.DeletePage(page))
+        {
+            return Errnos.Neg(Errno.EBUSY);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Without <c>swap_activate</c>, swapon does not call the filesystem: it walks <c>bmap</c> page by page
+    /// (<c>generic_swapfile_activate</c>, mm/page_io.c:90). Calling the op anyway gets -EINVAL and a span of 0.
+    /// </summary>
+    public static int NullSwapActivate(AddressSpaceOperations aops, SwapInfo sis, File file, out ulong span)
+    {
+        span = 0;
+        return Errnos.Neg(Errno.EINVAL);
+    }
+
+    /// <summary>mm/swapfile.c (4.19+): <c>swap_deactivate</c> is NULL-checked; nothing to release.</summary>
+    public static void NullSwapDeactivate(AddressSpaceOperations aops, File file)
+    {
+    }
+
+    /// <summary>Without <c>sync_page</c> no I/O is held back, so there is nothing to submit.</summary>
+    public static void NullSyncPage(AddressSpaceOperations aops, Page page)
+    {
+    }
+
+    /// <summary>No default: an area routes I/O through <c>swap_rw</c> only when its filesystem has it.</summary>
+    public static int NullSwapRw(AddressSpaceOperations aops, Kiocb iocb, IovIter iter) => Errnos.Neg(Errno.EINVAL);
+}
