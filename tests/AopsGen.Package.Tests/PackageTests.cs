@@ -1,0 +1,79 @@
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using Xunit;
+
+namespace AopsGen.Package.Tests;
+
+public sealed class PackageTests : IClassFixture<PackedPackageFixture>
+{
+    private readonly PackedPackageFixture _package;
+
+    public PackageTests(PackedPackageFixture package)
+    {
+        _package = package;
+        Assert.True(package.PackExitCode == 0, "dotnet pack failed:\n" + package.PackOutput);
+    }
+
+    [Fact]
+    public void Package_holds_runtime_in_lib_generator_in_analyzers_and_the_buildTransitive_props()
+    {
+        using ZipArchive zip = ZipFile.OpenRead(_package.PackagePath);
+        string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+
+        Assert.Contains("lib/net10.0/AopsGen.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/AopsGen.Generators.dll", entries);
+        Assert.Contains("buildTransitive/AopsGen.props", entries);
+        // The generator is a compiler plug-in: it must not leak into lib/ where it would become a reference.
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
+        Assert.All(entries.Where(e => e.EndsWith(".dll", StringComparison.Ordinal)),
+            e => Assert.True(e.StartsWith("lib/net10.0/", StringComparison.Ordinal) || e.StartsWith("analyzers/dotnet/cs/", StringComparison.Ordinal), e));
+    }
+
+    [Fact]
+    public void Package_declares_no_dependency_on_the_generator_project()
+    {
+        using ZipArchive zip = ZipFile.OpenRead(_package.PackagePath);
+        using var reader = new StreamReader(zip.GetEntry("AopsGen.nuspec")!.Open());
+        string nuspec = reader.ReadToEnd();
+
+        Assert.Contains("<id>AopsGen</id>", nuspec, StringComparison.Ordinal);
+        Assert.DoesNotContain("AopsGen.Generators", nuspec, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuildTransitive_props_turns_AllowUnsafeBlocks_on_only_when_the_project_left_it_unset()
+    {
+        string unset = _package.CopyExample("HelloAops");
+        string setFalse = _package.CopyExample("HelloAops", "<Nullable>enable</Nullable>", "<Nullable>enable</Nullable><AllowUnsafeBlocks>false</AllowUnsafeBlocks>");
+
+        Assert.Equal("true", PropertyAfterRestore(unset, "AllowUnsafeBlocks"));
+        Assert.Equal("false", PropertyAfterRestore(setFalse, "AllowUnsafeBlocks"));
+    }
+
+    [Fact]
+    public void Example_builds_against_the_packed_package_and_calls_through_the_generated_table()
+    {
+        string app = _package.CopyExample("HelloAops");
+
+        (int build, string buildOutput) = DotNetCli.Run(app, "build", "-c", "Release", "-p:AopsGenVersion=" + PackedPackageFixture.Version, "-warnaserror");
+        Assert.True(build == 0, "build against the package failed:\n" + buildOutput);
+        Assert.True(Directory.Exists(Path.Combine(app, "packages", "aopsgen", PackedPackageFixture.Version)), "AopsGen did not come from the packed feed");
+
+        (int run, string output) = DotNetCli.Run(app, Path.Combine(app, "bin", "Release", "net10.0", "HelloAops.dll"));
+        Assert.True(run == 0, output);
+        Assert.Contains("memory_fs_aops { .writepage, .readpage, .direct_IO }", output, StringComparison.Ordinal);
+        Assert.Contains("direct_IO(KERNEL_WRITE) at page 3: 4096 bytes", output, StringComparison.Ordinal);
+        Assert.Contains("readpage of page 3: 0, uptodate True, data \"hello, aops\"", output, StringComparison.Ordinal);
+        Assert.Contains("StaticOps readpage with the page locked again: 0", output, StringComparison.Ordinal);
+    }
+
+    private static string PropertyAfterRestore(string projectDirectory, string property)
+    {
+        (int restore, string restoreOutput) = DotNetCli.Run(projectDirectory, "restore", "-p:AopsGenVersion=" + PackedPackageFixture.Version);
+        Assert.True(restore == 0, restoreOutput);
+        (int exitCode, string output) = DotNetCli.Run(projectDirectory, "msbuild", "-getProperty:" + property, "-p:AopsGenVersion=" + PackedPackageFixture.Version);
+        Assert.True(exitCode == 0, output);
+        return output.Trim();
+    }
+}

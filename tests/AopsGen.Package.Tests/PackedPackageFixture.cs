@@ -1,0 +1,95 @@
+using System.IO;
+
+namespace AopsGen.Package.Tests;
+
+/// <summary>
+/// Packs AopsGen once for the test class, into a temporary folder, from the build the test run already made
+/// (<c>--no-build</c>, same configuration), and removes the folder afterwards.
+/// </summary>
+public sealed class PackedPackageFixture : IDisposable
+{
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    /// <summary>The version packed: the repository's version (Directory.Build.props).</summary>
+    public const string Version = "0.1.0";
+
+    public PackedPackageFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("aopsgen-package-test-").FullName;
+        Feed = Path.Combine(Root, "feed");
+        RepositoryRoot = DotNetCli.RepositoryRoot();
+        (int exitCode, string output) = DotNetCli.Run(RepositoryRoot,
+            "pack", "src/AopsGen/AopsGen.csproj", "--no-build", "-c", Configuration, "-o", Feed, "-p:Version=" + Version);
+        PackOutput = output;
+        PackExitCode = exitCode;
+        PackagePath = Path.Combine(Feed, $"AopsGen.{Version}.nupkg");
+    }
+
+    public string Root { get; }
+
+    public string Feed { get; }
+
+    public string RepositoryRoot { get; }
+
+    public string PackagePath { get; }
+
+    public int PackExitCode { get; }
+
+    public string PackOutput { get; }
+
+    /// <summary>
+    /// Copies the example <paramref name="example"/> (its .csproj and .cs files, not bin/obj) to a fresh folder
+    /// outside the repository, beside a nuget.config whose only source is the packed feed and a packages
+    /// folder of its own, so nothing from the repository or the machine's package cache leaks in.
+    /// </summary>
+    public string CopyExample(string example, string? projectTextReplace = null, string? projectTextWith = null)
+    {
+        string source = Path.Combine(RepositoryRoot, "examples", example);
+        string target = Path.Combine(Root, example + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(target);
+        foreach (string file in Directory.EnumerateFiles(source))
+        {
+            if (file.EndsWith(".cs", StringComparison.Ordinal) || file.EndsWith(".csproj", StringComparison.Ordinal))
+            {
+                string text = System.IO.File.ReadAllText(file);
+                if (projectTextReplace != null && file.EndsWith(".csproj", StringComparison.Ordinal))
+                {
+                    text = text.Replace(projectTextReplace, projectTextWith, StringComparison.Ordinal);
+                }
+                System.IO.File.WriteAllText(Path.Combine(target, Path.GetFileName(file)), text);
+            }
+        }
+        System.IO.File.WriteAllText(Path.Combine(target, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="aopsgen-packed" value="{Feed}" />
+              </packageSources>
+              <config>
+                <add key="globalPackagesFolder" value="{Path.Combine(target, "packages")}" />
+              </config>
+            </configuration>
+            """);
+        // Stop MSBuild from walking up into any Directory.Build.props above the temporary folder.
+        System.IO.File.WriteAllText(Path.Combine(target, "Directory.Build.props"), "<Project />\n");
+        System.IO.File.WriteAllText(Path.Combine(target, "Directory.Packages.props"), "<Project />\n");
+        return target;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A build server may still hold a file for a moment; the folder is under the temp directory.
+        }
+    }
+}
