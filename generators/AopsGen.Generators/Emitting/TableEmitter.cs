@@ -91,7 +91,7 @@ internal static class TableEmitter
         writer.Line(GeneratedCodeAttribute);
         writer.Line("public readonly struct StaticOps : global::AopsGen.IAddressSpaceOperations<StaticOps>");
         writer.Open();
-        writer.Line("/// <summary>The run-time table, <see cref=\"Operations\"/> of the enclosing class.</summary>");
+        writer.Line("/// <summary>The run-time table, <see cref=\"" + Cref(model.FullyQualifiedName) + ".Operations\"/>.</summary>");
         writer.Line("public static global::AopsGen.AddressSpaceOperations Operations => " + model.FullyQualifiedName + ".Operations;");
         foreach (OpBindingModel op in model.Ops)
         {
@@ -105,13 +105,16 @@ internal static class TableEmitter
                 arguments.Append(separator).Append(descriptor.Parameters[i].Argument);
             }
             writer.Line();
-            writer.Line("/// <summary><c>." + descriptor.KernelName + "</c>: calls <see cref=\"" + model.FullyQualifiedName.Replace("global::", string.Empty) + "." + Xml(op.MethodName.TrimStart('@')) + "\"/> directly.</summary>");
+            writer.Line("/// <summary><c>." + descriptor.KernelName + "</c>: calls <see cref=\"" + Cref(model.FullyQualifiedName) + "." + op.MethodName + "\"/> directly.</summary>");
             writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
             writer.Line("public static " + descriptor.ReturnType + " " + descriptor.Name + "(" + parameters + ") => "
                 + model.FullyQualifiedName + "." + op.MethodName + "(" + arguments + ");");
         }
         writer.Close();
     }
+
+    /// <summary>A type name for a <c>cref</c>: no <c>global::</c> alias, keywords escaped as in code.</summary>
+    private static string Cref(string fullyQualifiedName) => fullyQualifiedName.Replace("global::", string.Empty);
 
     private static string StringLiteral(string value)
     {
@@ -141,7 +144,23 @@ internal static class TableEmitter
         return literal.Append('"').ToString();
     }
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\n", " ").Replace("\r", " ");
+    /// <summary>Text for a <c>///</c> line: XML-escaped, and every character that would end the comment's line
+    /// (CR, LF, NEL, LS, PS, other controls) replaced by a space.</summary>
+    private static string Xml(string text)
+    {
+        var xml = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '&': xml.Append("&amp;"); break;
+                case '<': xml.Append("&lt;"); break;
+                case '>': xml.Append("&gt;"); break;
+                default: xml.Append(char.IsControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c); break;
+            }
+        }
+        return xml.ToString();
+    }
 
     /// <summary>A line writer with four-space indentation and LF line ends, whatever the host.</summary>
     private sealed class IndentedWriter

@@ -16,8 +16,11 @@ internal static class TableParser
 {
     public static TableModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
+        // The attribute on two parts of a partial class (CS0579) reaches here once per part, each part seeing
+        // one attribute: count them on the symbol, or both parts would emit the same file.
         if (context.TargetSymbol is not INamedTypeSymbol type
             || context.Attributes.Length != 1
+            || CountClassAttributes(type) != 1
             || TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
         {
             return null;
@@ -51,11 +54,24 @@ internal static class TableParser
 
         return new TableModel(
             HintName: FullyQualifiedMetadataName(type) + ".Aops.g.cs",
-            Namespace: type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+            Namespace: type.ContainingNamespace.IsGlobalNamespace ? string.Empty : NamespaceName(type.ContainingNamespace, escaped: true),
             Declarations: new EquatableArray<TypeDeclarationModel>(Declarations(type)),
             FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             TableName: TableName(context.Attributes[0], type),
             Ops: new EquatableArray<OpBindingModel>(ops.ToImmutable()));
+    }
+
+    private static int CountClassAttributes(INamedTypeSymbol type)
+    {
+        int count = 0;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (TableValidation.IsClassAttribute(attribute.AttributeClass))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static bool IsEarlier((string Path, int Position) a, (string Path, int Position) b)
@@ -106,7 +122,20 @@ internal static class TableParser
         }
         if (!type.ContainingNamespace.IsGlobalNamespace)
         {
-            name.Insert(0, type.ContainingNamespace.ToDisplayString() + ".");
+            name.Insert(0, NamespaceName(type.ContainingNamespace, escaped: false) + ".");
+        }
+        return name.ToString();
+    }
+
+    /// <summary><c>Ns.Inner</c>; with <paramref name="escaped"/>, keywords keep their <c>@</c> as code needs
+    /// (<c>@event.@struct</c>), without it they are plain as a hint name needs (<c>event.struct</c>).</summary>
+    private static string NamespaceName(INamespaceSymbol ns, bool escaped)
+    {
+        var name = new StringBuilder();
+        for (INamespaceSymbol? current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            name.Insert(0, (name.Length > 0 ? "." : string.Empty));
+            name.Insert(0, escaped ? EscapeIdentifier(current.Name) : current.Name);
         }
         return name.ToString();
     }

@@ -113,6 +113,14 @@ internal static class OpCatalog
             new OpParameter(RefKind.None, "global::AopsGen.Kiocb", "iocb"),
             new OpParameter(RefKind.None, "global::AopsGen.IovIter", "iter")));
 
+    /// <summary>
+    /// Whether the swap core calls this op to move a page between memory and a swap file (SWP_FILE: writepage,
+    /// set_page_dirty, direct_IO, readpage; 5.19+: swap_rw) of a table that has swap_activate. Swap-out runs when
+    /// memory is short, so these must not allocate (AOPS008).
+    /// </summary>
+    public static bool IsOnSwapPath(OpKind kind)
+        => kind is OpKind.SetPageDirty or OpKind.DirectIO or OpKind.SwapRw or OpKind.WritePage or OpKind.ReadPage;
+
     /// <summary>The op whose attribute has the metadata name <paramref name="attributeMetadataName"/>, if any.</summary>
     public static OpDescriptor? FindByAttribute(string attributeMetadataName)
     {

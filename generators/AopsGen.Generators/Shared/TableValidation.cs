@@ -14,7 +14,7 @@ internal enum TypeProblem
     /// <summary>The type, or a type containing it, is not <c>partial</c> (AOPS001).</summary>
     NotPartial,
 
-    /// <summary>The type is generic or nested in a generic type, or is not a class (AOPS010).</summary>
+    /// <summary>The type is generic or nested in a generic type, is not a class, or is file-local (AOPS010).</summary>
     NotSupportedKind,
 
     /// <summary>The type declares a member the generator adds (<c>Operations</c>, <c>StaticOps</c>).</summary>
@@ -31,6 +31,9 @@ internal enum MethodProblem
 
     /// <summary>Return type, parameter types or ref kinds differ from the op's, or the method is generic (AOPS003).</summary>
     WrongSignature,
+
+    /// <summary>A partial method with no implementing part: it has no address to take (the compiler removes it).</summary>
+    NoImplementation,
 }
 
 /// <summary>One op attribute found on a method.</summary>
@@ -57,7 +60,7 @@ internal readonly struct OpMethod
 internal static class TableValidation
 {
     /// <summary>Names of the members the generator adds to a table class.</summary>
-    public static readonly string[] GeneratedMemberNames = { "Operations", "StaticOps" };
+    public static readonly string[] GeneratedMemberNames = { "Operations", "StaticOps", "__AopsCreateOperations" };
 
     /// <summary>Whether <paramref name="attributeClass"/> is <c>AopsGen.AddressSpaceOperationsAttribute</c>.</summary>
     public static bool IsClassAttribute(INamedTypeSymbol? attributeClass)
@@ -77,16 +80,9 @@ internal static class TableValidation
     /// <summary>Checks the type an [AddressSpaceOperations] attribute is on.</summary>
     public static TypeProblem CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (type.TypeKind != TypeKind.Class || type.IsRecord || type.IsGenericType)
+        if (!IsSupportedKind(type))
         {
             return TypeProblem.NotSupportedKind;
-        }
-        for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
-        {
-            if (containing.IsGenericType)
-            {
-                return TypeProblem.NotSupportedKind;
-            }
         }
         if (FirstNonPartial(type, cancellationToken) is not null)
         {
@@ -100,6 +96,73 @@ internal static class TableValidation
             }
         }
         return TypeProblem.None;
+    }
+
+    /// <summary>
+    /// Whether the type can hold a table: a class, not a record, not generic, not nested in a generic type, and neither
+    /// it nor a type around it file-local (the <see cref="TypeProblem.NotSupportedKind"/> part of <see cref="CheckType"/>).
+    /// A <c>file</c> type cannot be reopened from the generated file (a partial declaration there would be another type),
+    /// and its metadata name (<c>&lt;Source&gt;F…__Fs</c>) is no valid hint name.
+    /// </summary>
+    public static bool IsSupportedKind(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class || type.IsRecord || type.IsGenericType || type.IsFileLocal)
+        {
+            return false;
+        }
+        for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+        {
+            if (containing.IsGenericType || containing.IsFileLocal)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The first member of <paramref name="type"/> named as a member the generator adds (<see cref="GeneratedMemberNames"/>),
+    /// leaving out the members this generator emitted itself (marked <c>[GeneratedCode("AopsGen.Generators", ...)]</c>), or null.
+    /// The generator never sees its own output, so for it this is the <see cref="TypeProblem.GeneratedMemberClash"/> part of
+    /// <see cref="CheckType"/>; an analyzer, which sees the generated <c>Operations</c> and <c>StaticOps</c> beside the user's
+    /// code, needs the filter to reach the same answer.
+    /// </summary>
+    public static ISymbol? FindGeneratedMemberClash(INamedTypeSymbol type)
+    {
+        foreach (string name in GeneratedMemberNames)
+        {
+            foreach (ISymbol member in type.GetMembers(name))
+            {
+                if (!IsEmittedByGenerator(member))
+                {
+                    return member;
+                }
+            }
+            foreach (INamedTypeSymbol member in type.GetTypeMembers(name))
+            {
+                if (!IsEmittedByGenerator(member))
+                {
+                    return member;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="symbol"/> carries <c>[GeneratedCode("AopsGen.Generators", ...)]</c>, as the emitter's members do.</summary>
+    public static bool IsEmittedByGenerator(ISymbol symbol)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "GeneratedCodeAttribute" } attributeClass
+                && attributeClass.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+                && attribute.ConstructorArguments.Length == 2
+                && attribute.ConstructorArguments[0].Value is "AopsGen.Generators")
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The type itself or the innermost containing type that has a declaration without <c>partial</c>, or null.</summary>
@@ -140,7 +203,11 @@ internal static class TableValidation
         {
             return MethodProblem.NotStatic;
         }
-        return HasSignature(method, op) ? MethodProblem.None : MethodProblem.WrongSignature;
+        if (!HasSignature(method, op))
+        {
+            return MethodProblem.WrongSignature;
+        }
+        return method.IsPartialDefinition && method.PartialImplementationPart is null ? MethodProblem.NoImplementation : MethodProblem.None;
     }
 
     /// <summary>Whether the method's return type, parameter types and ref kinds are the op's (nullability aside).</summary>
@@ -195,6 +262,21 @@ internal static class TableValidation
         Location location = symbol.Locations[0];
         return (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start);
     }
+
+    /// <summary>
+    /// Whether <paramref name="a"/> comes before <paramref name="b"/> in <see cref="SourceOrder"/>: file path by ordinal
+    /// comparison, then position. This is the order in which the generator's TableParser keeps the first of two methods for
+    /// one op (AOPS004 is reported on the others).
+    /// </summary>
+    public static bool IsEarlierInSource((string Path, int Position) a, (string Path, int Position) b)
+    {
+        int byPath = string.CompareOrdinal(a.Path, b.Path);
+        return byPath < 0 || (byPath == 0 && a.Position < b.Position);
+    }
+
+    /// <summary>Whether <paramref name="attributeClass"/> is <c>AopsGen.NoAllocAttribute</c> (a method that must not allocate, AOPS008).</summary>
+    public static bool IsNoAllocAttribute(INamedTypeSymbol? attributeClass)
+        => attributeClass is not null && IsAopsGenType(attributeClass, "NoAllocAttribute");
 
     private static string DisplayForMatching(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
