@@ -66,7 +66,11 @@ internal static class TableEmitter
         writer.Line("public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();");
         writer.Line();
         writer.Line(GeneratedCodeAttribute);
-        writer.Line("private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()");
+        // The unsafe block sits in the body, not on the signature: with AllowUnsafeBlocks off, CS0227 is then a
+        // body error, after which the compiler still runs analyzers and AOPS007 explains what to do.
+        writer.Line("private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()");
+        writer.Open();
+        writer.Line("unsafe");
         writer.Open();
         writer.Line("return new global::AopsGen.AddressSpaceOperations(");
         writer.Indent++;
@@ -78,6 +82,7 @@ internal static class TableEmitter
             writer.Line(descriptor.ConstructorParameter + ": &" + op.MethodName + (i == model.Ops.Length - 1 ? ");" : ","));
         }
         writer.Indent--;
+        writer.Close();
         writer.Close();
     }
 

@@ -37,7 +37,7 @@ internal static class TableParser
             // Two methods for one op (AOPS004): keep the first in file-path-then-position order, so the
             // output never depends on the order the compilation lists its files in.
             (string Path, int Position) order = TableValidation.SourceOrder(opMethod.Method);
-            if (!bound.TryGetValue(opMethod.Op.Kind, out var existing) || IsEarlier(order, existing.Order))
+            if (!bound.TryGetValue(opMethod.Op.Kind, out var existing) || TableValidation.IsEarlierInSource(order, existing.Order))
             {
                 bound[opMethod.Op.Kind] = (opMethod.Method.Name, order);
             }
@@ -72,12 +72,6 @@ internal static class TableParser
             }
         }
         return count;
-    }
-
-    private static bool IsEarlier((string Path, int Position) a, (string Path, int Position) b)
-    {
-        int byPath = string.CompareOrdinal(a.Path, b.Path);
-        return byPath < 0 || (byPath == 0 && a.Position < b.Position);
     }
 
     private static string TableName(AttributeData attribute, INamedTypeSymbol type)

@@ -17,7 +17,7 @@ internal enum TypeProblem
     /// <summary>The type is generic or nested in a generic type, is not a class, or is file-local (AOPS010).</summary>
     NotSupportedKind,
 
-    /// <summary>The type declares a member the generator adds (<c>Operations</c>, <c>StaticOps</c>).</summary>
+    /// <summary>The type declares a member the generator adds (<c>Operations</c>, <c>StaticOps</c>, ...) (AOPS012).</summary>
     GeneratedMemberClash,
 }
 
@@ -32,7 +32,7 @@ internal enum MethodProblem
     /// <summary>Return type, parameter types or ref kinds differ from the op's, or the method is generic (AOPS003).</summary>
     WrongSignature,
 
-    /// <summary>A partial method with no implementing part: it has no address to take (the compiler removes it).</summary>
+    /// <summary>A partial method with no implementing part: it has no address to take (the compiler removes it) (AOPS013).</summary>
     NoImplementation,
 }
 

@@ -34,30 +34,33 @@ namespace Fs.AllOps
         public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
         [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-        private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+        private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
         {
-            return new global::AopsGen.AddressSpaceOperations(
-                name: "AllOpsFs",
-                writePage: &MyWritePage,
-                readPage: &MyReadPage,
-                writePages: &MyWritePages,
-                setPageDirty: &MySetPageDirty,
-                readPages: &MyReadPages,
-                writeBegin: &MyWriteBegin,
-                writeEnd: &MyWriteEnd,
-                bmap: &MyBmap,
-                invalidatePage: &MyInvalidatePage,
-                releasePage: &MyReleasePage,
-                freePage: &MyFreePage,
-                directIO: &MyDirectIO,
-                migratePage: &MyMigratePage,
-                launderPage: &MyLaunderPage,
-                isPartiallyUptodate: &MyIsPartiallyUptodate,
-                errorRemovePage: &MyErrorRemovePage,
-                swapActivate: &MySwapActivate,
-                swapDeactivate: &MySwapDeactivate,
-                syncPage: &MySyncPage,
-                swapRw: &MySwapRw);
+            unsafe
+            {
+                return new global::AopsGen.AddressSpaceOperations(
+                    name: "AllOpsFs",
+                    writePage: &MyWritePage,
+                    readPage: &MyReadPage,
+                    writePages: &MyWritePages,
+                    setPageDirty: &MySetPageDirty,
+                    readPages: &MyReadPages,
+                    writeBegin: &MyWriteBegin,
+                    writeEnd: &MyWriteEnd,
+                    bmap: &MyBmap,
+                    invalidatePage: &MyInvalidatePage,
+                    releasePage: &MyReleasePage,
+                    freePage: &MyFreePage,
+                    directIO: &MyDirectIO,
+                    migratePage: &MyMigratePage,
+                    launderPage: &MyLaunderPage,
+                    isPartiallyUptodate: &MyIsPartiallyUptodate,
+                    errorRemovePage: &MyErrorRemovePage,
+                    swapActivate: &MySwapActivate,
+                    swapDeactivate: &MySwapDeactivate,
+                    syncPage: &MySyncPage,
+                    swapRw: &MySwapRw);
+            }
         }
 
         /// <summary>

@@ -15,10 +15,13 @@ namespace Fs.Odd
         public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
         [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-        private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+        private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
         {
-            return new global::AopsGen.AddressSpaceOperations(
-                name: "quote\" back\\slash <angle> & amp\ttab");
+            unsafe
+            {
+                return new global::AopsGen.AddressSpaceOperations(
+                    name: "quote\" back\\slash <angle> & amp\ttab");
+            }
         }
 
         /// <summary>

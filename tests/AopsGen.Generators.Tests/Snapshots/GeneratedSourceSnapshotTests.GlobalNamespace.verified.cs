@@ -14,12 +14,15 @@ partial class GlobalFs
     public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
     [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-    private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+    private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
     {
-        return new global::AopsGen.AddressSpaceOperations(
-            name: "GlobalFs",
-            writePage: &WritePage,
-            launderPage: &LaunderPage);
+        unsafe
+        {
+            return new global::AopsGen.AddressSpaceOperations(
+                name: "GlobalFs",
+                writePage: &WritePage,
+                launderPage: &LaunderPage);
+        }
     }
 
     /// <summary>

@@ -17,13 +17,16 @@ namespace Fs.Keywords
         public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
         [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-        private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+        private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
         {
-            return new global::AopsGen.AddressSpaceOperations(
-                name: "KeywordFs",
-                readPage: &@checked,
-                bmap: &@class,
-                freePage: &@_);
+            unsafe
+            {
+                return new global::AopsGen.AddressSpaceOperations(
+                    name: "KeywordFs",
+                    readPage: &@checked,
+                    bmap: &@class,
+                    freePage: &@_);
+            }
         }
 
         /// <summary>

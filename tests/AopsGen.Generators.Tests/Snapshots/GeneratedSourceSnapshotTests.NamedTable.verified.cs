@@ -18,14 +18,17 @@ namespace Fs.Nfs
         public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
         [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-        private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+        private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
         {
-            return new global::AopsGen.AddressSpaceOperations(
-                name: "nfs_file_aops",
-                readPage: &ReadPage,
-                directIO: &DirectIO,
-                swapActivate: &SwapActivate,
-                swapDeactivate: &SwapDeactivate);
+            unsafe
+            {
+                return new global::AopsGen.AddressSpaceOperations(
+                    name: "nfs_file_aops",
+                    readPage: &ReadPage,
+                    directIO: &DirectIO,
+                    swapActivate: &SwapActivate,
+                    swapDeactivate: &SwapDeactivate);
+            }
         }
 
         /// <summary>

@@ -18,12 +18,15 @@ namespace Fs.Nested
             public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
             [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-            private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+            private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
             {
-                return new global::AopsGen.AddressSpaceOperations(
-                    name: "InnerFs",
-                    readPage: &ReadPage,
-                    freePage: &FreePage);
+                unsafe
+                {
+                    return new global::AopsGen.AddressSpaceOperations(
+                        name: "InnerFs",
+                        readPage: &ReadPage,
+                        freePage: &FreePage);
+                }
             }
 
             /// <summary>

@@ -17,11 +17,14 @@ namespace Fs.Nested
             public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
             [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-            private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+            private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
             {
-                return new global::AopsGen.AddressSpaceOperations(
-                    name: "holder_aops",
-                    bmap: &Bmap);
+                unsafe
+                {
+                    return new global::AopsGen.AddressSpaceOperations(
+                        name: "holder_aops",
+                        bmap: &Bmap);
+                }
             }
 
             /// <summary>

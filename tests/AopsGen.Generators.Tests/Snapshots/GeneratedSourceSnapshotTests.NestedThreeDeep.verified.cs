@@ -21,11 +21,14 @@ namespace Fs.Deep
                     public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
                     [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-                    private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+                    private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
                     {
-                        return new global::AopsGen.AddressSpaceOperations(
-                            name: "DeepFs",
-                            syncPage: &SyncPage);
+                        unsafe
+                        {
+                            return new global::AopsGen.AddressSpaceOperations(
+                                name: "DeepFs",
+                                syncPage: &SyncPage);
+                        }
                     }
 
                     /// <summary>

@@ -15,11 +15,14 @@ namespace Fs.First
         public static global::AopsGen.AddressSpaceOperations Operations { get; } = __AopsCreateOperations();
 
         [global::System.CodeDom.Compiler.GeneratedCode("AopsGen.Generators", "{scrubbed-version}")]
-        private static unsafe global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
+        private static global::AopsGen.AddressSpaceOperations __AopsCreateOperations()
         {
-            return new global::AopsGen.AddressSpaceOperations(
-                name: "Table",
-                readPage: &ReadPage);
+            unsafe
+            {
+                return new global::AopsGen.AddressSpaceOperations(
+                    name: "Table",
+                    readPage: &ReadPage);
+            }
         }
 
         /// <summary>

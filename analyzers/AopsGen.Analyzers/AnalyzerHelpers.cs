@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using System.Threading;
+using AopsGen.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AopsGen.Analyzers;
+
+/// <summary>Symbol look-ups and locations shared by the AOPS analyzers; the checks themselves are <see cref="TableValidation"/>'s.</summary>
+internal static class AnalyzerHelpers
+{
+    /// <summary>
+    /// Whether the compilation can see AopsGen at all: with no <c>AopsGen.AddressSpaceOperationsAttribute</c> there is
+    /// nothing to check, and the analyzers register nothing (they cost nothing in projects that do not use AopsGen).
+    /// </summary>
+    public static bool ReferencesAopsGen(Compilation compilation)
+        => !compilation.GetTypesByMetadataName(OpCatalog.ClassAttributeMetadataName).IsEmpty;
+
+    /// <summary>The type's <c>[AddressSpaceOperations]</c>, or null.</summary>
+    public static AttributeData? ClassAttribute(INamedTypeSymbol type)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (TableValidation.IsClassAttribute(attribute.AttributeClass))
+            {
+                return attribute;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The first op method of <paramref name="kind"/> in source order (the one the generator would keep), or null.</summary>
+    public static IMethodSymbol? FirstOfKind(IEnumerable<OpMethod> opMethods, OpKind kind)
+    {
+        IMethodSymbol? first = null;
+        (string Path, int Position) firstOrder = default;
+        foreach (OpMethod opMethod in opMethods)
+        {
+            if (opMethod.Op.Kind != kind)
+            {
+                continue;
+            }
+            (string Path, int Position) order = TableValidation.SourceOrder(opMethod.Method);
+            if (first is null || TableValidation.IsEarlierInSource(order, firstOrder))
+            {
+                first = opMethod.Method;
+                firstOrder = order;
+            }
+        }
+        return first;
+    }
+
+    /// <summary>The location of a symbol's name in source (its identifier), or <see cref="Location.None"/>.</summary>
+    public static Location NameLocation(ISymbol symbol)
+    {
+        foreach (Location location in symbol.Locations)
+        {
+            if (location.IsInSource)
+            {
+                return location;
+            }
+        }
+        return Location.None;
+    }
+
+    /// <summary>The location of an attribute as written (<c>AddressSpaceOperations("x")</c>), or null when it is not in source.</summary>
+    public static Location? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken)
+        => attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+
+    /// <summary>
+    /// The identifier of the declaration of <paramref name="type"/> that carries <paramref name="attribute"/> (a partial class may
+    /// have many declarations); the first source location when that is not known.
+    /// </summary>
+    public static Location TypeNameLocation(INamedTypeSymbol type, AttributeData? attribute, CancellationToken cancellationToken)
+    {
+        if (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is SyntaxNode attributeSyntax)
+        {
+            for (SyntaxNode? node = attributeSyntax; node is not null; node = node.Parent)
+            {
+                if (node is BaseTypeDeclarationSyntax declaration)
+                {
+                    return declaration.Identifier.GetLocation();
+                }
+            }
+        }
+        return NameLocation(type);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using System.Threading;
+using AopsGen.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AopsGen.Analyzers;
+
+/// <summary>
+/// Checks each method that carries an op attribute: AOPS002 (not static), AOPS003 (not the op's signature) and AOPS013
+/// (a partial method with no body), the parts of <see cref="TableValidation.CheckMethod"/>, and AOPS009 (its type has no
+/// [AddressSpaceOperations]).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        AopsDiagnostics.NotStatic,
+        AopsDiagnostics.WrongSignature,
+        AopsDiagnostics.OpOutsideTable,
+        AopsDiagnostics.PartialWithoutImplementation);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (AnalyzerHelpers.ReferencesAopsGen(start.Compilation))
+            {
+                start.RegisterSymbolAction(
+                    symbolContext => AnalyzeMethod((IMethodSymbol)symbolContext.Symbol, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
+                    SymbolKind.Method);
+                // A local function is no member, so no symbol action sees it; HasSignature rejects it (not an ordinary method).
+                start.RegisterOperationAction(
+                    operationContext => AnalyzeMethod(((ILocalFunctionOperation)operationContext.Operation).Symbol, operationContext.ReportDiagnostic, operationContext.CancellationToken),
+                    OperationKind.LocalFunction);
+            }
+        });
+    }
+
+    private static void AnalyzeMethod(IMethodSymbol method, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        bool notStaticReported = false;
+        bool noImplementationReported = false;
+        bool? inTable = null;
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            OpDescriptor? op = TableValidation.FindOp(attribute.AttributeClass);
+            if (op is null)
+            {
+                continue;
+            }
+
+            INamedTypeSymbol? type = method.ContainingType;
+            inTable ??= type is not null && AnalyzerHelpers.ClassAttribute(type) is not null;
+            if (inTable == false && type is not null)
+            {
+                report(Diagnostic.Create(
+                    AopsDiagnostics.OpOutsideTable,
+                    AnalyzerHelpers.AttributeLocation(attribute, cancellationToken) ?? AnalyzerHelpers.NameLocation(method),
+                    op.Name,
+                    method.Name,
+                    type.Name));
+            }
+
+            ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(AopsDiagnostics.OpProperty, op.Name);
+            Location location = AnalyzerHelpers.NameLocation(method);
+            if (TableValidation.CheckMethod(method, op) == MethodProblem.NotStatic && !notStaticReported)
+            {
+                report(Diagnostic.Create(AopsDiagnostics.NotStatic, location, properties, method.Name));
+                notStaticReported = true;
+            }
+            // CheckMethod stops at NotStatic; the signature is its other half, checked on its own so that both show at once.
+            if (!TableValidation.HasSignature(method, op))
+            {
+                report(Diagnostic.Create(
+                    AopsDiagnostics.WrongSignature,
+                    location,
+                    properties,
+                    method.Name,
+                    op.Name,
+                    op.KernelName,
+                    op.DisplaySignature));
+            }
+            else if (TableValidation.CheckMethod(method, op) == MethodProblem.NoImplementation && !noImplementationReported)
+            {
+                report(Diagnostic.Create(AopsDiagnostics.PartialWithoutImplementation, location, method.Name));
+                noImplementationReported = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using AopsGen.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace AopsGen.Analyzers;
+
+/// <summary>
+/// Checks each type: AOPS001 (not partial, for the table class and every type around it), AOPS010 (generic, nested in a
+/// generic type, not a class), AOPS012 (declares Operations or StaticOps), AOPS007 (AllowUnsafeBlocks off), AOPS004
+/// (one op twice), AOPS005 and AOPS006 (a swap-capable table that cannot deactivate, write or read). Each decision is a
+/// <see cref="TableValidation"/> check, the generator's own.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TableAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        AopsDiagnostics.NotPartial,
+        AopsDiagnostics.DuplicateOp,
+        AopsDiagnostics.SwapActivateWithoutDeactivate,
+        AopsDiagnostics.SwapFileWithoutIo,
+        AopsDiagnostics.UnsafeBlocksOff,
+        AopsDiagnostics.UnsupportedType,
+        AopsDiagnostics.GeneratedMemberClash);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (!AnalyzerHelpers.ReferencesAopsGen(start.Compilation))
+            {
+                return;
+            }
+            bool unsafeOff = start.Compilation.Options is CSharpCompilationOptions { AllowUnsafe: false };
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, unsafeOff), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, bool unsafeOff)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        CancellationToken cancellationToken = context.CancellationToken;
+        AttributeData? classAttribute = AnalyzerHelpers.ClassAttribute(type);
+
+        // AOPS001, reported on each type that is not partial, whether it is the table class or contains one: the
+        // generator skips a table when TableValidation.FirstNonPartial finds any such type around it.
+        if (!TableValidation.IsPartial(type, cancellationToken))
+        {
+            INamedTypeSymbol? table = classAttribute is not null ? type : FindNestedTable(type);
+            if (table is not null)
+            {
+                ReportNotPartial(context, type, table);
+            }
+        }
+
+        if (classAttribute is null)
+        {
+            return;
+        }
+
+        if (!TableValidation.IsSupportedKind(type))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                AopsDiagnostics.UnsupportedType,
+                AnalyzerHelpers.TypeNameLocation(type, classAttribute, cancellationToken),
+                type.Name,
+                UnsupportedReason(type)));
+        }
+
+        if (TableValidation.FindGeneratedMemberClash(type) is ISymbol clash)
+        {
+            Location location = AnalyzerHelpers.NameLocation(clash);
+            if (location == Location.None)
+            {
+                location = AnalyzerHelpers.TypeNameLocation(type, classAttribute, cancellationToken);
+            }
+            context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.GeneratedMemberClash, location, type.Name, clash.Name));
+        }
+
+        if (unsafeOff)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                AopsDiagnostics.UnsafeBlocksOff,
+                AnalyzerHelpers.AttributeLocation(classAttribute, cancellationToken) ?? AnalyzerHelpers.TypeNameLocation(type, classAttribute, cancellationToken),
+                type.Name));
+        }
+
+        OpMethod[] opMethods = TableValidation.OpMethods(type).ToArray();
+        ReportDuplicates(context, type, opMethods);
+        ReportSwapGaps(context, type, opMethods);
+    }
+
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol table)
+    {
+        // TableValidation.IsPartial fails when any declaration lacks 'partial'; report on each such declaration.
+        bool reported = false;
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(context.CancellationToken) is BaseTypeDeclarationSyntax declaration
+                && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.NotPartial, declaration.Identifier.GetLocation(), type.Name, table.Name));
+                reported = true;
+            }
+        }
+        if (!reported)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.NotPartial, AnalyzerHelpers.NameLocation(type), type.Name, table.Name));
+        }
+    }
+
+    /// <summary>A type with [AddressSpaceOperations] nested (at any depth) in <paramref name="type"/>, or null.</summary>
+    private static INamedTypeSymbol? FindNestedTable(INamedTypeSymbol type)
+    {
+        foreach (INamedTypeSymbol nested in type.GetTypeMembers())
+        {
+            if (AnalyzerHelpers.ClassAttribute(nested) is not null)
+            {
+                return nested;
+            }
+            if (FindNestedTable(nested) is INamedTypeSymbol deeper)
+            {
+                return deeper;
+            }
+        }
+        return null;
+    }
+
+    private static string UnsupportedReason(INamedTypeSymbol type)
+    {
+        if (type.Arity > 0)
+        {
+            return "it is generic, and a table is one object per class";
+        }
+        for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+        {
+            if (containing.IsGenericType)
+            {
+                return "it is nested in generic type '" + containing.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "', and a table is one object per class";
+            }
+        }
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal)
+            {
+                return "'" + current.Name + "' is a file-local type, and the generator adds the table in a file of its own";
+            }
+        }
+        return type switch
+        {
+            { IsRecord: true } => "it is a record; declare it as a class",
+            { TypeKind: TypeKind.Struct } => "it is a struct; declare it as a class",
+            { TypeKind: TypeKind.Interface } => "it is an interface; declare it as a class",
+            _ => "it is not a class",
+        };
+    }
+
+    /// <summary>AOPS004: among the methods the generator would bind (those passing CheckMethod), all but the first of each op.</summary>
+    private static void ReportDuplicates(SymbolAnalysisContext context, INamedTypeSymbol type, OpMethod[] opMethods)
+    {
+        var valid = new List<OpMethod>();
+        foreach (OpMethod opMethod in opMethods)
+        {
+            if (TableValidation.CheckMethod(opMethod.Method, opMethod.Op) == MethodProblem.None)
+            {
+                valid.Add(opMethod);
+            }
+        }
+        foreach (IGrouping<OpKind, OpMethod> group in valid.GroupBy(m => m.Op.Kind))
+        {
+            IMethodSymbol? first = AnalyzerHelpers.FirstOfKind(group, group.Key);
+            if (first is null)
+            {
+                continue;
+            }
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { first };
+            foreach (OpMethod opMethod in group)
+            {
+                if (seen.Add(opMethod.Method))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        AopsDiagnostics.DuplicateOp,
+                        AnalyzerHelpers.NameLocation(opMethod.Method),
+                        opMethod.Method.Name,
+                        opMethod.Op.Name,
+                        type.Name,
+                        first.Name));
+                }
+            }
+        }
+    }
+
+    /// <summary>AOPS005 and AOPS006, on the [SwapActivate] method the table uses; ops count when their attribute is present.</summary>
+    private static void ReportSwapGaps(SymbolAnalysisContext context, INamedTypeSymbol type, OpMethod[] opMethods)
+    {
+        IMethodSymbol? activate = AnalyzerHelpers.FirstOfKind(opMethods, OpKind.SwapActivate);
+        if (activate is null)
+        {
+            return;
+        }
+        Location location = AnalyzerHelpers.NameLocation(activate);
+        bool Has(OpKind kind) => opMethods.Any(m => m.Op.Kind == kind);
+
+        if (!Has(OpKind.SwapDeactivate))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.SwapActivateWithoutDeactivate, location, type.Name, activate.Name));
+        }
+        if (!Has(OpKind.DirectIO) && !Has(OpKind.SwapRw))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                AopsDiagnostics.SwapFileWithoutIo,
+                location,
+                type.Name,
+                "[DirectIO] or [SwapRw]",
+                "the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails"));
+        }
+        if (!Has(OpKind.ReadPage))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                AopsDiagnostics.SwapFileWithoutIo,
+                location,
+                type.Name,
+                "[ReadPage]",
+                "swapon refuses a file without readpage (EINVAL), and swapped-out pages are read back through it"));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Xunit;
+using static AopsGen.Analyzers.Tests.AnalyzerHarness;
+
+namespace AopsGen.Analyzers.Tests;
+
+/// <summary>AOPS005, AOPS006, AOPS011.</summary>
+public sealed class SwapRuleTests
+{
+    [Fact]
+    public async Task AOPS005_swap_activate_without_swap_deactivate()
+    {
+        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
+            + Sources.ReadPage + "\n" + Sources.DirectIO + "\n"
+            + "[SwapActivate] public static int {|AOPS005:Activate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+        Assert.Equal("'Fs' has [SwapActivate] but no [SwapDeactivate]: swapoff cannot release what 'Activate' pinned", diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public async Task AOPS005_and_AOPS006_not_reported_for_complete_swap_tables_or_tables_without_swap_activate()
+    {
+        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.SwapOps + "\n}");
+        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.ReadPage + "\n" + Sources.SwapRw + "\n" + Sources.SwapActivate + "\n" + Sources.SwapDeactivate + "\n}");
+        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.ReadPage + "\n}");
+    }
+
+    [Fact]
+    public async Task AOPS006_no_write_path()
+    {
+        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
+            + Sources.ReadPage + "\n" + Sources.SwapDeactivate + "\n"
+            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+        Assert.Equal(
+            "'Fs' has [SwapActivate] but no [DirectIO] or [SwapRw]: the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails",
+            diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public async Task AOPS006_no_read_path_and_both_missing()
+    {
+        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
+            + Sources.DirectIO + "\n" + Sources.SwapDeactivate + "\n"
+            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+        Assert.Equal(
+            "'Fs' has [SwapActivate] but no [ReadPage]: swapon refuses a file without readpage (EINVAL), and swapped-out pages are read back through it",
+            diagnostics[0].GetMessage());
+
+        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
+            + "[SwapActivate] public static int {|AOPS005,AOPS006,AOPS006:SwapActivate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+    }
+
+    [Fact]
+    public async Task AOPS011_throw_statement_expression_and_rethrow_in_op_methods()
+    {
+        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
+            [AddressSpaceOperations] public static partial class Fs
+            {
+                [ReadPage] public static int ReadPage(File file, Page page)
+                {
+                    if (page is null) {|AOPS011:throw|} new ArgumentNullException(nameof(page));
+                    try { return 0; }
+                    catch (InvalidOperationException) { {|AOPS011:throw|}; }
+                }
+                [WritePage] public static int WritePage(Page page, WritebackControl wbc) => page is null ? {|AOPS011:throw|} new InvalidOperationException() : 0;
+            }
+            """);
+        Assert.Equal("Op method 'ReadPage' throws; an op reports failure by returning a negative errno (Errnos.Neg(Errno.EIO)), as in the kernel", diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public async Task AOPS011_not_reported_for_errno_returns_or_helpers_that_throw()
+    {
+        await VerifyAsync("""
+            [AddressSpaceOperations] public static partial class Fs
+            {
+                [ReadPage] public static int ReadPage(File file, Page page) => page is null ? Errnos.Neg(Errno.EIO) : 0;
+                public static void Check(Page page) { if (page is null) throw new ArgumentNullException(nameof(page)); }
+            }
+            """);
+    }
+}
