@@ -32,7 +32,7 @@ public enum SwapFlags
 /// may read <see cref="Pages"/> and <see cref="Max"/> (NFS sets <c>*span = sis-&gt;pages</c>). The swap core
 /// (mm/swapfile.c) owns and fills it.
 /// </summary>
-public sealed class SwapInfo
+public sealed partial class SwapInfo
 {
     /// <summary>Creates the swap area with index <paramref name="type"/> in the swap table.</summary>
     public SwapInfo(int type)
