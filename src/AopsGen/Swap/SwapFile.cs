@@ -1,0 +1,278 @@
+using System.Collections.Generic;
+
+namespace AopsGen;
+
+/// <summary>
+/// mm/swapfile.c: the swap subsystem's global state and the calls on it — the swap table (<c>swap_info[]</c>),
+/// the priority-ordered <c>swap_list</c>, <c>nr_swap_pages</c>, and slot allocation across areas
+/// (<c>get_swap_page</c>) and release (<c>swap_free</c>, <c>swapcache_free</c>, <c>swap_duplicate</c>,
+/// <c>swapcache_prepare</c>). One instance is one machine's swap; tests make as many as they like.
+/// (swapon, swapoff, the swap cache and page I/O build on this; see docs and issue #3.)
+/// </summary>
+public sealed partial class SwapCore
+{
+    /// <summary>MAX_SWAPFILES in 3.6 with CONFIG_MIGRATION and CONFIG_MEMORY_FAILURE: 32 - 2 - 1.</summary>
+    public const int MaxSwapFiles = 29;
+
+    private readonly object _swapLock = new();
+    private readonly SwapInfo?[] _swapInfo = new SwapInfo?[MaxSwapFiles];
+    private readonly int[] _next = new int[MaxSwapFiles];
+    private int _nrSwapfiles;
+    private int _listHead = -1;
+    private int _listNext = -1;
+    private int _leastPriority;
+    private long _nrSwapPages;
+    private long _totalSwapPages;
+
+    /// <summary><c>nr_swap_pages</c>: free slots over all writable areas.</summary>
+    public long NrSwapPages
+    {
+        get
+        {
+            lock (_swapLock)
+            {
+                return _nrSwapPages;
+            }
+        }
+    }
+
+    /// <summary><c>total_swap_pages</c>: usable slots over all enabled areas.</summary>
+    public long TotalSwapPages
+    {
+        get
+        {
+            lock (_swapLock)
+            {
+                return _totalSwapPages;
+            }
+        }
+    }
+
+    /// <summary>The enabled areas in <c>swap_list</c> order: highest priority first.</summary>
+    public IReadOnlyList<SwapInfo> Areas
+    {
+        get
+        {
+            var areas = new List<SwapInfo>();
+            lock (_swapLock)
+            {
+                for (int type = _listHead; type >= 0; type = _next[type])
+                {
+                    areas.Add(_swapInfo[type]!);
+                }
+            }
+            return areas;
+        }
+    }
+
+    /// <summary>
+    /// <c>alloc_swap_info</c>: the first unused entry of the swap table, marked SWP_USED. Returns 0, or -EPERM
+    /// when all <see cref="MaxSwapFiles"/> are in use (checked before the path is looked at, as in the kernel).
+    /// </summary>
+    internal int AllocSwapInfo(out SwapInfo? area)
+    {
+        lock (_swapLock)
+        {
+            int type = 0;
+            while (type < _nrSwapfiles && (_swapInfo[type]!.Flags & SwapFlags.Used) != 0)
+            {
+                type++;
+            }
+            if (type >= MaxSwapFiles)
+            {
+                area = null;
+                return Errnos.Neg(Errno.EPERM);
+            }
+            area = new SwapInfo(type) { Flags = SwapFlags.Used };
+            _swapInfo[type] = area;
+            _next[type] = -1;
+            if (type >= _nrSwapfiles)
+            {
+                _nrSwapfiles = type + 1;
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>The failed-swapon and swapoff end of an entry: the slot of the swap table can be reused.</summary>
+    internal void FreeSwapInfo(SwapInfo area)
+    {
+        lock (_swapLock)
+        {
+            area.Flags = SwapFlags.None;
+        }
+    }
+
+    /// <summary>
+    /// <c>enable_swap_info</c>: give the area its priority — <paramref name="priority"/> if it is 0 or more, else
+    /// the next automatic one (-1, -2, ...) — make it writable, count its pages, and insert it in
+    /// <c>swap_list</c> before the first area of lower or equal priority.
+    /// </summary>
+    internal void EnableSwapInfo(SwapInfo area, int priority)
+    {
+        lock (_swapLock)
+        {
+            area.Priority = priority >= 0 ? priority : --_leastPriority;
+            area.Flags |= SwapFlags.WriteOk;
+            _nrSwapPages += area.Pages;
+            _totalSwapPages += area.Pages;
+
+            int previous = -1;
+            int current = _listHead;
+            while (current >= 0 && _swapInfo[current]!.Priority > area.Priority)
+            {
+                previous = current;
+                current = _next[current];
+            }
+            _next[area.Type] = current;
+            if (previous < 0)
+            {
+                _listHead = _listNext = area.Type;
+            }
+            else
+            {
+                _next[previous] = area.Type;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first half of swapoff (mm/swapfile.c:1479): take the area off <c>swap_list</c>; when it had an
+    /// automatic priority every later automatic area moves up by one (<c>swap_info[i]-&gt;prio = p-&gt;prio--</c>)
+    /// and <c>least_priority</c> follows; its pages leave the counts and it stops being writable.
+    /// </summary>
+    internal void DisableSwapInfo(SwapInfo area)
+    {
+        lock (_swapLock)
+        {
+            int previous = -1;
+            int current = _listHead;
+            while (current >= 0 && current != area.Type)
+            {
+                previous = current;
+                current = _next[current];
+            }
+            if (current < 0)
+            {
+                throw new InvalidOperationException($"{area} is not on swap_list.");
+            }
+            if (area.Priority < 0)
+            {
+                int priority = area.Priority;
+                for (int later = _next[area.Type]; later >= 0; later = _next[later])
+                {
+                    _swapInfo[later]!.Priority = priority--;
+                }
+                _leastPriority++;
+            }
+            if (previous < 0)
+            {
+                _listHead = _next[area.Type];
+            }
+            else
+            {
+                _next[previous] = _next[area.Type];
+            }
+            if (_listNext == area.Type)
+            {
+                _listNext = _listHead;
+            }
+            _nrSwapPages -= area.Pages - area.InUsePages;
+            _totalSwapPages -= area.Pages;
+            area.Flags &= ~SwapFlags.WriteOk;
+        }
+    }
+
+    /// <summary>
+    /// <c>get_swap_page</c>: a slot with SWAP_HAS_CACHE set, for a page entering the swap cache, from the highest
+    /// priority area that has room; areas of equal priority take turns (round robin). Returns
+    /// <see cref="SwapEntry.None"/> when swap is full.
+    /// </summary>
+    public SwapEntry GetSwapPage()
+    {
+        lock (_swapLock)
+        {
+            if (_nrSwapPages <= 0)
+            {
+                return SwapEntry.None;
+            }
+            int wrapped = 0;
+            for (int type = _listNext; type >= 0 && wrapped < 2;)
+            {
+                SwapInfo area = _swapInfo[type]!;
+                int next = _next[type];
+                if (next < 0 || (wrapped == 0 && area.Priority != _swapInfo[next]!.Priority))
+                {
+                    next = _listHead;
+                    wrapped++;
+                }
+                if (area.HighestBit != 0 && (area.Flags & SwapFlags.WriteOk) != 0)
+                {
+                    _listNext = next;
+                    uint offset = area.ScanSwapMap(SwapMap.HasCache);
+                    if (offset != 0)
+                    {
+                        _nrSwapPages--;
+                        return SwapEntry.Create(type, offset);
+                    }
+                    next = _listNext;
+                }
+                type = next;
+            }
+            return SwapEntry.None;
+        }
+    }
+
+    /// <summary><c>swap_free</c>: drop one reference to the entry's slot.</summary>
+    public void SwapFree(SwapEntry entry) => Free(entry, 1);
+
+    /// <summary><c>swapcache_free</c>: drop the entry's SWAP_HAS_CACHE bit (its page left the swap cache).</summary>
+    public void SwapcacheFree(SwapEntry entry) => Free(entry, SwapMap.HasCache);
+
+    /// <summary><c>swap_duplicate</c>: one more reference to the slot (a second page table maps it). Returns 0 or
+    /// the kernel's error (-EINVAL bad entry, -ENOENT free slot, -ENOMEM count at SWAP_MAP_MAX).</summary>
+    public int SwapDuplicate(SwapEntry entry) => Duplicate(entry, 1);
+
+    /// <summary><c>swapcache_prepare</c>: claim the right to add the entry's page to the swap cache. Returns 0,
+    /// -EEXIST when someone else holds it (retry the lookup), -ENOENT when the slot was freed.</summary>
+    public int SwapcachePrepare(SwapEntry entry) => Duplicate(entry, SwapMap.HasCache);
+
+    /// <summary>The area an entry names, or null for an entry of no enabled area (<c>swap_info_get</c>).</summary>
+    public SwapInfo? AreaOf(SwapEntry entry)
+    {
+        lock (_swapLock)
+        {
+            return entry.Type < _nrSwapfiles && _swapInfo[entry.Type] is { } area && (area.Flags & SwapFlags.Used) != 0 ? area : null;
+        }
+    }
+
+    private int Duplicate(SwapEntry entry, byte usage)
+    {
+        SwapInfo? area = AreaOf(entry);
+        if (area is null || entry.Offset >= area.Max)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        return area.SwapDuplicate((uint)entry.Offset, usage);
+    }
+
+    private void Free(SwapEntry entry, byte usage)
+    {
+        SwapInfo area = AreaOf(entry) ?? throw new ArgumentException($"swap_free: {entry} names no swap area (\"Bad swap file entry\").", nameof(entry));
+        if (area.SwapEntryFree((uint)entry.Offset, usage) == SwapMap.Free)
+        {
+            lock (_swapLock)
+            {
+                if ((area.Flags & SwapFlags.WriteOk) != 0)
+                {
+                    _nrSwapPages++;
+                    // A freed slot in an area of higher priority than the one allocation is at: start there next.
+                    if (_listNext >= 0 && area.Priority > _swapInfo[_listNext]!.Priority)
+                    {
+                        _listNext = area.Type;
+                    }
+                }
+            }
+        }
+    }
+}
