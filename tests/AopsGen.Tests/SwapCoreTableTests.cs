@@ -6,6 +6,8 @@ namespace AopsGen.Tests;
 /// <summary>mm/swapfile.c's swap table: entries, priorities, get_swap_page across areas, and the counters.</summary>
 public sealed class SwapCoreTableTests
 {
+    private static SwapCore NewCore() => new(new Vfs(new Inode(new SuperBlock("rootfs", 4096), 1, FileType.Directory, 0x1ED, TestFs.Empty)));
+
     private static SwapInfo Enable(SwapCore core, uint maxPages, int priority)
     {
         Assert.Equal(0, core.AllocSwapInfo(out SwapInfo? area));
@@ -17,7 +19,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void Swap_table_hands_out_types_in_order_and_refuses_past_MAX_SWAPFILES_with_EPERM()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         for (int type = 0; type < SwapCore.MaxSwapFiles; type++)
         {
             Assert.Equal(0, core.AllocSwapInfo(out SwapInfo? area));
@@ -31,7 +33,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void A_freed_swap_table_entry_is_reused_first()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         core.AllocSwapInfo(out SwapInfo? first);
         core.AllocSwapInfo(out _);
         core.FreeSwapInfo(first!);
@@ -43,7 +45,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void Areas_are_listed_by_descending_priority_and_automatic_priorities_count_down_from_minus_1()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         SwapInfo auto1 = Enable(core, 100, -1);
         SwapInfo ten = Enable(core, 100, 10);
         SwapInfo auto2 = Enable(core, 100, -1);
@@ -59,7 +61,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void Get_swap_page_takes_slots_from_the_highest_priority_area_first()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         SwapInfo low = Enable(core, 100, 1);
         SwapInfo high = Enable(core, 20, 7);
 
@@ -74,7 +76,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void Areas_of_equal_priority_take_turns()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         SwapInfo a = Enable(core, 100, 3);
         SwapInfo b = Enable(core, 100, 3);
 
@@ -88,7 +90,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void Get_swap_page_returns_no_entry_when_every_area_is_full_and_a_freed_slot_comes_back()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         Enable(core, 4, 0);
         SwapEntry[] all = { core.GetSwapPage(), core.GetSwapPage(), core.GetSwapPage() };
 
@@ -103,7 +105,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void Swapoff_of_an_automatic_priority_area_moves_later_automatic_areas_up()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         SwapInfo a = Enable(core, 10, -1);
         SwapInfo b = Enable(core, 10, -1);
         SwapInfo c = Enable(core, 10, -1);
@@ -121,7 +123,7 @@ public sealed class SwapCoreTableTests
     [Fact]
     public void Slot_references_route_to_the_entrys_area_with_the_kernels_return_codes()
     {
-        var core = new SwapCore();
+        var core = NewCore();
         Enable(core, 10, 0);
         SwapEntry entry = core.GetSwapPage();
 

@@ -9,7 +9,7 @@ namespace AopsGen;
 /// <c>swapcache_prepare</c>). One instance is one machine's swap; tests make as many as they like.
 /// (swapon, swapoff, the swap cache and page I/O build on this; see docs and issue #3.)
 /// </summary>
-public sealed partial class SwapCore
+public sealed partial class SwapCore : IDisposable
 {
     /// <summary>MAX_SWAPFILES in 3.6 with CONFIG_MIGRATION and CONFIG_MEMORY_FAILURE: 32 - 2 - 1.</summary>
     public const int MaxSwapFiles = 29;
@@ -23,6 +23,21 @@ public sealed partial class SwapCore
     private int _leastPriority;
     private long _nrSwapPages;
     private long _totalSwapPages;
+    private readonly Vfs _vfs;
+    private readonly PageFrames _headerFrame = new(1);
+
+    /// <summary>The swap subsystem of a machine whose paths <paramref name="vfs"/> resolves.</summary>
+    public SwapCore(Vfs vfs)
+    {
+        ArgumentNullException.ThrowIfNull(vfs);
+        _vfs = vfs;
+    }
+
+    /// <summary>What the swap code printed (<c>dmesg</c>).</summary>
+    public KernelLog Log { get; } = new();
+
+    /// <summary>Frees the page frame swapon reads headers into.</summary>
+    public void Dispose() => _headerFrame.Dispose();
 
     /// <summary><c>nr_swap_pages</c>: free slots over all writable areas.</summary>
     public long NrSwapPages

@@ -28,6 +28,26 @@ public sealed partial class SwapInfo
     /// <summary><c>cluster_nr</c>: slots left in the current cluster.</summary>
     public uint ClusterNr { get; private set; }
 
+    /// <summary><c>*span</c> of swapon: the pages the area spans on its device, for the "across:" of the log line.</summary>
+    public ulong Span { get; internal set; }
+
+    /// <summary>The end of <c>generic_swapfile_activate</c>: the file holds only <paramref name="pageNo"/> usable
+    /// pages (header included), so <c>max</c> becomes <paramref name="pageNo"/> and <c>pages</c> one less.</summary>
+    internal void ShrinkTo(uint pageNo)
+    {
+        lock (Lock)
+        {
+            Array.Resize(ref _swapMap, (int)pageNo);
+            Max = pageNo;
+            Pages = pageNo - 1;
+            HighestBit = pageNo - 1;
+            if (LowestBit > HighestBit)
+            {
+                LowestBit = pageNo;
+            }
+        }
+    }
+
     /// <summary>The area's lock (<c>si-&gt;lock</c>): held only around map updates, never across I/O.</summary>
     public object Lock { get; } = new();
 
