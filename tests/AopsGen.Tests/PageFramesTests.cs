@@ -64,14 +64,11 @@ public sealed class PageFramesTests
     public void Alloc_hands_out_a_page_with_no_flags_one_reference_and_no_mapping()
     {
         using var frames = new PageFrames(1);
-        var mapping = new AddressSpace(null, TestFs.Empty);
         Page page = frames.Alloc()!;
         page.Set(PageFlags.Dirty | PageFlags.Uptodate | PageFlags.SwapCache);
         page.Index = 9;
         page.Private = 0xBEEF;
-        page.Mapping = mapping;
-        page.Get();
-        page.Get();
+        page.Put(); // the last reference dropped: count 0 when freed
         frames.Free(page);
 
         Page again = frames.Alloc()!;

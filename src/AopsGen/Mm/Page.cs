@@ -21,10 +21,14 @@ public sealed unsafe class Page
     private long _flags;
     private int _count = 1;
 
-    internal Page(byte* data, int frameNumber)
+    // The pool is held so that its native memory outlives every page that points into it (its finalizer frees it).
+    private readonly PageFrames _pool;
+
+    internal Page(byte* data, int frameNumber, PageFrames pool)
     {
         Data = data;
         FrameNumber = frameNumber;
+        _pool = pool;
     }
 
     /// <summary>Start of the page's 4 KiB of page-aligned native memory (<c>page_address(page)</c>).</summary>

@@ -12,6 +12,7 @@ public sealed unsafe class PageFrames : IDisposable
 {
     private readonly Page[] _pages;
     private readonly int[] _free;
+    private readonly bool[] _isFree;
     private readonly object _lock = new();
     private byte* _memory;
     private int _freeCount;
@@ -24,10 +25,12 @@ public sealed unsafe class PageFrames : IDisposable
         NativeMemory.Clear(_memory, (nuint)count * Page.Size);
         _pages = new Page[count];
         _free = new int[count];
+        _isFree = new bool[count];
         for (int i = 0; i < count; i++)
         {
-            _pages[i] = new Page(_memory + ((long)i * Page.Size), i);
+            _pages[i] = new Page(_memory + ((long)i * Page.Size), i, this);
             _free[i] = count - 1 - i;
+            _isFree[i] = true;
         }
         _freeCount = count;
     }
@@ -54,6 +57,7 @@ public sealed unsafe class PageFrames : IDisposable
                 return null;
             }
             page = _pages[_free[--_freeCount]];
+            _isFree[page.FrameNumber] = false;
         }
         page.ResetForAllocation();
         return page;
@@ -70,7 +74,9 @@ public sealed unsafe class PageFrames : IDisposable
         return page;
     }
 
-    /// <summary><c>__free_page</c>: return a frame to the pool. The caller must hold the last reference.</summary>
+    /// <summary><c>__free_page</c>: return a frame to the pool. The caller must hold the last reference (count
+    /// 1, or 0 after its own put), and the page must be out of every page cache; anything else, or a frame that
+    /// is already free, is a bug that would hand one frame to two owners, and throws (<c>bad_page</c>).</summary>
     public void Free(Page page)
     {
         ArgumentNullException.ThrowIfNull(page);
@@ -78,16 +84,22 @@ public sealed unsafe class PageFrames : IDisposable
         {
             throw new ArgumentException("The page does not belong to this pool.", nameof(page));
         }
+        ObjectDisposedException.ThrowIf(_memory == null, this);
         if (page.Test(PageFlags.Locked) || page.Test(PageFlags.Writeback))
         {
             throw new InvalidOperationException($"Freeing {page} while it is locked or under writeback (bad_page).");
         }
+        if (page.Count > 1 || page.Mapping != null)
+        {
+            throw new InvalidOperationException($"Freeing {page} with {page.Count} references or while it is in {page.Mapping} (bad_page).");
+        }
         lock (_lock)
         {
-            if (_freeCount == _free.Length)
+            if (_isFree[page.FrameNumber])
             {
-                throw new InvalidOperationException("Double free: every frame is already free.");
+                throw new InvalidOperationException($"Double free of frame {page.FrameNumber} (bad_page).");
             }
+            _isFree[page.FrameNumber] = true;
             _free[_freeCount++] = page.FrameNumber;
         }
     }

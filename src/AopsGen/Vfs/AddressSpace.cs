@@ -61,6 +61,10 @@ public sealed class AddressSpace
     public int AddPage(Page page, ulong index)
     {
         ArgumentNullException.ThrowIfNull(page);
+        if (page.Mapping != null)
+        {
+            throw new InvalidOperationException($"{page} is already in {page.Mapping}; a page is cached in one place at a time.");
+        }
         lock (TreeLock)
         {
             if (!_pageTree.TryAdd(index, page))
@@ -102,6 +106,10 @@ public sealed class AddressSpace
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(newPage);
+        if (ReferenceEquals(page, newPage) || newPage.Mapping != null)
+        {
+            throw new ArgumentException("The new page must be another page, in no page cache.", nameof(newPage));
+        }
         lock (TreeLock)
         {
             if (!_pageTree.TryGetValue(page.Index, out Page? cached) || !ReferenceEquals(cached, page))

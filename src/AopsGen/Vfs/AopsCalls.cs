@@ -199,7 +199,8 @@ public static unsafe class AopsCalls
     /// mm/page-writeback.c <c>generic_writepages</c> / <c>write_cache_pages</c>: for each dirty page of the
     /// mapping, in index order and within the range: lock it, clear its dirty bit, call <c>writepage</c>.
     /// Without <c>writepage</c> there is nothing to do (0). With WB_SYNC_NONE the first error stops the
-    /// walk; with WB_SYNC_ALL writeback in progress is waited on and every page is tried.
+    /// walk and <c>nr_to_write</c> bounds it; with WB_SYNC_ALL writeback in progress is waited on and every dirty
+    /// page is written, whatever <c>nr_to_write</c> says (data integrity).
     /// </summary>
     public static int NullWritePages(AddressSpaceOperations aops, AddressSpace mapping, WritebackControl wbc)
     {
@@ -215,7 +216,7 @@ public static unsafe class AopsCalls
         foreach (Page page in mapping.LookupPages())
         {
             long position = (long)page.Index << Page.Shift;
-            if (!done && wbc.NrToWrite > 0 && position >= wbc.RangeStart && position <= wbc.RangeEnd && page.IsDirty)
+            if (!done && (wbc.NrToWrite > 0 || wbc.SyncMode == WritebackSyncMode.All) && position >= wbc.RangeStart && position <= wbc.RangeEnd && page.IsDirty)
             {
                 page.Lock();
                 if (wbc.SyncMode == WritebackSyncMode.All)
