@@ -35,7 +35,8 @@ public sealed class AddressSpacePageCacheTests : IDisposable
     [Fact]
     public void The_swap_cache_mapping_prints_as_swapper_space()
     {
-        Assert.Equal("swapper_space", _mapping.ToString());
+        Assert.Equal("swapper_space", AddressSpace.ForSwapCache(TestFs.Empty).ToString());
+        Assert.Equal("anonymous mapping", _mapping.ToString());
         Inode inode = TestFs.NewInode(TestFs.Empty, number: 12);
         Assert.Equal("mapping of inode 12 on testfs (Regular, 0 bytes)", inode.Mapping.ToString());
     }

@@ -23,6 +23,7 @@ public sealed unsafe class SwapOnTests : IDisposable
     private readonly AddressSpaceOperations _noReadAops = new("noread_aops", bmap: &Bmap);
     private readonly Vfs _vfs;
     private readonly SwapCore _core;
+    private readonly TempBlockDevice _disk = new(16 << 20);
     private ulong _ino = 2;
 
     public SwapOnTests()
@@ -31,11 +32,17 @@ public sealed unsafe class SwapOnTests : IDisposable
         _activations = 0;
         _deactivations = 0;
         _blockMap = Enumerable.Range(0, FilePages).Select(i => (ulong)(1000 + i)).ToArray();
+        _fs.Device = _disk.Device;
+        _fs1k.Device = _disk.Device;
         _vfs = new Vfs(new Inode(_fs, 1, FileType.Directory, 0x1ED, TestFs.Empty));
         _core = new SwapCore(_vfs);
     }
 
-    public void Dispose() => _core.Dispose();
+    public void Dispose()
+    {
+        _core.Dispose();
+        _disk.Dispose();
+    }
 
     private Inode SwapFile(string path, AddressSpaceOperations aops, int pages = FilePages, MkswapOptions? options = null, SuperBlock? sb = null)
     {
@@ -189,6 +196,33 @@ public sealed unsafe class SwapOnTests : IDisposable
         Assert.Equal(Errnos.Neg(Errno.EINVAL), _core.SwapOn("/swapfile", 0, Credentials.Root));
         Assert.Equal("swapon: swapfile has holes", LastLog);
         Assert.Empty(_core.Areas);
+    }
+
+    [Fact]
+    public void Swapon_of_a_bmap_file_on_a_filesystem_without_a_block_device_is_EINVAL()
+    {
+        var memoryFs = new SuperBlock("membmapfs", 4096);
+        Assert.Equal(0, _vfs.Create("/m", new Inode(_fs, 97, FileType.Directory, 0x1ED, TestFs.Empty), Credentials.Root));
+        Assert.Equal(0, _vfs.Mount("/m", new Inode(memoryFs, 1, FileType.Directory, 0x1ED, TestFs.Empty)));
+        Inode inode = SwapFile("/m/swapfile", _bmapAops, sb: memoryFs);
+
+        Assert.Equal(Errnos.Neg(Errno.EINVAL), _core.SwapOn("/m/swapfile", 0, Credentials.Root));
+
+        Assert.Equal("swapon: /m/swapfile: membmapfs has bmap but no block device to write the swap pages to", LastLog);
+        Assert.Empty(_core.Areas);
+        Assert.False(inode.IsSwapFile);
+    }
+
+    [Fact]
+    public void A_bmap_area_writes_to_its_filesystems_block_device()
+    {
+        SwapFile("/swapfile", _bmapAops);
+
+        Assert.Equal(0, _core.SwapOn("/swapfile", 0, Credentials.Root));
+
+        SwapInfo area = Assert.Single(_core.Areas);
+        Assert.Same(_disk.Device, area.Bdev);
+        Assert.Equal(SwapFlags.None, area.Flags & SwapFlags.File);
     }
 
     [Fact]

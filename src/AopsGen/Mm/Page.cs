@@ -58,8 +58,17 @@ public sealed unsafe class Page
     /// <summary><c>get_page</c>: take a reference.</summary>
     public void Get() => Interlocked.Increment(ref _count);
 
-    /// <summary><c>put_page</c>: drop a reference; returns the count left.</summary>
+    /// <summary><c>put_page_testzero</c>: drop a reference; returns the count left (the frame stays allocated).</summary>
     public int Put() => Interlocked.Decrement(ref _count);
+
+    /// <summary><c>put_page</c>: drop a reference; the last one returns the frame to its pool.</summary>
+    public void Release()
+    {
+        if (Put() == 0)
+        {
+            _pool.Free(this);
+        }
+    }
 
     internal void ResetForAllocation()
     {
@@ -108,11 +117,14 @@ public sealed unsafe class Page
     /// <summary><c>trylock_page</c>: take the page lock if it is free.</summary>
     public bool TryLock() => !TestAndSet(PageFlags.Locked);
 
-    /// <summary><c>lock_page</c>: take the page lock, sleeping until it is free.</summary>
+    /// <summary><c>lock_page</c>: take the page lock, sleeping until it is free. Before sleeping it calls
+    /// the mapping's <c>sync_page</c> (2.6 <c>__lock_page</c> → <c>sync_page</c>), so I/O held back in a
+    /// plug is submitted rather than waited for.</summary>
     public void Lock()
     {
         while (TestAndSet(PageFlags.Locked))
         {
+            SyncPage();
             WaitWhileSet(PageFlags.Locked);
         }
     }
@@ -148,12 +160,32 @@ public sealed unsafe class Page
         }
     }
 
-    /// <summary><c>wait_on_page_writeback</c>: sleep until the page's writeback has ended.</summary>
+    /// <summary><c>wait_on_page_writeback</c>: sleep until the page's writeback has ended, calling the
+    /// mapping's <c>sync_page</c> first (2.6 <c>wait_on_page_bit</c>), so a write this thread holds back in
+    /// its plug is submitted instead of waited for forever.</summary>
     public void WaitOnWriteback()
     {
         while (Test(PageFlags.Writeback))
         {
+            SyncPage();
             WaitWhileSet(PageFlags.Writeback);
+        }
+    }
+
+    /// <summary><c>page_file_index</c>: the page's index in the file that stores it — for a swap-cache page
+    /// the slot (<c>swp_offset(page_private)</c>), otherwise <see cref="Index"/>. A filesystem's
+    /// <c>readpage</c> and <c>direct_IO</c> use this, since the swap core hands them swap-cache pages.</summary>
+    public ulong FileIndex => IsSwapCache ? new SwapEntry(Private).Offset : Index;
+
+    /// <summary><c>page_file_offset</c>: <see cref="FileIndex"/> in bytes.</summary>
+    public long FileOffset => (long)(FileIndex << Shift);
+
+    // mm/filemap.c (2.6) sync_page: "unplug" through the mapping's a_ops->sync_page, if the page has one.
+    private void SyncPage()
+    {
+        if (Mapping is { } mapping)
+        {
+            AopsCalls.SyncPage(mapping.Aops, this);
         }
     }
 

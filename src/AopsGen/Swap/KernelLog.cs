@@ -27,6 +27,62 @@ public sealed class KernelLog
 {
     private const int Capacity = 4096;
     private readonly Queue<KernelLogLine> _lines = new();
+    private readonly Dictionary<string, RatelimitState> _ratelimits = new();
+
+    /// <summary>DEFAULT_RATELIMIT_INTERVAL: 5 seconds.</summary>
+    public static readonly TimeSpan RatelimitInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>DEFAULT_RATELIMIT_BURST: lines a call site may print per interval.</summary>
+    public const int RatelimitBurst = 10;
+
+    private sealed class RatelimitState
+    {
+        public long Begin;
+        public int Printed;
+        public int Missed;
+    }
+
+    /// <summary>
+    /// <c>printk_ratelimited</c> (lib/ratelimit.c <c>___ratelimit</c>): print unless
+    /// <paramref name="callSite"/> has printed <see cref="RatelimitBurst"/> lines in the current
+    /// <see cref="RatelimitInterval"/>; when a new interval begins after suppressed lines, first
+    /// "<c>callSite: N callbacks suppressed</c>". Returns whether the line was printed.
+    /// </summary>
+    public bool PrintRatelimited(KernelLogLevel level, string callSite, string message)
+    {
+        long now = Environment.TickCount64;
+        string? suppressed = null;
+        lock (_ratelimits)
+        {
+            if (!_ratelimits.TryGetValue(callSite, out RatelimitState? state))
+            {
+                state = new RatelimitState { Begin = now };
+                _ratelimits.Add(callSite, state);
+            }
+            if (now - state.Begin >= (long)RatelimitInterval.TotalMilliseconds)
+            {
+                if (state.Missed > 0)
+                {
+                    suppressed = $"{callSite}: {state.Missed} callbacks suppressed";
+                }
+                state.Begin = now;
+                state.Printed = 0;
+                state.Missed = 0;
+            }
+            if (state.Printed >= RatelimitBurst)
+            {
+                state.Missed++;
+                return false;
+            }
+            state.Printed++;
+        }
+        if (suppressed != null)
+        {
+            Print(KernelLogLevel.Warning, suppressed);
+        }
+        Print(level, message);
+        return true;
+    }
 
     /// <summary>printk.</summary>
     public void Print(KernelLogLevel level, string message)

@@ -31,6 +31,8 @@ public sealed partial class SwapCore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(vfs);
         _vfs = vfs;
+        SwapperSpace = AddressSpace.ForSwapCache(SwapAops.Operations);
+        SwapperSpace.PrivateData = this;
     }
 
     /// <summary>What the swap code printed (<c>dmesg</c>).</summary>
@@ -129,7 +131,7 @@ public sealed partial class SwapCore : IDisposable
         {
             area.Priority = priority >= 0 ? priority : --_leastPriority;
             area.Flags |= SwapFlags.WriteOk;
-            _nrSwapPages += area.Pages;
+            _nrSwapPages += area.Pages - area.InUsePages;
             _totalSwapPages += area.Pages;
 
             int previous = -1;

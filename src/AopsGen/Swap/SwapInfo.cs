@@ -61,6 +61,10 @@ public sealed partial class SwapInfo
     /// <summary><c>swap_file</c>: the open swap file or device.</summary>
     public File? SwapFile { get; set; }
 
+    /// <summary><c>bdev</c>: the block device the area's extents point into (the swap file's filesystem's
+    /// device); the I/O of an area that is not SWP_FILE goes straight to it.</summary>
+    public BlockDevice? Bdev { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"swap area {Type} on {SwapFile?.Path ?? "(none)"} prio {Priority} pages {Pages}";
 }

@@ -182,7 +182,19 @@ public sealed partial class SwapCore
             area.Span = area.Pages;
             return 1;
         }
-        return GenericSwapfileActivate(area, file);
+        int extents = GenericSwapfileActivate(area, file);
+        if (extents < 0)
+        {
+            return extents;
+        }
+        // claim_swapfile: p->bdev = inode->i_sb->s_bdev. The extents point into that device.
+        area.Bdev = file.Inode.SuperBlock.Device;
+        if (area.Bdev is null)
+        {
+            Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {file.Inode.SuperBlock.FsType} has bmap but no block device to write the swap pages to");
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        return extents;
     }
 
     /// <summary><c>bad_swap</c>: undo a failed swapon — <c>swap_deactivate</c> if activation succeeded
@@ -191,6 +203,7 @@ public sealed partial class SwapCore
     {
         DestroySwapExtents(area);
         area.SwapFile = null;
+        area.Bdev = null;
         FreeSwapInfo(area);
     }
 

@@ -308,6 +308,24 @@ public sealed partial class SwapInfo
         ClusterNext = offset + 1;
     }
 
+    /// <summary><c>swap_count(si-&gt;swap_map[offset])</c>: the owners' references to a slot, without the cache bit.</summary>
+    public int SwapCount(uint offset)
+    {
+        lock (Lock)
+        {
+            return offset < Max ? SwapMap.Count(_swapMap[offset]) : 0;
+        }
+    }
+
+    /// <summary>Whether a slot's SWAP_HAS_CACHE bit is set (a page for it is, or is about to be, in the swap cache).</summary>
+    public bool HasCache(uint offset)
+    {
+        lock (Lock)
+        {
+            return offset < Max && (_swapMap[offset] & SwapMap.HasCache) != 0 && SwapMap.Count(_swapMap[offset]) != SwapMap.Bad;
+        }
+    }
+
     private void CheckOffset(uint offset)
     {
         if (offset == 0 || offset >= Max)

@@ -6,6 +6,8 @@ namespace AopsGen;
 /// include/linux/fs.h: <c>struct address_space</c>, the page cache of one inode (or of the swap cache,
 /// <c>swapper_space</c>, which has no host): the pages by index (<c>page_tree</c>) under
 /// <c>tree_lock</c>, and <see cref="Aops"/>, the table every call into the filesystem goes through.
+/// In <c>swapper_space</c> a page's index is its swap entry, kept where the kernel keeps it — in
+/// <see cref="Page.Private"/> (<c>page_private</c>) — so <see cref="Page.Index"/> stays its owner's.
 /// </summary>
 public sealed class AddressSpace
 {
@@ -13,17 +15,34 @@ public sealed class AddressSpace
 
     /// <summary>Creates an address space for <paramref name="host"/> (null for the swap cache).</summary>
     public AddressSpace(Inode? host, AddressSpaceOperations aops)
+        : this(host, aops, isSwapCache: false)
+    {
+    }
+
+    private AddressSpace(Inode? host, AddressSpaceOperations aops, bool isSwapCache)
     {
         ArgumentNullException.ThrowIfNull(aops);
         Host = host;
         Aops = aops;
+        IsSwapCache = isSwapCache;
     }
+
+    /// <summary>A swap cache (<c>swapper_space</c>): no host, pages keyed by their swap entry.</summary>
+    public static AddressSpace ForSwapCache(AddressSpaceOperations aops) => new(null, aops, isSwapCache: true);
 
     /// <summary><c>host</c>: the owning inode, null for <c>swapper_space</c>.</summary>
     public Inode? Host { get; }
 
     /// <summary><c>a_ops</c>: the generated table of the owning filesystem.</summary>
     public AddressSpaceOperations Aops { get; }
+
+    /// <summary><c>private_data</c>: the owner's own state (<c>swapper_space</c> points at its swap core).</summary>
+    public object? PrivateData { get; set; }
+
+    /// <summary>Whether this is a swap cache: pages are keyed by <see cref="Page.Private"/>, not <see cref="Page.Index"/>.</summary>
+    public bool IsSwapCache { get; }
+
+    private ulong KeyOf(Page page) => IsSwapCache ? page.Private : page.Index;
 
     /// <summary><c>tree_lock</c>: guards the page tree. Hold it only for the lookup or update itself.</summary>
     public object TreeLock { get; } = new();
@@ -56,7 +75,8 @@ public sealed class AddressSpace
 
     /// <summary>
     /// <c>add_to_page_cache</c>: insert a locked page at <paramref name="index"/>, taking a reference and
-    /// setting its mapping and index. Returns 0, or <c>-EEXIST</c> when another page is there already.
+    /// setting its mapping and index (in a swap cache: its <see cref="Page.Private"/>). Returns 0, or
+    /// <c>-EEXIST</c> when another page is there already.
     /// </summary>
     public int AddPage(Page page, ulong index)
     {
@@ -73,7 +93,14 @@ public sealed class AddressSpace
             }
             page.Get();
             page.Mapping = this;
-            page.Index = index;
+            if (IsSwapCache)
+            {
+                page.Private = index;
+            }
+            else
+            {
+                page.Index = index;
+            }
         }
         return 0;
     }
@@ -87,11 +114,33 @@ public sealed class AddressSpace
         ArgumentNullException.ThrowIfNull(page);
         lock (TreeLock)
         {
-            if (!_pageTree.TryGetValue(page.Index, out Page? cached) || !ReferenceEquals(cached, page))
+            if (!_pageTree.TryGetValue(KeyOf(page), out Page? cached) || !ReferenceEquals(cached, page))
             {
                 return false;
             }
-            _pageTree.Remove(page.Index);
+            _pageTree.Remove(KeyOf(page));
+            page.Mapping = null;
+        }
+        page.Put();
+        return true;
+    }
+
+    /// <summary>
+    /// <c>__remove_mapping</c>'s <c>page_freeze_refs</c>: remove <paramref name="page"/> only if its count is
+    /// exactly <paramref name="expectedCount"/> — checked under the tree lock, which every lookup takes, so no new
+    /// reference can appear meanwhile — dropping the cache's reference. Returns whether it was removed.
+    /// </summary>
+    public bool DeletePageIfCount(Page page, int expectedCount)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        lock (TreeLock)
+        {
+            ulong key = KeyOf(page);
+            if (page.Count != expectedCount || !_pageTree.TryGetValue(key, out Page? cached) || !ReferenceEquals(cached, page))
+            {
+                return false;
+            }
+            _pageTree.Remove(key);
             page.Mapping = null;
         }
         page.Put();
@@ -112,14 +161,22 @@ public sealed class AddressSpace
         }
         lock (TreeLock)
         {
-            if (!_pageTree.TryGetValue(page.Index, out Page? cached) || !ReferenceEquals(cached, page))
+            ulong key = KeyOf(page);
+            if (!_pageTree.TryGetValue(key, out Page? cached) || !ReferenceEquals(cached, page))
             {
                 return false;
             }
-            _pageTree[page.Index] = newPage;
+            _pageTree[key] = newPage;
             newPage.Get();
             newPage.Mapping = this;
-            newPage.Index = page.Index;
+            if (IsSwapCache)
+            {
+                newPage.Private = key;
+            }
+            else
+            {
+                newPage.Index = key;
+            }
             page.Mapping = null;
         }
         page.Put();
@@ -138,10 +195,10 @@ public sealed class AddressSpace
                 pages.Add(page);
             }
         }
-        pages.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+        pages.Sort((a, b) => KeyOf(a).CompareTo(KeyOf(b)));
         return pages;
     }
 
     /// <inheritdoc/>
-    public override string ToString() => Host is null ? "swapper_space" : $"mapping of {Host}";
+    public override string ToString() => IsSwapCache ? "swapper_space" : Host is null ? "anonymous mapping" : $"mapping of {Host}";
 }

@@ -28,6 +28,10 @@ public sealed class SuperBlock
     /// <summary><c>s_blocksize_bits</c>.</summary>
     public int BlockSizeBits { get; }
 
+    /// <summary><c>s_bdev</c>: the block device the filesystem lives on, or null (memory and network
+    /// filesystems). A swap file mapped with <c>bmap</c> is written straight to it.</summary>
+    public BlockDevice? Device { get; set; }
+
     /// <summary><c>s_fs_info</c>: the filesystem's own data.</summary>
     public object? FsInfo { get; set; }
 

@@ -1,0 +1,160 @@
+using System.Threading;
+
+namespace AopsGen;
+
+/// <summary>
+/// include/linux/blkdev.h, block/: a block device, here an image file opened with O_DIRECT — a bio is one
+/// vectored <c>pwritev</c>/<c>preadv</c> at a byte position, from page-aligned frames, straight to the
+/// device with no page cache between (and no managed allocation). Swap areas whose file was mapped with
+/// <c>bmap</c> write their pages here at the blocks their extents name.
+/// </summary>
+public sealed unsafe class BlockDevice : IDisposable
+{
+    private const uint LoopMajor = 7;
+    private static int s_nextMinor = -1;
+    private int _fd;
+
+    private BlockDevice(string path, int fd, long size, bool isDirect)
+    {
+        Path = path;
+        _fd = fd;
+        Size = size;
+        IsDirect = isDirect;
+        Minor = (uint)Interlocked.Increment(ref s_nextMinor);
+    }
+
+    /// <summary>
+    /// Opens the image at <paramref name="path"/> read-write as a block device. With <paramref name="direct"/>
+    /// it uses O_DIRECT and, where the filesystem under the image refuses O_DIRECT (tmpfs: EINVAL), falls back
+    /// to buffered I/O — <see cref="IsDirect"/> says which. Returns 0 or the open's negative errno.
+    /// </summary>
+    public static int Open(string path, out BlockDevice? device, bool direct = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        device = null;
+        bool isDirect = direct;
+        int fd = Libc.Open(path, Libc.ORdWr | Libc.OCloExec | (direct ? Libc.ODirect : 0), 0);
+        if (fd < 0 && direct && Libc.LastError() == Errnos.Neg(Errno.EINVAL))
+        {
+            isDirect = false;
+            fd = Libc.Open(path, Libc.ORdWr | Libc.OCloExec, 0);
+        }
+        if (fd < 0)
+        {
+            return Libc.LastError();
+        }
+        long size = Libc.LSeek(fd, 0, Libc.SeekEnd);
+        if (size < 0)
+        {
+            int error = Libc.LastError();
+            Libc.Close(fd);
+            return error;
+        }
+        device = new BlockDevice(path, fd, size, isDirect);
+        return 0;
+    }
+
+    /// <summary>The image file.</summary>
+    public string Path { get; }
+
+    /// <summary>The device's size in bytes (the image's size when it was opened).</summary>
+    public long Size { get; }
+
+    /// <summary>Whether I/O bypasses the host's page cache (O_DIRECT).</summary>
+    public bool IsDirect { get; }
+
+    /// <summary>The major number the kernel's log lines print: 7, as for a loop device.</summary>
+    public uint Major => LoopMajor;
+
+    /// <summary>The minor number: one per device opened in this process.</summary>
+    public uint Minor { get; }
+
+    /// <summary>A bio writing <paramref name="segments"/> at byte <paramref name="position"/>: returns the bytes
+    /// written (all of them) or a negative errno. Interrupted and short transfers are continued.</summary>
+    public long Write(ReadOnlySpan<IoVec> segments, long position) => Transfer(write: true, segments, position);
+
+    /// <summary>A bio reading into <paramref name="segments"/> from byte <paramref name="position"/>: returns the
+    /// bytes read or a negative errno; reading past the end of the device is -EIO, as for a bio.</summary>
+    public long Read(ReadOnlySpan<IoVec> segments, long position) => Transfer(write: false, segments, position);
+
+    /// <summary><c>blkdev_issue_flush</c>: the device's volatile cache to stable storage.</summary>
+    public int Flush() => Libc.FDataSync(Fd()) == 0 ? 0 : Libc.LastError();
+
+    private long Transfer(bool write, ReadOnlySpan<IoVec> segments, long position)
+    {
+        long total = IoVec.TotalLength(segments);
+        if (position < 0 || segments.Length > Libc.IovMax)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        if (position + total > Size)
+        {
+            return Errnos.Neg(Errno.EIO);
+        }
+        int fd = Fd();
+        long done = 0;
+        Span<IoVec> rest = stackalloc IoVec[segments.Length];
+        segments.CopyTo(rest);
+        while (done < total)
+        {
+            nint n;
+            fixed (IoVec* iov = rest)
+            {
+                n = write ? Libc.PWriteV(fd, iov, rest.Length, position + done) : Libc.PReadV(fd, iov, rest.Length, position + done);
+            }
+            if (n < 0)
+            {
+                int error = Libc.LastError();
+                if (error == Errnos.Neg(Errno.EINTR))
+                {
+                    continue;
+                }
+                return error;
+            }
+            if (n == 0)
+            {
+                return Errnos.Neg(Errno.EIO);
+            }
+            done += n;
+            rest = Advance(rest, n);
+        }
+        return done;
+    }
+
+    // Drops the first n bytes of the vector: whole segments, then the front of a partly done one.
+    private static Span<IoVec> Advance(Span<IoVec> segments, nint n)
+    {
+        int i = 0;
+        while (i < segments.Length && n >= (nint)segments[i].Length)
+        {
+            n -= (nint)segments[i].Length;
+            i++;
+        }
+        segments = segments[i..];
+        if (n > 0)
+        {
+            segments[0] = new IoVec(segments[0].Base + n, segments[0].Length - (nuint)n);
+        }
+        return segments;
+    }
+
+    private int Fd()
+    {
+        int fd = Volatile.Read(ref _fd);
+        ObjectDisposedException.ThrowIf(fd < 0, this);
+        return fd;
+    }
+
+    /// <summary>Closes the image.</summary>
+    public void Dispose()
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0)
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"block device {Major}:{Minor} on {Path}{(IsDirect ? " (O_DIRECT)" : string.Empty)}";
+}

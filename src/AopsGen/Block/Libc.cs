@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+
+namespace AopsGen;
+
+/// <summary>The few libc calls the block layer needs: vectored, positioned, unbuffered I/O on a file
+/// descriptor with no managed allocation per call (the <c>RandomAccess</c> vectored overloads allocate).</summary>
+internal static unsafe partial class Libc
+{
+    public const int ORdWr = 0x2;
+    public const int ORdOnly = 0x0;
+    public const int OCloExec = 0x80000;
+    /// <summary>O_DIRECT on x86-64 and arm64 Linux.</summary>
+    public static readonly int ODirect = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x10000 : 0x4000;
+    public const int SeekEnd = 2;
+    /// <summary>IOV_MAX.</summary>
+    public const int IovMax = 1024;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "pwritev", SetLastError = true)]
+    public static partial nint PWriteV(int fd, IoVec* iov, int iovcnt, long offset);
+
+    [LibraryImport("libc", EntryPoint = "preadv", SetLastError = true)]
+    public static partial nint PReadV(int fd, IoVec* iov, int iovcnt, long offset);
+
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    public static partial long LSeek(int fd, long offset, int whence);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    public static partial int FDataSync(int fd);
+
+    /// <summary>The errno of the last failed call, negated as the kernel returns it.</summary>
+    public static int LastError() => -Marshal.GetLastPInvokeError();
+}

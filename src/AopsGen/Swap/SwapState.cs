@@ -1,0 +1,213 @@
+using System.Threading;
+
+namespace AopsGen;
+
+/// <summary>
+/// mm/swap_state.c: <c>swap_aops</c>, the ops of <c>swapper_space</c>. Declared with the attributes like any
+/// filesystem's table; the generator emits <c>SwapAops.Operations</c>. Reclaim writes a swap-cache page with
+/// <c>page.Mapping.Aops.WritePage</c> as it writes any other page; these ops route it to the area that holds
+/// it (SWP_FILE: the swap file's own <c>a_ops</c>).
+/// </summary>
+[AddressSpaceOperations("swap_aops")]
+internal static partial class SwapAops
+{
+    /// <summary><c>.writepage = swap_writepage</c> (mm/page_io.c).</summary>
+    [WritePage]
+    internal static int WritePage(Page page, WritebackControl wbc) => SwapCore.Of(page).SwapWritepage(page, wbc);
+
+    /// <summary><c>.set_page_dirty = swap_set_page_dirty</c> (3.6): the swap file's <c>set_page_dirty</c>
+    /// for an SWP_FILE area, otherwise <c>__set_page_dirty_no_writeback</c>.</summary>
+    [SetPageDirty]
+    internal static bool SetPageDirty(Page page) => SwapCore.Of(page).SwapSetPageDirty(page);
+
+    /// <summary><c>.sync_page = block_sync_page</c> (2.6): "unplug the block queues" — here, submit the swap
+    /// I/O this thread's <see cref="SwapPlug"/> holds back, so a waiter on one of its pages is not left waiting.</summary>
+    [SyncPage]
+    internal static void SyncPage(Page page) => SwapPlug.Unplug();
+}
+
+/// <summary>mm/swap_state.c: the swap cache — <c>swapper_space</c> and the calls that add, find and delete its
+/// pages, keyed by swap entry.</summary>
+public sealed partial class SwapCore
+{
+    /// <summary><c>swapper_space</c>: the swap cache. Its pages are keyed by their swap entry (kept in
+    /// <see cref="Page.Private"/>), carry PG_swapcache, and have this as their <see cref="Page.Mapping"/>, so
+    /// <c>page.Mapping.Aops</c> is <c>swap_aops</c>.</summary>
+    public AddressSpace SwapperSpace { get; }
+
+    /// <summary>The swap path's event counters (<c>pswpin</c>, <c>pswpout</c>, swap-cache hits, ...).</summary>
+    public VmEvents Events { get; } = new();
+
+    /// <summary>The swap core whose swap cache holds <paramref name="page"/>.</summary>
+    internal static SwapCore Of(Page page)
+        => page.Mapping?.PrivateData as SwapCore ?? throw new InvalidOperationException($"{page} is not in a swap cache.");
+
+    /// <summary>
+    /// <c>add_to_swap_cache</c>: put a locked, swap-backed page that is in no cache into the swap cache at
+    /// <paramref name="entry"/>, taking a reference. The caller holds the slot's SWAP_HAS_CACHE (from
+    /// <see cref="GetSwapPage"/> or <see cref="SwapcachePrepare"/>), so no other page can be there; returns 0, or
+    /// -EEXIST if one is (a caller bug in the kernel, answered here rather than corrupting the cache).
+    /// </summary>
+    public int AddToSwapCache(Page page, SwapEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (!page.IsLocked || page.IsSwapCache || !page.Test(PageFlags.SwapBacked))
+        {
+            throw new InvalidOperationException($"add_to_swap_cache of {page}: it must be locked, swap-backed and not in the swap cache (VM_BUG_ON).");
+        }
+        page.Set(PageFlags.SwapCache);
+        int error = SwapperSpace.AddPage(page, entry.Value);
+        if (error != 0)
+        {
+            page.Clear(PageFlags.SwapCache);
+            return error;
+        }
+        Events.Count(VmEvent.SwapCacheAdd);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>delete_from_swap_cache</c>: take a locked page that is not under writeback out of the swap cache,
+    /// release its slot's SWAP_HAS_CACHE (<c>swapcache_free</c>) and drop the cache's reference.
+    /// </summary>
+    public void DeleteFromSwapCache(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (!page.IsLocked || !page.IsSwapCache || page.IsWriteback)
+        {
+            throw new InvalidOperationException($"delete_from_swap_cache of {page}: it must be locked, in the swap cache and not under writeback (VM_BUG_ON).");
+        }
+        var entry = new SwapEntry(page.Private);
+        if (!SwapperSpace.DeletePage(page))
+        {
+            throw new InvalidOperationException($"{page} has PG_swapcache but is not in {SwapperSpace} at {entry}.");
+        }
+        page.Clear(PageFlags.SwapCache);
+        page.Private = 0;
+        SwapcacheFree(entry);
+        Events.Count(VmEvent.SwapCacheDelete);
+    }
+
+    /// <summary>
+    /// <c>add_to_swap</c>: give a locked, uptodate, swap-backed page a slot and put it in the swap cache,
+    /// dirty, so reclaim writes it out. Returns false when swap is full.
+    /// </summary>
+    public bool AddToSwap(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        SwapEntry entry = GetSwapPage();
+        if (entry.IsNone)
+        {
+            return false;
+        }
+        if (AddToSwapCache(page, entry) != 0)
+        {
+            SwapcacheFree(entry);
+            return false;
+        }
+        page.Set(PageFlags.Dirty);
+        return true;
+    }
+
+    /// <summary><c>lookup_swap_cache</c>: the page cached for <paramref name="entry"/>, with a reference taken, or
+    /// null; counts hits and misses.</summary>
+    public Page? LookupSwapCache(SwapEntry entry)
+    {
+        Page? page = SwapperSpace.FindGetPage(entry.Value);
+        Events.Count(page is null ? VmEvent.SwapCacheMiss : VmEvent.SwapCacheHit);
+        return page;
+    }
+
+    /// <summary>
+    /// <c>read_swap_cache_async</c>: the swap-cache page of <paramref name="entry"/>, with a reference taken —
+    /// the one cached, or a frame from <paramref name="frames"/> added to the cache and read (the read may still
+    /// be in flight: lock the page to wait for it, then check <see cref="Page.IsUptodate"/>). Returns null with
+    /// <paramref name="error"/> -ENOMEM when no frame is free, or -ENOENT when the slot was freed meanwhile.
+    /// </summary>
+    public Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, out int error)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        Page? newPage = null;
+        while (true)
+        {
+            Page? found = SwapperSpace.FindGetPage(entry.Value);
+            if (found != null)
+            {
+                if (newPage != null)
+                {
+                    frames.Free(newPage);
+                }
+                error = 0;
+                return found;
+            }
+            newPage ??= frames.Alloc();
+            if (newPage == null)
+            {
+                error = Errnos.Neg(Errno.ENOMEM);
+                return null;
+            }
+            error = SwapcachePrepare(entry);
+            if (error == Errnos.Neg(Errno.EEXIST))
+            {
+                // Another thread holds SWAP_HAS_CACHE and is about to add its page: look again.
+                Thread.Yield();
+                continue;
+            }
+            if (error != 0)
+            {
+                frames.Free(newPage);
+                error = Errnos.Neg(Errno.ENOENT);
+                return null;
+            }
+            newPage.Lock();
+            newPage.Set(PageFlags.SwapBacked);
+            error = AddToSwapCache(newPage, entry);
+            if (error != 0)
+            {
+                SwapcacheFree(entry);
+                newPage.Unlock();
+                frames.Free(newPage);
+                return null;
+            }
+            SwapReadpage(newPage);
+            return newPage;
+        }
+    }
+
+    /// <summary>
+    /// <c>try_to_free_swap</c>: a locked page whose slot no owner references any more (only the cache does)
+    /// leaves the swap cache, dirty, so that it is written to a new slot if it is swapped again. Returns
+    /// whether it did; a page under writeback stays.
+    /// </summary>
+    public bool TryToFreeSwap(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (!page.IsSwapCache || page.IsWriteback || PageSwapcount(page) != 0)
+        {
+            return false;
+        }
+        DeleteFromSwapCache(page);
+        page.Set(PageFlags.Dirty);
+        return true;
+    }
+
+    /// <summary><c>page_swapcount</c>: owners' references to the slot of a swap-cache page (the cache's own bit not counted).</summary>
+    public int PageSwapcount(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var entry = new SwapEntry(page.Private);
+        SwapInfo? area = AreaOf(entry);
+        return area is null ? 0 : area.SwapCount((uint)entry.Offset);
+    }
+
+    /// <summary><c>swap_set_page_dirty</c> (3.6).</summary>
+    internal bool SwapSetPageDirty(Page page)
+    {
+        SwapInfo? area = AreaOf(new SwapEntry(page.Private));
+        if (area is { SwapFile: { } file } && (area.Flags & SwapFlags.File) != 0)
+        {
+            return AopsCalls.SetPageDirty(file.Mapping.Aops, page);
+        }
+        return !page.TestAndSet(PageFlags.Dirty);
+    }
+}

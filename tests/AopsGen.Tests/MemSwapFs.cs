@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace AopsGen.Tests;
+
+/// <summary>
+/// The swap-core tests' filesystem, declared with the attributes as a user's would be: each file's bytes
+/// live in native memory (<see cref="FileData"/> in <c>Inode.Private</c>), so <c>direct_IO</c> copies
+/// between page frames and the file without managed allocation. <c>swap_activate</c> makes it an SWP_FILE
+/// area. Each file's <see cref="FileData"/> counts the calls and injects faults (failed or short writes,
+/// failed reads).
+/// </summary>
+[AddressSpaceOperations("memswapfs_aops")]
+internal static unsafe partial class MemSwapFs
+{
+    /// <summary>One file: its bytes, what was called, and the faults to inject.</summary>
+    internal sealed class FileData : IDisposable
+    {
+        public FileData(long size)
+        {
+            Size = size;
+            Data = (byte*)NativeMemory.AllocZeroed((nuint)size);
+        }
+
+        public byte* Data { get; private set; }
+        public long Size { get; }
+        public Span<byte> PageBytes(long pageIndex) => new(Data + (pageIndex << Page.Shift), Page.Size);
+
+        public int ActivateResult;
+        public int Activations;
+        public int Deactivations;
+        public int DirectIoWrites;
+        public int ReadPages;
+        public int SetPageDirtyCalls;
+        /// <summary>Segments of each direct_IO write, in order.</summary>
+        public readonly List<int> WriteBatches = new();
+        /// <summary>File position of each direct_IO write, in order.</summary>
+        public readonly List<long> WritePositions = new();
+        public bool RecordBatches = true;
+        /// <summary>The next this many direct_IO writes fail with -EIO.</summary>
+        public int FailWrites;
+        /// <summary>The next this many direct_IO writes write one page less than asked (a short write).</summary>
+        public int ShortWrites;
+        /// <summary>The next this many readpage calls fail with -EIO.</summary>
+        public int FailReads;
+
+        public void Dispose()
+        {
+            NativeMemory.Free(Data);
+            Data = null;
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> as a file of <paramref name="pages"/> pages formatted by
+    /// <see cref="Mkswap"/>, mode 0600, owned by root.</summary>
+    public static Inode CreateSwapFile(Vfs vfs, SuperBlock sb, ulong number, string path, int pages)
+    {
+        var data = new FileData((long)pages << Page.Shift);
+        if (!Mkswap.Format(data.PageBytes(0), data.Size, new MkswapOptions { Label = "memswap" }).Succeeded)
+        {
+            throw new InvalidOperationException("mkswap failed");
+        }
+        var inode = new Inode(sb, number, FileType.Regular, 0x180, Operations) { Size = data.Size, Blocks = data.Size / 512, Private = data };
+        int error = vfs.Create(path, inode, Credentials.Root);
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"create {path}: {error}");
+        }
+        return inode;
+    }
+
+    public static FileData Of(File file) => (FileData)file.Inode.Private!;
+
+    [ReadPage]
+    public static int ReadPage(File file, Page page)
+    {
+        FileData data = Of(file);
+        Interlocked.Increment(ref data.ReadPages);
+        if (data.FailReads > 0 && Interlocked.Decrement(ref data.FailReads) >= 0)
+        {
+            page.Unlock();
+            return Errnos.Neg(Errno.EIO);
+        }
+        if (page.FileOffset + Page.Size > data.Size)
+        {
+            page.Unlock();
+            return Errnos.Neg(Errno.EIO);
+        }
+        data.PageBytes((long)page.FileIndex).CopyTo(page.Bytes);
+        page.Set(PageFlags.Uptodate);
+        page.Unlock();
+        return 0;
+    }
+
+    [DirectIO]
+    public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        FileData data = Of(iocb.File!);
+        long length = IoVec.TotalLength(iov);
+        if (offset < 0 || offset + length > data.Size)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        if ((rw & Rw.Write) != 0)
+        {
+            Interlocked.Increment(ref data.DirectIoWrites);
+            if (data.RecordBatches)
+            {
+                lock (data.WriteBatches)
+                {
+                    data.WriteBatches.Add(iov.Length);
+                    data.WritePositions.Add(offset);
+                }
+            }
+            if (data.FailWrites > 0 && Interlocked.Decrement(ref data.FailWrites) >= 0)
+            {
+                return Errnos.Neg(Errno.EIO);
+            }
+            int segments = iov.Length;
+            if (data.ShortWrites > 0 && Interlocked.Decrement(ref data.ShortWrites) >= 0)
+            {
+                segments--;
+            }
+            long position = offset;
+            for (int i = 0; i < segments; i++)
+            {
+                iov[i].AsSpan().CopyTo(new Span<byte>(data.Data + position, (int)iov[i].Length));
+                position += (long)iov[i].Length;
+            }
+            return position - offset;
+        }
+        long at = offset;
+        foreach (IoVec segment in iov)
+        {
+            new ReadOnlySpan<byte>(data.Data + at, (int)segment.Length).CopyTo(segment.AsSpan());
+            at += (long)segment.Length;
+        }
+        return length;
+    }
+
+    [SwapActivate]
+    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    {
+        FileData data = Of(file);
+        span = sis.Pages;
+        Interlocked.Increment(ref data.Activations);
+        return data.ActivateResult;
+    }
+
+    [SwapDeactivate]
+    public static void SwapDeactivate(File file) => Interlocked.Increment(ref Of(file).Deactivations);
+
+    [SetPageDirty]
+    public static bool SetPageDirty(Page page)
+    {
+        Interlocked.Increment(ref s_setPageDirtyCalls);
+        return !page.TestAndSet(PageFlags.Dirty);
+    }
+
+    private static int s_setPageDirtyCalls;
+
+    /// <summary>Calls of set_page_dirty so far, over all files (the op has no file to count on).</summary>
+    public static int SetPageDirtyCalls => Volatile.Read(ref s_setPageDirtyCalls);
+}
