@@ -54,7 +54,14 @@ internal sealed class SwapMachine : IDisposable
 
     public int SwapOn(string path = "/swapfile", int flags = 0) => Swap.SwapOn(path, flags, Credentials.Root);
 
-    public Inode AddMemSwapFile(string path, int pages) => MemSwapFs.CreateSwapFile(Vfs, Fs, _ino++, path, pages);
+    public Inode AddMemSwapFile(string path, int pages)
+    {
+        Inode inode = MemSwapFs.CreateSwapFile(Vfs, Fs, _ino++, path, pages);
+        _extraFiles.Add((MemSwapFs.FileData)inode.Private!);
+        return inode;
+    }
+
+    private readonly System.Collections.Generic.List<MemSwapFs.FileData> _extraFiles = new();
 
     /// <summary>Fills <paramref name="page"/> with the pattern of (<paramref name="seed"/>, <paramref name="index"/>).</summary>
     public static void Fill(Span<byte> page, int seed, int index)
@@ -85,6 +92,7 @@ internal sealed class SwapMachine : IDisposable
         {
             data.Dispose();
         }
+        _extraFiles.ForEach(static file => file.Dispose());
         _disk?.Dispose();
     }
 }
