@@ -13,7 +13,7 @@ internal sealed class SwapMachine : IDisposable
     private readonly TempBlockDevice? _disk;
     private ulong _ino = 10;
 
-    public SwapMachine(int frames, int swapPages, bool blockPath = false, int holeEvery = 0)
+    public SwapMachine(int frames, int swapPages, bool blockPath = false, int devicePages = 0)
     {
         Fs = new SuperBlock(blockPath ? "blockswapfs" : "memswapfs", 4096);
         Vfs = new Vfs(new Inode(Fs, 1, FileType.Directory, 0x1ED, TestFs.Empty));
@@ -23,7 +23,7 @@ internal sealed class SwapMachine : IDisposable
         if (blockPath)
         {
             // The file's pages lie on the device in runs of 8 with a gap after each run: several extents.
-            _disk = new TempBlockDevice(((long)swapPages * 2 + 64) << Page.Shift);
+            _disk = new TempBlockDevice((long)(devicePages > 0 ? devicePages : swapPages * 2 + 64) << Page.Shift);
             Fs.Device = _disk.Device;
             var blocks = new ulong[swapPages];
             ulong next = 16;
@@ -50,6 +50,7 @@ internal sealed class SwapMachine : IDisposable
     public MemoryManager Mm { get; }
     public Inode SwapFileInode { get; }
     public BlockDevice? Disk => _disk?.Device;
+    public string? ImagePath => _disk?.ImagePath;
     public MemSwapFs.FileData FileData => (MemSwapFs.FileData)SwapFileInode.Private!;
 
     public int SwapOn(string path = "/swapfile", int flags = 0) => Swap.SwapOn(path, flags, Credentials.Root);

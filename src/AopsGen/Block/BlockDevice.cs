@@ -70,7 +70,8 @@ public sealed unsafe class BlockDevice : IDisposable
     public uint Minor { get; }
 
     /// <summary>A bio writing <paramref name="segments"/> at byte <paramref name="position"/>: returns the bytes
-    /// written (all of them) or a negative errno. Interrupted and short transfers are continued.</summary>
+    /// written (all of them) or a negative errno (-EIO past the end of the device, -ENXIO once it is closed,
+    /// the host's errno otherwise). Interrupted and short transfers are continued. Never throws.</summary>
     public long Write(ReadOnlySpan<IoVec> segments, long position) => Transfer(write: true, segments, position);
 
     /// <summary>A bio reading into <paramref name="segments"/> from byte <paramref name="position"/>: returns the
@@ -78,7 +79,15 @@ public sealed unsafe class BlockDevice : IDisposable
     public long Read(ReadOnlySpan<IoVec> segments, long position) => Transfer(write: false, segments, position);
 
     /// <summary><c>blkdev_issue_flush</c>: the device's volatile cache to stable storage.</summary>
-    public int Flush() => Libc.FDataSync(Fd()) == 0 ? 0 : Libc.LastError();
+    public int Flush()
+    {
+        int fd = Volatile.Read(ref _fd);
+        if (fd < 0)
+        {
+            return Errnos.Neg(Errno.ENXIO);
+        }
+        return Libc.FDataSync(fd) == 0 ? 0 : Libc.LastError();
+    }
 
     private long Transfer(bool write, ReadOnlySpan<IoVec> segments, long position)
     {
@@ -91,7 +100,12 @@ public sealed unsafe class BlockDevice : IDisposable
         {
             return Errnos.Neg(Errno.EIO);
         }
-        int fd = Fd();
+        int fd = Volatile.Read(ref _fd);
+        if (fd < 0)
+        {
+            // The device went away (closed): the bio fails, as for a removed disk.
+            return Errnos.Neg(Errno.ENXIO);
+        }
         long done = 0;
         Span<IoVec> rest = stackalloc IoVec[segments.Length];
         segments.CopyTo(rest);
@@ -136,13 +150,6 @@ public sealed unsafe class BlockDevice : IDisposable
             segments[0] = new IoVec(segments[0].Base + n, segments[0].Length - (nuint)n);
         }
         return segments;
-    }
-
-    private int Fd()
-    {
-        int fd = Volatile.Read(ref _fd);
-        ObjectDisposedException.ThrowIf(fd < 0, this);
-        return fd;
     }
 
     /// <summary>Closes the image.</summary>
