@@ -32,7 +32,6 @@ internal static unsafe partial class MemSwapFs
         public int Deactivations;
         public int DirectIoWrites;
         public int ReadPages;
-        public int SetPageDirtyCalls;
         /// <summary>Segments of each direct_IO write, in order.</summary>
         public readonly List<int> WriteBatches = new();
         /// <summary>File position of each direct_IO write, in order.</summary>

@@ -113,7 +113,7 @@ public sealed class SwapRoundTripTests
     }
 
     [Fact]
-    public void Threads_faulting_writing_and_swapping_out_the_same_and_different_pages_lose_nothing()
+    public async Task Threads_faulting_writing_and_swapping_out_the_same_and_different_pages_lose_nothing()
     {
         const int Threads = 4;
         const int PagesPerThread = 512;
@@ -205,13 +205,15 @@ public sealed class SwapRoundTripTests
         Task[] tasks = Enumerable.Range(0, Threads).Select(t => Task.Factory.StartNew(() => Run(t), TaskCreationOptions.LongRunning)).ToArray();
         // Watchdog: fail (rather than hang CI) if no thread makes progress for 30 seconds.
         int last = -1;
-        while (!Task.WaitAll(tasks, TimeSpan.FromSeconds(30)))
+        Task all = Task.WhenAll(tasks);
+        while (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all)
         {
             int now = Volatile.Read(ref progress);
             Assert.True(now != last, $"No progress for 30 s after {now} operations: deadlock in the swap path.");
             last = now;
         }
 
+        await all;
         _output.WriteLine($"{Threads} threads x {Rounds} operations: {m.Swap.Events}");
         Assert.Equal(0, mismatches);
         Assert.True(m.Swap.Events[VmEvent.PswpOut] > 0 && m.Swap.Events[VmEvent.PswpIn] > 0);
