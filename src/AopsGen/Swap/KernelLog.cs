@@ -28,6 +28,13 @@ public sealed class KernelLog
     private const int Capacity = 4096;
     private readonly Queue<KernelLogLine> _lines = new();
     private readonly Dictionary<string, RatelimitState> _ratelimits = new();
+    private readonly TimeProvider _time;
+
+    /// <summary>A log whose rate limits follow <paramref name="time"/> (the system clock by default).</summary>
+    public KernelLog(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>DEFAULT_RATELIMIT_INTERVAL: 5 seconds.</summary>
     public static readonly TimeSpan RatelimitInterval = TimeSpan.FromSeconds(5);
@@ -50,7 +57,8 @@ public sealed class KernelLog
     /// </summary>
     public bool PrintRatelimited(KernelLogLevel level, string callSite, string message)
     {
-        long now = Environment.TickCount64;
+        long now = _time.GetTimestamp();
+        long interval = (long)(RatelimitInterval.TotalSeconds * _time.TimestampFrequency);
         string? suppressed = null;
         lock (_ratelimits)
         {
@@ -59,7 +67,7 @@ public sealed class KernelLog
                 state = new RatelimitState { Begin = now };
                 _ratelimits.Add(callSite, state);
             }
-            if (now - state.Begin >= (long)RatelimitInterval.TotalMilliseconds)
+            if (now - state.Begin >= interval)
             {
                 if (state.Missed > 0)
                 {
