@@ -21,6 +21,7 @@ public sealed unsafe class SwapOnTests : IDisposable
     private readonly AddressSpaceOperations _fileAops = new("swapfs_aops", readPage: &ReadPage, directIO: &DirectIO, swapActivate: &SwapActivate, swapDeactivate: &SwapDeactivate);
     private readonly AddressSpaceOperations _bmapAops = new("bmapfs_aops", readPage: &ReadPage, bmap: &Bmap);
     private readonly AddressSpaceOperations _noReadAops = new("noread_aops", bmap: &Bmap);
+    private readonly AddressSpaceOperations _noDirectIoAops = new("nodio_aops", readPage: &ReadPage, swapActivate: &SwapActivate, swapDeactivate: &SwapDeactivate);
     private readonly Vfs _vfs;
     private readonly SwapCore _core;
     private readonly TempBlockDevice _disk = new(16 << 20);
@@ -250,6 +251,21 @@ public sealed unsafe class SwapOnTests : IDisposable
         Assert.Equal(1000UL, area.MapSwapPage(0));
         Assert.Equal(1003UL, area.MapSwapPage(1)); // blocks 12..15 = 4012..4015 = page 1003
         Assert.True(area.Max < FilePages, "skipped pages shrink the area");
+    }
+
+    [Fact]
+    public void A_swapon_that_fails_after_swap_activate_succeeded_calls_swap_deactivate_once()
+    {
+        Inode inode = SwapFile("/swapfile", _noDirectIoAops);
+
+        Assert.Equal(Errnos.Neg(Errno.EINVAL), _core.SwapOn("/swapfile", 0, Credentials.Root));
+
+        Assert.Equal("swapon: /swapfile: nodio_aops has swap_activate but no direct_IO to write swap pages", LastLog);
+        Assert.Equal(1, _activations);
+        Assert.Equal(1, _deactivations);
+        Assert.Empty(_core.Areas);
+        Assert.False(inode.IsSwapFile);
+        Assert.Null(_core.AreaOf(SwapEntry.Create(0, 1)));
     }
 
     [Fact]

@@ -178,6 +178,14 @@ public sealed partial class SwapCore
                 return ret;
             }
             area.Flags |= SwapFlags.File;
+            // An SWP_FILE area writes its pages with direct_IO (the seed's routing). 3.6 would only find out at the
+            // first swap-out; refusing here is the 6.x shape (activate, then a check that can fail, then
+            // destroy_swap_extents → swap_deactivate), and AOPS006 reports the same table at compile time.
+            if (!aops.Has(AddressSpaceOp.DirectIO))
+            {
+                Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {aops.Name} has swap_activate but no direct_IO to write swap pages");
+                return Errnos.Neg(Errno.EINVAL);
+            }
             area.AddSwapExtent(0, area.Max, 0);
             area.Span = area.Pages;
             return 1;
