@@ -41,8 +41,13 @@ internal static unsafe partial class MemSwapFs
         public int FailWrites;
         /// <summary>The next this many direct_IO writes write one page less than asked (a short write).</summary>
         public int ShortWrites;
-        /// <summary>The next this many readpage calls fail with -EIO.</summary>
+        /// <summary>The next this many reads (readpage, or a direct_IO read) fail with -EIO.</summary>
         public int FailReads;
+        /// <summary>direct_IO reads so far, and the segments of the last one.</summary>
+        public int DirectIoReads;
+        public int LastReadSegments;
+        /// <summary>Called at the start of every direct_IO write, on the writing thread.</summary>
+        public Action? OnWrite;
 
         public void Dispose()
         {
@@ -104,6 +109,7 @@ internal static unsafe partial class MemSwapFs
         if ((rw & Rw.Write) != 0)
         {
             Interlocked.Increment(ref data.DirectIoWrites);
+            data.OnWrite?.Invoke();
             if (data.RecordBatches)
             {
                 lock (data.WriteBatches)
@@ -128,6 +134,12 @@ internal static unsafe partial class MemSwapFs
                 position += (long)iov[i].Length;
             }
             return position - offset;
+        }
+        Interlocked.Increment(ref data.DirectIoReads);
+        data.LastReadSegments = iov.Length;
+        if (data.FailReads > 0 && Interlocked.Decrement(ref data.FailReads) >= 0)
+        {
+            return Errnos.Neg(Errno.EIO);
         }
         long at = offset;
         foreach (IoVec segment in iov)

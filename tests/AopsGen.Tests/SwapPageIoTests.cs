@@ -63,8 +63,9 @@ public sealed class SwapPageIoTests : IDisposable
     }
 
     [Fact]
-    public void A_swapped_page_faults_back_in_through_readpage_with_its_data()
+    public void Without_readahead_a_swapped_page_faults_back_in_through_readpage_with_its_data()
     {
+        _m.Swap.PageCluster = 0;
         FillPages(3);
         Assert.Equal(3, _m.Mm.SwapOut(_region, Range(0, 3)));
         int headerReads = _m.FileData.ReadPages;
@@ -75,6 +76,27 @@ public sealed class SwapPageIoTests : IDisposable
         Assert.Equal(3, _m.Swap.Events[VmEvent.PswpIn]);
         Assert.Equal(3, _m.Swap.Events[VmEvent.PgMajFault]);
         Assert.True(_region.IsPresent(2));
+    }
+
+    [Fact]
+    public void A_fault_reads_ahead_its_cluster_of_eight_slots_with_one_vectored_direct_IO_read()
+    {
+        FillPages(8);
+        Assert.Equal(8, _m.Mm.SwapOut(_region, Range(0, 8)));
+        int readpages = _m.FileData.ReadPages;
+        Span<byte> data = stackalloc byte[Page.Size];
+
+        Assert.Equal(0, _region.Read(3, data));
+
+        // Slots 1..7 (slot 0 is the header) are one read of 7 segments; the eighth page, slot 8, is in the next cluster.
+        Assert.Equal(1, _m.FileData.DirectIoReads);
+        Assert.Equal(7, _m.FileData.LastReadSegments);
+        Assert.Equal(readpages, _m.FileData.ReadPages);
+        Assert.Equal(6, _m.Swap.Events[VmEvent.SwapReadahead]);
+        Assert.Equal(1, _m.Swap.Events[VmEvent.PgMajFault]);
+        AssertPages(8);
+        Assert.Equal(2, _m.Swap.Events[VmEvent.PgMajFault]);
+        Assert.Equal(6, _m.Swap.Events[VmEvent.SwapReadaheadHit]);
     }
 
     [Fact]
@@ -167,18 +189,21 @@ public sealed class SwapPageIoTests : IDisposable
     }
 
     [Fact]
-    public void A_short_write_of_a_batch_redirties_every_page_of_it_and_the_next_pass_writes_them_again()
+    public void A_short_write_of_a_batch_redirties_every_page_of_it_and_the_next_reclaim_writes_them_again()
     {
         FillPages(8);
         _m.FileData.ShortWrites = 1;
 
-        int freed = _m.Mm.SwapOut(_region, Range(0, 8));
-
-        // The batch of 8 fell short: all 8 are dirty again; the second pass rewrote and freed each.
-        Assert.Equal(8, freed);
+        // The batch of 8 fell short: all 8 are dirty again, in the swap cache, back on the LRU.
+        Assert.Equal(0, _m.Mm.SwapOut(_region, Range(0, 8)));
         Assert.Equal(8, _m.Swap.Events[VmEvent.SwapWriteError]);
+        Assert.Equal(0, _m.Swap.Events[VmEvent.PswpOut]);
+        Assert.Equal(8, _m.Swap.SwapperSpace.NrPages);
+
+        // The next reclaim writes them again, as one batch, and frees them.
+        Assert.Equal(8, _m.Mm.ReclaimPages(8));
         Assert.Equal(8, _m.Swap.Events[VmEvent.PswpOut]);
-        Assert.Equal(new[] { 8, 1, 1, 1, 1, 1, 1, 1, 1 }, _m.FileData.WriteBatches);
+        Assert.Equal(new[] { 8, 8 }, _m.FileData.WriteBatches);
         AssertPages(8);
     }
 

@@ -88,6 +88,59 @@ public sealed class AnonRegion : IDisposable
         return 0;
     }
 
+    /// <summary>Bytes in the region.</summary>
+    public long Length => (long)_ptes.Length << Page.Shift;
+
+    /// <summary>
+    /// Copy <paramref name="data"/> to the region at byte <paramref name="address"/>, across as many pages as it
+    /// spans, faulting each in. Returns 0, or the first page's error (-ENOMEM, -EIO); pages before it are written.
+    /// </summary>
+    public int WriteBytes(long address, ReadOnlySpan<byte> data)
+    {
+        CheckBytes(address, data.Length);
+        while (!data.IsEmpty)
+        {
+            int offset = (int)(address & (Page.Size - 1));
+            int length = Math.Min(Page.Size - offset, data.Length);
+            int error = Write((int)(address >> Page.Shift), data[..length], offset);
+            if (error != 0)
+            {
+                return error;
+            }
+            data = data[length..];
+            address += length;
+        }
+        return 0;
+    }
+
+    /// <summary>Copy from the region at byte <paramref name="address"/> into <paramref name="data"/>, across pages.
+    /// Returns 0, or the first page's error.</summary>
+    public int ReadBytes(long address, Span<byte> data)
+    {
+        CheckBytes(address, data.Length);
+        while (!data.IsEmpty)
+        {
+            int offset = (int)(address & (Page.Size - 1));
+            int length = Math.Min(Page.Size - offset, data.Length);
+            int error = Read((int)(address >> Page.Shift), data[..length], offset);
+            if (error != 0)
+            {
+                return error;
+            }
+            data = data[length..];
+            address += length;
+        }
+        return 0;
+    }
+
+    private void CheckBytes(long address, int length)
+    {
+        if (address < 0 || address + length > Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(address), address, $"The region has bytes 0..{Length - 1}.");
+        }
+    }
+
     /// <summary>
     /// <c>handle_mm_fault</c> for one page: returns it present, locked (so swap-out cannot take it while the
     /// caller copies) and with a reference for the caller — from the pte, a new zero page
@@ -131,32 +184,48 @@ public sealed class AnonRegion : IDisposable
             {
                 continue;
             }
-            if (result == 0 && write)
+            if (result == 0)
             {
-                SetPageDirty(page!);
+                // The pte's young bit: reclaim sees the page was used (page_referenced).
+                if (!page!.Test(PageFlags.Referenced))
+                {
+                    page.Set(PageFlags.Referenced);
+                }
+                if (write)
+                {
+                    SetPageDirty(page);
+                }
             }
             return result;
         }
     }
 
-    // mm/memory.c do_anonymous_page: a zeroed frame, mapped.
+    // mm/memory.c do_anonymous_page: a zeroed frame (reclaiming for one if need be), mapped, on the active list.
     private int DoAnonymousPage(int index, out Page? page)
     {
-        page = _mm.Ram.AllocZeroed();
+        page = _mm.AllocPage(zeroed: true);
         if (page == null)
         {
             return Errnos.Neg(Errno.ENOMEM);
         }
         page.Set(PageFlags.SwapBacked | PageFlags.Uptodate);
         page.Lock();
+        bool mapped = false;
         lock (_ptl)
         {
             if (_ptes[index].Page == null && _ptes[index].Swap == 0)
             {
                 page.Get();
+                page.AnonOwner = this;
+                page.Index = (ulong)index;
                 _ptes[index].Page = page;
-                return 0;
+                mapped = true;
             }
+        }
+        if (mapped)
+        {
+            _mm.Lru.Add(page, active: true);
+            return 0;
         }
         page.Unlock();
         page.Release();
@@ -169,20 +238,26 @@ public sealed class AnonRegion : IDisposable
     /// read (a major fault) — lock it, check that the pte still holds the entry and the page still holds the
     /// slot, map it, and drop the pte's reference to the slot. With <paramref name="freeSwap"/> (a write, or
     /// swapoff) or when swap is more than half full the page also leaves the swap cache
-    /// (<c>try_to_free_swap</c>). A page that could not be read leaves the cache, so the next fault reads again.
+    /// (<c>try_to_free_swap</c>). A page that could not be read leaves the cache, so the next fault reads again:
+    /// this fault's own failed read is -EIO; a failed read ahead of it is simply read again.
     /// </summary>
     private int DoSwapPage(int index, SwapEntry entry, bool freeSwap, out Page? page)
     {
         SwapCore swap = _mm.Swap;
         page = swap.LookupSwapCache(entry);
+        bool major = page == null;
         if (page == null)
         {
-            page = swap.ReadSwapCacheAsync(entry, _mm.Ram, out int error);
+            page = swap.SwapinReadahead(entry, _mm.Ram, out int error);
             if (page == null)
             {
                 return PteIs(index, entry) ? (error == Errnos.Neg(Errno.ENOENT) ? Errnos.Neg(Errno.EIO) : error) : Retry;
             }
             _mm.Events.Count(VmEvent.PgMajFault);
+        }
+        else if (page.TestAndClear(PageFlags.Readahead))
+        {
+            _mm.Events.Count(VmEvent.SwapReadaheadHit);
         }
         page.Lock();
         if (!page.IsSwapCache || page.Private != entry.Value)
@@ -194,12 +269,15 @@ public sealed class AnonRegion : IDisposable
         }
         if (!page.IsUptodate)
         {
+            // The read failed. Its page leaves the cache so that the next fault reads again; a page some earlier
+            // read (readahead) failed on is read again now, and only this fault's own failed read is reported.
             page.WaitOnWriteback();
             swap.DeleteFromSwapCache(page);
+            _mm.DropFromLru(page);
             page.Unlock();
             page.Release();
             page = null;
-            return PteIs(index, entry) ? Errnos.Neg(Errno.EIO) : Retry;
+            return major && PteIs(index, entry) ? Errnos.Neg(Errno.EIO) : Retry;
         }
         lock (_ptl)
         {
@@ -211,9 +289,12 @@ public sealed class AnonRegion : IDisposable
                 return Retry;
             }
             page.Get();
+            page.AnonOwner = this;
+            page.Index = (ulong)index;
             _ptes[index].Page = page;
             _ptes[index].Swap = 0;
         }
+        page.Clear(PageFlags.Readahead);
         swap.SwapFree(entry);
         if (freeSwap || swap.VmSwapFull)
         {
@@ -243,6 +324,7 @@ public sealed class AnonRegion : IDisposable
             }
             _ptes[index].Page = null;
             _ptes[index].Swap = entry.Value;
+            page.AnonOwner = null;
         }
         page.Put();
         return true;
@@ -312,6 +394,8 @@ public sealed class AnonRegion : IDisposable
             }
             if (page != null)
             {
+                page.AnonOwner = null;
+                _mm.DropFromLru(page);
                 if (page.IsSwapCache && page.TryLock())
                 {
                     swap.TryToFreeSwap(page);
@@ -326,7 +410,8 @@ public sealed class AnonRegion : IDisposable
         }
     }
 
-    private bool Maps(int index, Page page)
+    /// <summary>Whether the pte at <paramref name="index"/> maps <paramref name="page"/> (<c>page_check_address</c>).</summary>
+    internal bool Maps(int index, Page page)
     {
         lock (_ptl)
         {

@@ -1,14 +1,21 @@
 using System.Collections.Generic;
+using System.Threading;
 
 namespace AopsGen;
 
 /// <summary>
-/// The memory of one machine: its page frames (the RAM), its swap, and its anonymous regions — the kernel's
-/// <c>mmlist</c>, which swapoff walks to find every owner of a swap entry (mm/swapfile.c <c>try_to_unuse</c>).
+/// The memory of one machine: its page frames (the RAM), its swap, its anonymous regions — the kernel's
+/// <c>mmlist</c>, which swapoff walks to find every owner of a swap entry — and the LRU lists reclaim takes
+/// cold pages from. A fault that finds no free frame reclaims directly (<c>try_to_free_pages</c>); with
+/// <see cref="StartKswapd"/> a background thread also keeps free frames between the watermarks.
 /// </summary>
-public sealed partial class MemoryManager
+public sealed partial class MemoryManager : IDisposable
 {
     private readonly List<AnonRegion> _mmlist = new();
+    private readonly object _kswapdWait = new();
+    private Thread? _kswapd;
+    private bool _kswapdWoken;
+    private volatile bool _stopping;
 
     /// <summary>A machine with <paramref name="ram"/> for its pages and <paramref name="swap"/> for its swap.
     /// A swap core serves one memory manager.</summary>
@@ -18,6 +25,8 @@ public sealed partial class MemoryManager
         ArgumentNullException.ThrowIfNull(swap);
         Ram = ram;
         Swap = swap;
+        LowWatermark = Math.Max(4, ram.Count / 32);
+        HighWatermark = Math.Min(2 * LowWatermark, Math.Max(ram.Count / 2, 1));
         swap.AttachMemory(this);
     }
 
@@ -27,8 +36,20 @@ public sealed partial class MemoryManager
     /// <summary>The swap subsystem.</summary>
     public SwapCore Swap { get; }
 
+    /// <summary>The anonymous LRU lists.</summary>
+    public Lru Lru { get; } = new();
+
     /// <summary>The event counters (shared with the swap core).</summary>
     public VmEvents Events => Swap.Events;
+
+    /// <summary><c>low_wmark_pages</c>: below this many free frames an allocation wakes kswapd.</summary>
+    public int LowWatermark { get; }
+
+    /// <summary><c>high_wmark_pages</c>: kswapd reclaims until this many frames are free.</summary>
+    public int HighWatermark { get; }
+
+    /// <summary>How often a fault retries direct reclaim before it gives up with -ENOMEM (the OOM point).</summary>
+    public int DirectReclaimRetries { get; set; } = 64;
 
     /// <summary><c>mmap(MAP_ANONYMOUS)</c>: a region of <paramref name="pages"/> pages, all untouched (zero).</summary>
     public AnonRegion CreateRegion(int pages)
@@ -39,6 +60,104 @@ public sealed partial class MemoryManager
             _mmlist.Add(region);
         }
         return region;
+    }
+
+    /// <summary>
+    /// <c>alloc_page(GFP_HIGHUSER)</c>: a free frame, reclaiming directly when none is (and waking kswapd when
+    /// free frames fall below the low watermark). Null after <see cref="DirectReclaimRetries"/> rounds that
+    /// found nothing to free, or at once when the caller is itself reclaiming (<see cref="InReclaim"/>): the
+    /// caller reports -ENOMEM.
+    /// </summary>
+    public Page? AllocPage(bool zeroed)
+    {
+        Page? page = zeroed ? Ram.AllocZeroed() : Ram.Alloc();
+        for (int attempt = 0; page == null && !InReclaim && attempt < DirectReclaimRetries; attempt++)
+        {
+            WakeKswapd();
+            int freed = ReclaimPages(SwapPlug.MaxPages);
+            Events.Count(VmEvent.PgStealDirect, freed);
+            if (freed == 0)
+            {
+                // Everything reclaimable is busy (other reclaimers, writes in flight): let them finish.
+                if (attempt < 8)
+                {
+                    Thread.Yield();
+                }
+                else
+                {
+                    Thread.Sleep(1);
+                }
+            }
+            page = zeroed ? Ram.AllocZeroed() : Ram.Alloc();
+        }
+        if (Ram.FreeCount < LowWatermark)
+        {
+            WakeKswapd();
+        }
+        return page;
+    }
+
+    /// <summary>Starts <c>kswapd</c>: a background thread that, when woken, reclaims until
+    /// <see cref="HighWatermark"/> frames are free. Stopped by <see cref="Dispose"/>.</summary>
+    public void StartKswapd()
+    {
+        lock (_kswapdWait)
+        {
+            if (_kswapd != null)
+            {
+                return;
+            }
+            _kswapd = new Thread(Kswapd) { IsBackground = true, Name = "kswapd0" };
+            _kswapd.Start();
+        }
+    }
+
+    /// <summary><c>wakeup_kswapd</c>.</summary>
+    public void WakeKswapd()
+    {
+        if (_kswapd == null)
+        {
+            return;
+        }
+        lock (_kswapdWait)
+        {
+            _kswapdWoken = true;
+            Monitor.Pulse(_kswapdWait);
+        }
+    }
+
+    // mm/vmscan.c kswapd → balance_pgdat: sleep until woken, then reclaim up to the high watermark.
+    private void Kswapd()
+    {
+        while (!_stopping)
+        {
+            lock (_kswapdWait)
+            {
+                while (!_kswapdWoken && !_stopping)
+                {
+                    Monitor.Wait(_kswapdWait);
+                }
+                _kswapdWoken = false;
+            }
+            while (!_stopping && Ram.FreeCount < HighWatermark)
+            {
+                if (ReclaimPages(SwapPlug.MaxPages) == 0)
+                {
+                    break;
+                }
+                Events.Count(VmEvent.KswapdRounds);
+            }
+        }
+    }
+
+    /// <summary>Takes a page that has left every owner and cache off the LRU, dropping the list's reference, so
+    /// its frame is free once the caller's reference goes (<c>__page_cache_release</c>).</summary>
+    internal void DropFromLru(Page page)
+    {
+        if (Lru.Isolate(page))
+        {
+            page.Put();
+        }
     }
 
     /// <summary>The regions, for <c>try_to_unuse</c>'s walk (a snapshot: regions may come and go meanwhile).</summary>
@@ -56,5 +175,18 @@ public sealed partial class MemoryManager
         {
             _mmlist.Remove(region);
         }
+    }
+
+    /// <summary>Stops kswapd.</summary>
+    public void Dispose()
+    {
+        _stopping = true;
+        Thread? kswapd;
+        lock (_kswapdWait)
+        {
+            kswapd = _kswapd;
+            Monitor.PulseAll(_kswapdWait);
+        }
+        kswapd?.Join();
     }
 }

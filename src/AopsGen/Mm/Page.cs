@@ -49,6 +49,14 @@ public sealed unsafe class Page
     /// <summary><c>page->private</c>: filesystem data, or the swap entry's value while <see cref="PageFlags.SwapCache"/> is set.</summary>
     public ulong Private { get; set; }
 
+    /// <summary>The anonymous region that maps this page at <see cref="Index"/> (<c>page_anon_vma</c>, the reverse
+    /// map reclaim follows to the pte), or null.</summary>
+    public AnonRegion? AnonOwner { get; internal set; }
+
+    // The page's links on its LRU list (page->lru), changed only under the list's lock.
+    internal Page? LruPrev;
+    internal Page? LruNext;
+
     /// <summary>All flags at this instant.</summary>
     public PageFlags Flags => (PageFlags)Volatile.Read(ref _flags);
 
@@ -77,6 +85,7 @@ public sealed unsafe class Page
         Index = 0;
         Mapping = null;
         Private = 0;
+        AnonOwner = null;
     }
 
     /// <summary><c>PageX(page)</c>: whether every bit in <paramref name="flags"/> is set.</summary>

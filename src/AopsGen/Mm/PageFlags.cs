@@ -39,6 +39,9 @@ public enum PageFlags : long
     Unevictable = 1L << 19,
     /// <summary>PG_swapcache: the page is in the swap cache; <see cref="Page.Private"/> holds its swap entry.</summary>
     SwapCache = 1L << 20,
+    /// <summary>PG_readahead: read ahead of a fault and not yet used (the kernel aliases it to PG_reclaim, which
+    /// a page being read can never have; a bit of its own here keeps the two readable).</summary>
+    Readahead = 1L << 21,
     /// <summary>PG_waiters (Linux 4.10+): a task sleeps on this page's Locked or Writeback bit, so the
     /// clearing side must wake it. Keeps unlock free of a wake-up when nobody waits.</summary>
     Waiters = 1L << 30,

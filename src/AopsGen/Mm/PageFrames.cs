@@ -85,9 +85,9 @@ public sealed unsafe class PageFrames : IDisposable
             throw new ArgumentException("The page does not belong to this pool.", nameof(page));
         }
         ObjectDisposedException.ThrowIf(_memory == null, this);
-        if (page.Test(PageFlags.Locked) || page.Test(PageFlags.Writeback))
+        if (page.Test(PageFlags.Locked) || page.Test(PageFlags.Writeback) || page.Test(PageFlags.Lru))
         {
-            throw new InvalidOperationException($"Freeing {page} while it is locked or under writeback (bad_page).");
+            throw new InvalidOperationException($"Freeing {page} while it is locked, under writeback or on an LRU list (bad_page).");
         }
         if (page.Count > 1 || page.Mapping != null)
         {

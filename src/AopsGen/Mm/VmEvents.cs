@@ -24,6 +24,14 @@ public enum VmEvent
     SwapWriteError,
     /// <summary>Swap reads that failed and left their pages not uptodate.</summary>
     SwapReadError,
+    /// <summary>SWAP_RA: pages read ahead of a fault (swapin_readahead).</summary>
+    SwapReadahead,
+    /// <summary>SWAP_RA_HIT: faults that found their page already read ahead.</summary>
+    SwapReadaheadHit,
+    /// <summary>PGSTEAL_DIRECT: frames freed by direct reclaim in a fault.</summary>
+    PgStealDirect,
+    /// <summary>PGSTEAL_KSWAPD rounds: reclaim rounds kswapd ran.</summary>
+    KswapdRounds,
 }
 
 /// <summary>Per-machine event counters (<c>vm_event_states</c>), updated atomically, read at any time.</summary>

@@ -9,6 +9,8 @@ public enum PageReclaimResult
     Writeback,
     /// <summary>The page is locked, under writeback or otherwise in use: kept (<c>keep_locked</c>).</summary>
     Busy,
+    /// <summary>The page was used recently: back to the active list (<c>activate_locked</c>).</summary>
+    Referenced,
     /// <summary>The write failed: the page is dirty in memory again and will be written later.</summary>
     WriteFailed,
     /// <summary>No slot is free (<c>add_to_swap</c> failed): the page stays (<c>activate_locked</c>).</summary>
@@ -17,139 +19,277 @@ public enum PageReclaimResult
     NotPresent,
 }
 
-/// <summary>mm/vmscan.c: reclaim of anonymous pages — <c>add_to_swap</c>, unmap, <c>pageout</c> through
-/// <c>page.Mapping.Aops.WritePage</c> (<c>swap_aops</c>), and freeing clean swap-cache pages.</summary>
+/// <summary>
+/// mm/vmscan.c: reclaim of anonymous pages — take the coldest pages off the inactive list, give each a slot
+/// (<c>add_to_swap</c>), unmap it through the reverse map (<c>try_to_unmap</c>), write it through
+/// <c>page.Mapping.Aops.WritePage</c> (<c>swap_aops</c>) with the writes of one round batched in a
+/// <see cref="SwapPlug"/>, and free the frames whose writes have ended (<c>__remove_mapping</c>).
+/// </summary>
 public sealed partial class MemoryManager
 {
     // pageout()'s wbc: WB_SYNC_NONE, for reclaim. Read-only on the swap path, so one serves every call.
     private static readonly WritebackControl s_pageoutWbc = WritebackControl.ForPageout();
 
+    // Each reclaiming thread's isolated pages (the kernel's page_list on the stack): no allocation per round.
+    // One array per thread is enough because reclaim never nests (see t_memalloc).
+    [ThreadStatic]
+    private static Page?[]? t_isolated;
+
+    // PF_MEMALLOC: this thread is reclaiming. An allocation it makes meanwhile (a filesystem's own, from inside
+    // writepage or direct_IO) takes a free frame or fails; it never reclaims again.
+    [ThreadStatic]
+    private static bool t_memalloc;
+
+    /// <summary>Whether the calling thread is inside reclaim (the kernel's <c>PF_MEMALLOC</c>).</summary>
+    public static bool InReclaim => t_memalloc;
+
     /// <summary>
-    /// Reclaim the pages at <paramref name="indexes"/> of <paramref name="region"/>: each is added to swap,
-    /// unmapped and written, the writes batched in one <see cref="SwapPlug"/> (contiguous slots go out as one
-    /// vectored write); then every page whose write has ended is freed. Returns the frames freed.
+    /// <c>try_to_free_pages</c> / one <c>balance_pgdat</c> pass: reclaim up to <paramref name="target"/> frames from
+    /// the cold end of the LRU, refilling the inactive list from the active one as it runs low. Returns the frames
+    /// freed (0 when nothing could be: every page busy, recently used, or swap full).
     /// </summary>
-    public int SwapOut(AnonRegion region, ReadOnlySpan<int> indexes)
+    public int ReclaimPages(int target)
     {
-        ArgumentNullException.ThrowIfNull(region);
-        int freed = 0;
-        using (SwapPlug.Start())
+        if (t_memalloc)
         {
-            foreach (int index in indexes)
-            {
-                if (ShrinkPage(region, index) == PageReclaimResult.Freed)
-                {
-                    freed++;
-                }
-            }
+            return 0;
         }
-        foreach (int index in indexes)
+        t_memalloc = true;
+        try
         {
-            if (FreeSwappedPage(region, index))
+            return ShrinkInactiveList(target);
+        }
+        finally
+        {
+            t_memalloc = false;
+        }
+    }
+
+    private int ShrinkInactiveList(int target)
+    {
+        Page?[] isolated = t_isolated ??= new Page?[SwapPlug.MaxPages];
+        int freed = 0;
+        int rounds = 0;
+        while (freed < target && rounds++ < 8)
+        {
+            if (Lru.NrInactive < Math.Max(Lru.NrActive / 2, SwapPlug.MaxPages))
             {
-                freed++;
+                Lru.Deactivate(SwapPlug.MaxPages);
             }
+            int n = Lru.IsolateInactive(isolated.AsSpan(0, Math.Min(isolated.Length, target - freed + SwapPlug.MaxPages / 2)));
+            if (n == 0)
+            {
+                break;
+            }
+            freed += ShrinkPageList(isolated.AsSpan(0, n), force: false);
         }
         return freed;
     }
 
     /// <summary>
-    /// <c>shrink_page_list</c> for the page mapped at <paramref name="index"/>: lock it, give it a slot
-    /// (<c>add_to_swap</c>), unmap it (<c>try_to_unmap</c>), write it if dirty (<c>pageout</c>), and free it when
-    /// the write has already ended (a synchronous filesystem) — else it is freed by a later pass.
+    /// <c>madvise(MADV_PAGEOUT)</c> / <c>reclaim_pages</c>: reclaim the pages at <paramref name="indexes"/> of
+    /// <paramref name="region"/> now, used recently or not: each is added to swap, unmapped and written, the
+    /// writes batched in one <see cref="SwapPlug"/> (contiguous slots go out as one vectored write); then every
+    /// page whose write has ended is freed. Returns the frames freed.
+    /// </summary>
+    public int SwapOut(AnonRegion region, ReadOnlySpan<int> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        if (t_memalloc)
+        {
+            return 0;
+        }
+        t_memalloc = true;
+        try
+        {
+            return SwapOutIsolated(region, indexes);
+        }
+        finally
+        {
+            t_memalloc = false;
+        }
+    }
+
+    private int SwapOutIsolated(AnonRegion region, ReadOnlySpan<int> indexes)
+    {
+        Page?[] isolated = t_isolated ??= new Page?[SwapPlug.MaxPages];
+        int freed = 0;
+        int n = 0;
+        foreach (int index in indexes)
+        {
+            Page? page = IsolateMapped(region, index);
+            if (page == null)
+            {
+                continue;
+            }
+            isolated[n++] = page;
+            if (n == isolated.Length)
+            {
+                freed += ShrinkPageList(isolated.AsSpan(0, n), force: true);
+                n = 0;
+            }
+        }
+        return freed + (n > 0 ? ShrinkPageList(isolated.AsSpan(0, n), force: true) : 0);
+    }
+
+    /// <summary>
+    /// Reclaim the one page mapped at <paramref name="index"/>, used recently or not, and say what became of it.
+    /// Within a caller's <see cref="SwapPlug"/> its write is held back (<see cref="PageReclaimResult.Writeback"/>);
+    /// otherwise it is written at once and, the write having ended, freed.
     /// </summary>
     public PageReclaimResult ShrinkPage(AnonRegion region, int index)
     {
         ArgumentNullException.ThrowIfNull(region);
+        Page? page = IsolateMapped(region, index);
+        if (page == null)
+        {
+            return region.IsPresent(index) ? PageReclaimResult.Busy : PageReclaimResult.NotPresent;
+        }
+        PageReclaimResult result = ShrinkIsolated(page, force: true);
+        if (result == PageReclaimResult.Writeback && !page.IsWriteback)
+        {
+            result = FreeAfterWriteback(page);
+        }
+        if (result != PageReclaimResult.Freed)
+        {
+            Lru.Putback(page, active: result is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
+        }
+        return result;
+    }
+
+    // The page mapped at index, taken off the LRU with the list's reference now the caller's; null when nothing
+    // is mapped there or another reclaimer holds the page.
+    private Page? IsolateMapped(AnonRegion region, int index)
+    {
         Page? page = region.GetPresent(index);
         if (page == null)
         {
-            return PageReclaimResult.NotPresent;
+            return null;
         }
+        bool isolated = Lru.Isolate(page);
+        page.Put();
+        if (!isolated)
+        {
+            return null;
+        }
+        return page;
+    }
+
+    // shrink_page_list over isolated pages: one plug for all their writes, then a second pass that frees those
+    // whose writes have ended, then everything kept goes back on its list. Returns the frames freed.
+    private int ShrinkPageList(Span<Page?> pages, bool force)
+    {
+        Span<PageReclaimResult> results = stackalloc PageReclaimResult[pages.Length];
+        using (SwapPlug.Start())
+        {
+            for (int i = 0; i < pages.Length; i++)
+            {
+                results[i] = ShrinkIsolated(pages[i]!, force);
+            }
+        }
+        int freed = 0;
+        for (int i = 0; i < pages.Length; i++)
+        {
+            if (results[i] == PageReclaimResult.Writeback)
+            {
+                results[i] = FreeAfterWriteback(pages[i]!);
+            }
+            if (results[i] == PageReclaimResult.Freed)
+            {
+                freed++;
+            }
+            else
+            {
+                Lru.Putback(pages[i]!, active: results[i] is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
+            }
+            pages[i] = null;
+        }
+        return freed;
+    }
+
+    // One isolated page (the caller holds the list's reference). Freed: the frame is free and the reference gone;
+    // anything else: the page is unlocked and the reference still the caller's.
+    private PageReclaimResult ShrinkIsolated(Page page, bool force)
+    {
         if (!page.TryLock())
         {
-            page.Release();
             return PageReclaimResult.Busy;
         }
         if (page.IsWriteback)
         {
-            return KeepLocked(page, PageReclaimResult.Busy);
+            return Unlock(page, PageReclaimResult.Busy);
         }
-        if (!page.IsSwapCache && !Swap.AddToSwap(page))
+        bool referenced = page.TestAndClear(PageFlags.Referenced);
+        AnonRegion? owner = page.AnonOwner;
+        if (owner != null && owner.Maps((int)page.Index, page))
         {
-            return KeepLocked(page, PageReclaimResult.SwapFull);
+            if (referenced && !force)
+            {
+                return Unlock(page, PageReclaimResult.Referenced);
+            }
+            if (!page.IsSwapCache && !Swap.AddToSwap(page))
+            {
+                return Unlock(page, PageReclaimResult.SwapFull);
+            }
+            if (!owner.UnmapToSwap((int)page.Index, page))
+            {
+                return Unlock(page, PageReclaimResult.Busy);
+            }
         }
-        if (!region.UnmapToSwap(index, page))
+        else if (!page.IsSwapCache)
         {
-            return KeepLocked(page, PageReclaimResult.Busy);
+            // Its owner let it go (the region was unmapped meanwhile): only this reference is left.
+            if (page.Count != 1)
+            {
+                return Unlock(page, PageReclaimResult.Busy);
+            }
+            page.Unlock();
+            page.Release();
+            return PageReclaimResult.Freed;
         }
-        return PageoutAndFree(page);
-    }
 
-    // pageout and __remove_mapping for a locked, unmapped swap-cache page the caller holds a reference to.
-    private PageReclaimResult PageoutAndFree(Page page)
-    {
         if (page.TestAndClear(PageFlags.Dirty))
         {
             page.Set(PageFlags.Reclaim);
             AopsCalls.WritePage(page.Mapping!.Aops, page, s_pageoutWbc);
             if (page.IsWriteback)
             {
-                page.Release();
                 return PageReclaimResult.Writeback;
             }
             // "A synchronous write - probably a ramdisk. Go ahead and try to reclaim the page."
             if (!page.TryLock())
             {
-                page.Release();
                 return PageReclaimResult.Busy;
             }
         }
         return FreeLocked(page);
     }
 
-    // The second pass of reclaim: if the pte at index holds a swap entry whose page is still in the swap
-    // cache — clean after its write, or dirty again after a failed one — write it if need be and free it.
-    private bool FreeSwappedPage(AnonRegion region, int index)
+    // The second pass: a page whose write was held in the plug, now ended.
+    private PageReclaimResult FreeAfterWriteback(Page page)
     {
-        SwapEntry entry = region.SwapEntryOf(index);
-        if (entry.IsNone)
-        {
-            return false;
-        }
-        Page? page = Swap.SwapperSpace.FindGetPage(entry.Value);
-        if (page == null)
-        {
-            return false;
-        }
         if (!page.TryLock())
         {
-            page.Release();
-            return false;
+            return PageReclaimResult.Busy;
         }
         if (page.IsWriteback)
         {
-            KeepLocked(page, PageReclaimResult.Busy);
-            return false;
+            return Unlock(page, PageReclaimResult.Busy);
         }
-        return PageoutAndFree(page) == PageReclaimResult.Freed;
+        return FreeLocked(page);
     }
 
     // __remove_mapping: a locked, clean swap-cache page that only the cache and this caller hold leaves the
     // cache and its frame is freed.
     private PageReclaimResult FreeLocked(Page page)
     {
-        if (page.IsWriteback)
-        {
-            return KeepLocked(page, PageReclaimResult.Busy);
-        }
         if (page.IsDirty)
         {
-            return KeepLocked(page, page.Test(PageFlags.Reclaim) ? PageReclaimResult.Busy : PageReclaimResult.WriteFailed);
+            return Unlock(page, page.Test(PageFlags.Reclaim) ? PageReclaimResult.Busy : PageReclaimResult.WriteFailed);
         }
         if (!Swap.RemoveMapping(page))
         {
-            return KeepLocked(page, PageReclaimResult.Busy);
+            return Unlock(page, PageReclaimResult.Busy);
         }
         page.Clear(PageFlags.Reclaim);
         page.Unlock();
@@ -157,10 +297,9 @@ public sealed partial class MemoryManager
         return PageReclaimResult.Freed;
     }
 
-    private static PageReclaimResult KeepLocked(Page page, PageReclaimResult result)
+    private static PageReclaimResult Unlock(Page page, PageReclaimResult result)
     {
         page.Unlock();
-        page.Release();
         return result;
     }
 }

@@ -55,6 +55,13 @@ public sealed partial class SwapCore
             page.Unlock();
             return Errnos.Neg(Errno.EINVAL);
         }
+        bool isFile = (area.Flags & SwapFlags.File) != 0;
+        if (SwapPlug.IsPlugged && (!isFile || area.SwapFile!.Mapping.Aops.Has(AddressSpaceOp.DirectIO)))
+        {
+            // Readahead: join the plug; neighbouring slots become one vectored read (6.x swap_read_folio_fs).
+            SwapPlug.Add(this, area, page, SwapIoPosition(area, entry), read: true);
+            return 0;
+        }
         int ret;
         if ((area.Flags & SwapFlags.File) != 0)
         {
@@ -105,6 +112,71 @@ public sealed partial class SwapCore
         return (long)(block << Page.Shift);
     }
 
+    /// <summary>One submission of a plug: a vectored read (<see cref="SubmitSwapRead"/>) or write (<see cref="SubmitSwapWrite"/>).</summary>
+    internal void SubmitSwapIo(SwapInfo area, bool read, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    {
+        if (read)
+        {
+            SubmitSwapRead(area, position, segments, pages, iocb);
+        }
+        else
+        {
+            SubmitSwapWrite(area, position, segments, pages, iocb);
+        }
+    }
+
+    // The one vectored transfer of a submission: the swap file's direct_IO (SWP_FILE, as swap_rw does) or a bio
+    // to the block device the extents map to. Returns the bytes transferred or -errno.
+    private static long SwapRw(SwapInfo area, Rw rw, long position, long length, ReadOnlySpan<IoVec> segments, Kiocb iocb)
+    {
+        if ((area.Flags & SwapFlags.File) != 0)
+        {
+            File file = area.SwapFile!;
+            iocb.Init(file, position, length);
+            return AopsCalls.DirectIO(file.Mapping.Aops, rw, iocb, segments, position);
+        }
+        return rw == Rw.KernelRead ? area.Bdev!.Read(segments, position) : area.Bdev!.Write(segments, position);
+    }
+
+    /// <summary>
+    /// <c>swap_read_unplug</c> and <c>sio_read_complete</c>: one vectored read of locked swap-cache pages
+    /// contiguous from <paramref name="position"/> — the swap file's <c>direct_IO(KERNEL_READ)</c> or a bio from
+    /// the block device. Success: every page uptodate and unlocked, <c>pswpin</c> counted. Failure: every page
+    /// unlocked without uptodate, and "Read-error on swap-device" logged; the faults waiting on them report it.
+    /// </summary>
+    private void SubmitSwapRead(SwapInfo area, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    {
+        long length = (long)pages.Length << Page.Shift;
+        bool isFile = (area.Flags & SwapFlags.File) != 0;
+        bool ok = SwapRw(area, Rw.KernelRead, position, length, segments, iocb) == length;
+        foreach (Page page in pages)
+        {
+            if (ok)
+            {
+                page.Set(PageFlags.Uptodate);
+            }
+            else
+            {
+                page.Clear(PageFlags.Uptodate);
+            }
+            page.Unlock();
+        }
+        if (ok)
+        {
+            Events.Count(VmEvent.PswpIn, pages.Length);
+            return;
+        }
+        Events.Count(VmEvent.SwapReadError, pages.Length);
+        if (isFile)
+        {
+            Log.PrintRatelimited(KernelLogLevel.Alert, "sio_read_complete", "Read-error on swap-device");
+        }
+        else
+        {
+            Log.PrintRatelimited(KernelLogLevel.Alert, "end_swap_bio_read", $"Read-error on swap-device ({area.Bdev!.Major}:{area.Bdev.Minor}:{position >> 9})");
+        }
+    }
+
     /// <summary>
     /// <c>swap_write_unplug</c> and its completion <c>sio_write_complete</c>: one vectored write of
     /// <paramref name="pages"/> (under writeback, contiguous from <paramref name="position"/>) — the swap file's
@@ -113,21 +185,11 @@ public sealed partial class SwapCore
     /// ("Write error on dio swapfile (pos)" / "Write-error on swap-device (maj:min:sector)"), so the pages
     /// stay in memory to be written again; then every page's writeback ends.
     /// </summary>
-    internal void SubmitSwapWrite(SwapInfo area, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    private void SubmitSwapWrite(SwapInfo area, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
         long length = (long)pages.Length << Page.Shift;
-        long ret;
         bool isFile = (area.Flags & SwapFlags.File) != 0;
-        if (isFile)
-        {
-            File file = area.SwapFile!;
-            iocb.Init(file, position, length);
-            ret = AopsCalls.DirectIO(file.Mapping.Aops, Rw.KernelWrite, iocb, segments, position);
-        }
-        else
-        {
-            ret = area.Bdev!.Write(segments, position);
-        }
+        long ret = SwapRw(area, Rw.KernelWrite, position, length, segments, iocb);
 
         if (ret == length)
         {

@@ -132,9 +132,9 @@ public sealed partial class SwapCore
         }
         page.Lock();
         page.WaitOnWriteback();
-        if (page.IsSwapCache && page.Private == entry.Value)
+        if (page.IsSwapCache && page.Private == entry.Value && TryToFreeSwap(page) && page.AnonOwner == null)
         {
-            TryToFreeSwap(page);
+            _mm?.DropFromLru(page);
         }
         page.Unlock();
         page.Release();
@@ -161,9 +161,9 @@ public sealed partial class SwapCore
         }
         if (page.TryLock())
         {
-            if (page.IsSwapCache && page.Private == entry.Value)
+            if (page.IsSwapCache && page.Private == entry.Value && TryToFreeSwap(page) && page.AnonOwner == null)
             {
-                TryToFreeSwap(page);
+                _mm?.DropFromLru(page);
             }
             page.Unlock();
         }

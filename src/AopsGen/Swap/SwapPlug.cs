@@ -1,10 +1,11 @@
 namespace AopsGen;
 
 /// <summary>
-/// The swap writes a thread holds back to submit as one vectored call: 6.x mm/page_io.c's
+/// The swap I/O a thread holds back to submit as one vectored call: 6.x mm/page_io.c's
 /// <c>struct swap_iocb</c> (a kiocb and up to SWAP_CLUSTER_MAX pages that follow each other on the swap
-/// file or device), kept per thread as the block layer keeps <c>current-&gt;plug</c>. Between
-/// <see cref="Start"/> and the end of its scope, <c>swap_writepage</c> adds pages to the plug; the plug is
+/// file or device, all reads or all writes), kept per thread as the block layer keeps <c>current-&gt;plug</c>.
+/// Between <see cref="Start"/> and the end of its scope, <c>swap_writepage</c> (and <c>swap_readpage</c> during
+/// readahead) adds pages to the plug; the plug is
 /// submitted when it is full, when the next page does not continue it, when the scope ends
 /// (<c>blk_finish_plug</c>), or when someone waits on one of its pages (<c>sync_page</c>). Without a plug every
 /// page is written on its own, as in 3.6. One object per thread, reused: no allocation per page.
@@ -26,6 +27,7 @@ public sealed class SwapPlug
     private SwapCore? _core;
     private SwapInfo? _area;
     private long _position;
+    private bool _read;
 
     private SwapPlug()
     {
@@ -45,6 +47,9 @@ public sealed class SwapPlug
 
     /// <summary>Pages this thread's plug holds back right now.</summary>
     public static int Pending => t_plug?._count ?? 0;
+
+    /// <summary>Whether this thread is inside a plug scope (reads may then be batched too).</summary>
+    public static bool IsPlugged => t_plug is { _depth: > 0, _submitting: false };
 
     /// <summary>The end of a plug scope: <c>blk_finish_plug</c>.</summary>
     public readonly struct Scope : IDisposable
@@ -70,7 +75,7 @@ public sealed class SwapPlug
     /// <paramref name="position"/> of <paramref name="area"/>'s file (SWP_FILE) or device. Submits what the
     /// plug holds first when the page does not continue it; submits at once when no plug is started.
     /// </summary>
-    internal static void Add(SwapCore core, SwapInfo area, Page page, long position)
+    internal static void Add(SwapCore core, SwapInfo area, Page page, long position, bool read = false)
     {
         SwapPlug plug = ForThread();
         if (plug._submitting)
@@ -78,10 +83,10 @@ public sealed class SwapPlug
             // Writing a page while this thread's plug is being submitted (a filesystem that reclaims from
             // inside direct_IO): write it on its own rather than into the batch in flight.
             IoVec segment = IoVec.ForPage(page);
-            core.SubmitSwapWrite(area, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), new Kiocb());
+            core.SubmitSwapIo(area, read, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), new Kiocb());
             return;
         }
-        if (plug._count > 0 && (!ReferenceEquals(plug._area, area) || position != plug._position + ((long)plug._count << Page.Shift)))
+        if (plug._count > 0 && (!ReferenceEquals(plug._area, area) || read != plug._read || position != plug._position + ((long)plug._count << Page.Shift)))
         {
             plug.Submit();
         }
@@ -90,6 +95,7 @@ public sealed class SwapPlug
             plug._core = core;
             plug._area = area;
             plug._position = position;
+            plug._read = read;
         }
         plug._segments[plug._count] = IoVec.ForPage(page);
         plug._pages[plug._count] = page;
@@ -100,7 +106,7 @@ public sealed class SwapPlug
         }
     }
 
-    // swap_write_unplug. Re-entry (a filesystem waiting on one of the pages it is writing) finds the plug
+    // swap_write_unplug / swap_read_unplug. Re-entry (a filesystem waiting on one of the pages it is writing) finds the plug
     // already being submitted and returns.
     private void Submit()
     {
@@ -111,7 +117,7 @@ public sealed class SwapPlug
         _submitting = true;
         try
         {
-            _core!.SubmitSwapWrite(_area!, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb);
+            _core!.SubmitSwapIo(_area!, _read, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb);
         }
         finally
         {

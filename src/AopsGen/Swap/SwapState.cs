@@ -118,6 +118,10 @@ public sealed partial class SwapCore
         return page;
     }
 
+    /// <summary><c>page_cluster</c> (/proc/sys/vm/page-cluster): a fault reads ahead the aligned cluster of
+    /// 2^PageCluster slots around its own; 0 reads only the faulting slot.</summary>
+    public int PageCluster { get; set; } = 3;
+
     /// <summary>
     /// <c>read_swap_cache_async</c>: the swap-cache page of <paramref name="entry"/>, with a reference taken —
     /// the one cached, or a frame from <paramref name="frames"/> added to the cache and read (the read may still
@@ -127,7 +131,69 @@ public sealed partial class SwapCore
     public Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, out int error)
     {
         ArgumentNullException.ThrowIfNull(frames);
+        return ReadSwapCacheAsync(entry, frames, reclaim: false, out error, out _);
+    }
+
+    /// <summary>
+    /// mm/swap_state.c <c>swapin_readahead</c>: for a fault on <paramref name="entry"/>, read the aligned cluster
+    /// of 2^<see cref="PageCluster"/> slots around it that are in use, in one plug — contiguous slots become one
+    /// vectored read — and return the faulting slot's page (with a reference) as <see cref="ReadSwapCacheAsync(SwapEntry, PageFrames, out int)"/>
+    /// does. Readahead takes only free frames; the faulting page may reclaim for one.
+    /// </summary>
+    internal Page? SwapinReadahead(SwapEntry entry, PageFrames frames, out int error)
+    {
+        SwapInfo? area = AreaOf(entry);
+        Page? target = null;
+        error = 0;
+        if (area != null && PageCluster > 0)
+        {
+            ulong mask = (1UL << PageCluster) - 1;
+            ulong start = entry.Offset & ~mask;
+            using (SwapPlug.Start())
+            {
+                for (ulong offset = start; offset <= (start | mask) && offset < area.Max; offset++)
+                {
+                    bool isTarget = offset == entry.Offset;
+                    if (offset == 0 || (!isTarget && area.SwapCount((uint)offset) == 0))
+                    {
+                        continue;
+                    }
+                    Page? page = ReadSwapCacheAsync(SwapEntry.Create(entry.Type, offset), frames, reclaim: isTarget, out int pageError, out bool fresh);
+                    if (isTarget)
+                    {
+                        target = page;
+                        error = pageError;
+                    }
+                    else if (page != null)
+                    {
+                        if (fresh)
+                        {
+                            page.Set(PageFlags.Readahead);
+                            Events.Count(VmEvent.SwapReadahead);
+                        }
+                        page.Release();
+                    }
+                    else if (pageError == Errnos.Neg(Errno.ENOMEM))
+                    {
+                        break;
+                    }
+                }
+            }
+            if (target != null || error != 0)
+            {
+                return target;
+            }
+        }
+        return ReadSwapCacheAsync(entry, frames, reclaim: true, out error, out _);
+    }
+
+    // The body of read_swap_cache_async. With reclaim, the frame comes from the memory manager (direct reclaim
+    // when none is free); fresh says whether this call read the page (or found it cached).
+    private Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, bool reclaim, out int error, out bool fresh)
+    {
+        MemoryManager? mm = ReferenceEquals(_mm?.Ram, frames) ? _mm : null;
         Page? newPage = null;
+        fresh = false;
         while (true)
         {
             Page? found = SwapperSpace.FindGetPage(entry.Value);
@@ -140,7 +206,7 @@ public sealed partial class SwapCore
                 error = 0;
                 return found;
             }
-            newPage ??= frames.Alloc();
+            newPage ??= reclaim && mm != null ? mm.AllocPage(zeroed: false) : frames.Alloc();
             if (newPage == null)
             {
                 error = Errnos.Neg(Errno.ENOMEM);
@@ -169,6 +235,9 @@ public sealed partial class SwapCore
                 frames.Free(newPage);
                 return null;
             }
+            // lru_cache_add_anon: swapped-in pages start on the inactive list.
+            mm?.Lru.Add(newPage, active: false);
+            fresh = true;
             SwapReadpage(newPage);
             return newPage;
         }

@@ -1,0 +1,165 @@
+namespace AopsGen;
+
+/// <summary>
+/// mm/swap.c, mm/vmscan.c: the anonymous LRU lists of one memory — active and inactive, each a doubly linked
+/// list threaded through the pages themselves (<c>page-&gt;lru</c>), newest at the head, reclaim taking from
+/// the tail. A page on a list has PG_lru (and PG_active on the active one) and the list holds a reference to it.
+/// One lock (<c>zone-&gt;lru_lock</c>) guards both; it is never held across I/O. No allocation.
+/// </summary>
+public sealed class Lru
+{
+    private readonly object _lock = new();
+    private Page? _activeHead;
+    private Page? _activeTail;
+    private Page? _inactiveHead;
+    private Page? _inactiveTail;
+
+    /// <summary>Pages on the active list.</summary>
+    public int NrActive { get; private set; }
+
+    /// <summary>Pages on the inactive list.</summary>
+    public int NrInactive { get; private set; }
+
+    /// <summary><c>lru_cache_add</c>: put a page that is on no list at the head of the active or inactive list,
+    /// taking a reference.</summary>
+    public void Add(Page page, bool active)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        lock (_lock)
+        {
+            if (page.Test(PageFlags.Lru))
+            {
+                throw new InvalidOperationException($"{page} is already on an LRU list (BUG).");
+            }
+            page.Get();
+            Link(page, active);
+        }
+    }
+
+    /// <summary><c>isolate_lru_page</c>: take a page off its list. The list's reference passes to the caller.
+    /// False when the page is on no list (reclaim has it, or it was never added).</summary>
+    public bool Isolate(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        lock (_lock)
+        {
+            if (!page.Test(PageFlags.Lru))
+            {
+                return false;
+            }
+            Unlink(page);
+            return true;
+        }
+    }
+
+    /// <summary><c>isolate_lru_pages</c> from the inactive tail: up to <paramref name="pages"/>.Length of the
+    /// coldest pages, each with the list's reference passed to the caller. Returns how many.</summary>
+    public int IsolateInactive(Span<Page?> pages)
+    {
+        int n = 0;
+        lock (_lock)
+        {
+            while (n < pages.Length && _inactiveTail is { } page)
+            {
+                Unlink(page);
+                pages[n++] = page;
+            }
+        }
+        return n;
+    }
+
+    /// <summary><c>putback_lru_page</c>: return an isolated page (and its reference) to a list's head.</summary>
+    public void Putback(Page page, bool active)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        lock (_lock)
+        {
+            if (page.Test(PageFlags.Lru))
+            {
+                throw new InvalidOperationException($"{page} is already on an LRU list (BUG).");
+            }
+            Link(page, active);
+        }
+    }
+
+    /// <summary><c>shrink_active_list</c>: move up to <paramref name="count"/> pages from the active tail to the
+    /// inactive head, clearing PG_referenced so they must be touched again to be activated again.</summary>
+    public int Deactivate(int count)
+    {
+        int moved = 0;
+        lock (_lock)
+        {
+            while (moved < count && _activeTail is { } page)
+            {
+                Unlink(page);
+                page.Clear(PageFlags.Referenced);
+                Link(page, active: false);
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    // Link and Unlink keep PG_lru equal to "on a list": every move between the lists goes through both.
+    private void Link(Page page, bool active)
+    {
+        page.Set(PageFlags.Lru);
+        ref Page? head = ref active ? ref _activeHead : ref _inactiveHead;
+        ref Page? tail = ref active ? ref _activeTail : ref _inactiveTail;
+        page.LruPrev = null;
+        page.LruNext = head;
+        if (head != null)
+        {
+            head.LruPrev = page;
+        }
+        else
+        {
+            tail = page;
+        }
+        head = page;
+        if (active)
+        {
+            page.Set(PageFlags.Active);
+            NrActive++;
+        }
+        else
+        {
+            page.Clear(PageFlags.Active);
+            NrInactive++;
+        }
+    }
+
+    private void Unlink(Page page)
+    {
+        bool active = page.Test(PageFlags.Active);
+        ref Page? head = ref active ? ref _activeHead : ref _inactiveHead;
+        ref Page? tail = ref active ? ref _activeTail : ref _inactiveTail;
+        if (page.LruPrev != null)
+        {
+            page.LruPrev.LruNext = page.LruNext;
+        }
+        else
+        {
+            head = page.LruNext;
+        }
+        if (page.LruNext != null)
+        {
+            page.LruNext.LruPrev = page.LruPrev;
+        }
+        else
+        {
+            tail = page.LruPrev;
+        }
+        page.LruPrev = null;
+        page.LruNext = null;
+        page.Clear(PageFlags.Lru);
+        if (active)
+        {
+            NrActive--;
+        }
+        else
+        {
+            NrInactive--;
+        }
+    }
+}

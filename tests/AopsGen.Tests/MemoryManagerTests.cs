@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using Xunit;
+
+namespace AopsGen.Tests;
+
+/// <summary>The memory manager's reclaim: direct reclaim in faults, the active/inactive LRU choosing cold
+/// pages, kswapd keeping the watermarks, byte-range access across pages.</summary>
+[Collection("SwapCore")]
+public sealed class MemoryManagerTests : IDisposable
+{
+    private readonly SwapMachine _m = new(frames: 64, swapPages: 600);
+
+    public MemoryManagerTests() => Assert.Equal(0, _m.SwapOn());
+
+    public void Dispose()
+    {
+        _m.Mm.Dispose();
+        _m.Dispose();
+    }
+
+    [Fact]
+    public void A_program_using_four_times_its_frames_is_served_by_direct_reclaim_and_reads_back_every_byte()
+    {
+        using AnonRegion region = _m.Mm.CreateRegion(256);
+        byte[] data = new byte[Page.Size];
+        for (int i = 0; i < 256; i++)
+        {
+            SwapMachine.Fill(data, 21, i);
+            Assert.Equal(0, region.Write(i, data));
+        }
+        for (int i = 0; i < 256; i++)
+        {
+            Assert.Equal(0, region.Read(i, data));
+            Assert.True(SwapMachine.Verify(data, 21, i), $"page {i} differs");
+        }
+
+        Assert.True(_m.Swap.Events[VmEvent.PgStealDirect] >= 256 - 64);
+        Assert.True(_m.Swap.Events[VmEvent.PgMajFault] > 0);
+    }
+
+    [Fact]
+    public void Reclaim_takes_pages_not_used_since_they_went_inactive_and_keeps_the_ones_used_again()
+    {
+        using AnonRegion region = _m.Mm.CreateRegion(48);
+        byte[] data = new byte[Page.Size];
+        for (int i = 0; i < 48; i++)
+        {
+            Assert.Equal(0, region.Write(i, data));
+        }
+        Assert.Equal(48, _m.Mm.Lru.Deactivate(48));
+        for (int i = 0; i < 16; i++)
+        {
+            Assert.Equal(0, region.Read(i, data));
+        }
+
+        Assert.Equal(16, _m.Mm.ReclaimPages(16));
+
+        Assert.All(Enumerable.Range(0, 16), i => Assert.True(region.IsPresent(i), $"used page {i} was reclaimed"));
+        Assert.All(Enumerable.Range(16, 16), i => Assert.False(region.IsPresent(i), $"cold page {i} was kept"));
+        Assert.Equal(16, _m.Mm.Lru.NrActive);
+    }
+
+    [Fact]
+    public void A_filesystem_allocating_from_inside_reclaim_gets_no_frame_instead_of_reclaiming_again()
+    {
+        using AnonRegion region = _m.Mm.CreateRegion(128);
+        byte[] data = new byte[Page.Size];
+        int writesInReclaim = 0;
+        int nestedAllocations = 0;
+        _m.FileData.OnWrite = () =>
+        {
+            writesInReclaim += MemoryManager.InReclaim ? 1 : 0;
+            if (_m.Ram.FreeCount == 0 && _m.Mm.AllocPage(zeroed: false) is null)
+            {
+                nestedAllocations++;
+            }
+        };
+        for (int i = 0; i < 128; i++)
+        {
+            SwapMachine.Fill(data, 5, i);
+            Assert.Equal(0, region.Write(i, data));
+        }
+        _m.FileData.OnWrite = null;
+
+        Assert.True(nestedAllocations > 0, "no write ran with every frame in use");
+        Assert.Equal(_m.FileData.DirectIoWrites, writesInReclaim);
+        Assert.False(MemoryManager.InReclaim);
+        for (int i = 0; i < 128; i++)
+        {
+            Assert.Equal(0, region.Read(i, data));
+            Assert.True(SwapMachine.Verify(data, 5, i), $"page {i} differs");
+        }
+    }
+
+    [Fact]
+    public void Kswapd_woken_below_the_low_watermark_frees_frames_up_to_the_high_one()
+    {
+        using AnonRegion region = _m.Mm.CreateRegion(64);
+        byte[] data = new byte[16];
+        int i = 0;
+        while (_m.Ram.FreeCount >= _m.Mm.LowWatermark)
+        {
+            Assert.Equal(0, region.Write(i++, data));
+        }
+        _m.Mm.StartKswapd();
+        _m.Mm.WakeKswapd();
+
+        var clock = Stopwatch.StartNew();
+        while (_m.Ram.FreeCount < _m.Mm.HighWatermark && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.True(_m.Ram.FreeCount >= _m.Mm.HighWatermark, $"{_m.Ram.FreeCount} free, high watermark {_m.Mm.HighWatermark}");
+        Assert.True(_m.Swap.Events[VmEvent.KswapdRounds] > 0);
+    }
+
+    [Fact]
+    public void Byte_ranges_across_page_boundaries_are_written_and_read_whole()
+    {
+        using AnonRegion region = _m.Mm.CreateRegion(4);
+        byte[] data = Enumerable.Range(0, 10_000).Select(i => (byte)(i * 31)).ToArray();
+
+        Assert.Equal(0, region.WriteBytes(3_000, data));
+        _m.Mm.SwapOut(region, new[] { 0, 1, 2, 3 });
+        byte[] back = new byte[10_000];
+        Assert.Equal(0, region.ReadBytes(3_000, back));
+
+        Assert.Equal(data, back);
+        Assert.Throws<ArgumentOutOfRangeException>(() => region.ReadBytes(4 * Page.Size - 10, new byte[11]));
+    }
+
+    [Fact]
+    public void With_swap_full_and_no_frame_free_a_fault_is_ENOMEM_and_loses_nothing()
+    {
+        using var small = new SwapMachine(frames: 16, swapPages: 20);
+        Assert.Equal(0, small.SwapOn());
+        small.Mm.DirectReclaimRetries = 4;
+        using AnonRegion region = small.Mm.CreateRegion(64);
+        byte[] data = new byte[Page.Size];
+        int written = 0;
+        int error = 0;
+        while (written < 64 && (error = region.Write(written, Fill(data, written))) == 0)
+        {
+            written++;
+        }
+
+        Assert.Equal(Errnos.Neg(Errno.ENOMEM), error);
+        Assert.True(written >= 16 + 19 - 2, $"only {written} pages fit");
+        // Every page written is in a frame or in its swap slot, intact (reading a swapped one would need a frame).
+        for (int i = 0; i < written; i++)
+        {
+            SwapEntry entry = region.SwapEntryOf(i);
+            if (entry.IsNone)
+            {
+                Assert.Equal(0, region.Read(i, data));
+                Assert.True(SwapMachine.Verify(data, 9, i), $"page {i} in memory differs");
+            }
+            else
+            {
+                Assert.True(SwapMachine.Verify(small.FileData.PageBytes((long)entry.Offset), 9, i), $"page {i} in swap differs");
+            }
+        }
+        Assert.False(region.IsPresent(written));
+    }
+
+    private static byte[] Fill(byte[] data, int index)
+    {
+        SwapMachine.Fill(data, 9, index);
+        return data;
+    }
+}
