@@ -117,10 +117,10 @@ public static partial class BlockFs
             }
         }
         var inodeTable = new byte[g.InodeTableBlocks * BlockSize];
-        OnDisk.WriteInode(inodeTable.AsSpan((int)RootInode * InodeSize, InodeSize), (uint)FileType.Directory | 0x1ED, 0, 0,
+        OnDisk.WriteInode(inodeTable.AsSpan((int)(RootInode - 1) * InodeSize, InodeSize), (uint)FileType.Directory | 0x1ED, 0, 0,
             (long)g.DirectoryEntries * DirEntrySize, g.DirectoryBlocks * (BlockSize / 512), ReadOnlySpan<uint>.Empty, 0, 0);
         var superblock = new byte[BlockSize];
-        OnDisk.WriteSuperblock(superblock, g, blockCount - g.DataStart, inodeCount - 2);
+        OnDisk.WriteSuperblock(superblock, g, blockCount - g.DataStart, inodeCount - 1);
         try
         {
             using var image = new FileStream(imagePath, FileMode.Create, FileAccess.ReadWrite, FileShare.None);

@@ -163,7 +163,7 @@ public sealed unsafe class BlockFsMount : IDisposable
                 return Errnos.Neg(Errno.EEXIST);
             }
             uint number = 0;
-            for (uint i = BlockFs.RootInode + 1; i < Geometry.InodeCount; i++)
+            for (uint i = BlockFs.RootInode + 1; i <= Geometry.InodeCount; i++)
             {
                 if (OnDisk.Mode(InodeRecord(i)) == 0)
                 {
@@ -598,7 +598,7 @@ public sealed unsafe class BlockFsMount : IDisposable
         {
             _freeBlocks += IsUsed(b) ? 0UL : 1UL;
         }
-        for (uint i = BlockFs.RootInode + 1; i < g.InodeCount; i++)
+        for (uint i = BlockFs.RootInode + 1; i <= g.InodeCount; i++)
         {
             _freeInodes += OnDisk.Mode(InodeRecord(i)) == 0 ? 1U : 0U;
         }
@@ -626,7 +626,7 @@ public sealed unsafe class BlockFsMount : IDisposable
                 continue;
             }
             string? name = OnDisk.EntryName(entry);
-            if (name is null || number <= BlockFs.RootInode || number >= g.InodeCount || CheckName(name) != 0 || _files.ContainsKey(name))
+            if (name is null || number <= BlockFs.RootInode || number > g.InodeCount || CheckName(name) != 0 || _files.ContainsKey(name))
             {
                 problem = $"corrupt directory: entry {slot} (inode {number}, name {name ?? "unreadable"})";
                 return Errnos.Neg(Errno.EINVAL);
@@ -1497,12 +1497,13 @@ public sealed unsafe class BlockFsMount : IDisposable
         inode.Blocks = (long)file.AllocatedBlocks * (BlockFs.BlockSize / 512);
         OnDisk.WriteInode(InodeRecord(file.Number), inode.Mode, inode.Uid, inode.Gid, inode.Size, (ulong)inode.Blocks,
             file.Map.AsSpan(0, Math.Min(BlockFs.DirectBlocks, file.Map.Length)), file.Indirect, file.DoubleIndirect);
-        _dirtyMeta.Add(Geometry.InodeTableStart + (file.Number / BlockFs.InodesPerBlock));
+        _dirtyMeta.Add(Geometry.InodeTableStart + ((file.Number - 1) / BlockFs.InodesPerBlock));
         file.Dirty = false;
         return first;
     }
 
-    private Span<byte> InodeRecord(uint number) => _inodeTable.AsSpan((int)number * BlockFs.InodeSize, BlockFs.InodeSize);
+    // Inode N is record N - 1 of the table, as in ext2.
+    private Span<byte> InodeRecord(uint number) => _inodeTable.AsSpan((int)(number - 1) * BlockFs.InodeSize, BlockFs.InodeSize);
 
     private Span<byte> DirectoryEntry(int slot) => _directory.AsSpan(slot * BlockFs.DirEntrySize, BlockFs.DirEntrySize);
 

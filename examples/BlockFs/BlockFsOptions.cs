@@ -5,9 +5,9 @@ namespace AopsGen.Examples;
 /// <summary>What <see cref="BlockFs.Mkfs(string, long, MkfsOptions?, out string?)"/> makes, beyond the image's size.</summary>
 public sealed class MkfsOptions
 {
-    /// <summary>Inodes in the inode table, the root directory's included (inode 1). The flat root directory has one
-    /// entry for every other inode, so this is also one more than the number of files the filesystem can hold.
-    /// From 2 to <see cref="BlockFs.MaxInodes"/>; 64 by default.</summary>
+    /// <summary>Inodes in the inode table, numbered from 1 as in ext2 (0 means "no inode"), the root directory's
+    /// included (inode 1). The flat root directory has one entry for every other inode, so the filesystem holds one
+    /// file fewer than this. From 2 to <see cref="BlockFs.MaxInodes"/>; 64 by default (two inode-table blocks).</summary>
     public int InodeCount { get; init; } = 64;
 }
 
@@ -69,7 +69,7 @@ public sealed class BlockFsGeometry
     /// <summary>Blocks in the filesystem (the image's size / 4096, rounded down at mkfs).</summary>
     public ulong BlockCount { get; init; }
 
-    /// <summary>Inodes in the inode table (inode 0 is never used; inode 1 is the root directory).</summary>
+    /// <summary>Inodes in the inode table, numbered 1 to this (inode N is record N - 1; inode 1 is the root directory).</summary>
     public uint InodeCount { get; init; }
 
     /// <summary>Entries of the flat root directory (one per inode but the root's).</summary>
