@@ -1,0 +1,1545 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using AopsGen;
+using File = AopsGen.File;
+
+namespace AopsGen.Examples;
+
+/// <summary>
+/// A mounted BlockFs (<c>s_fs_info</c> of its <see cref="SuperBlock"/>): the image's <see cref="BlockDevice"/>, the
+/// bitmap, inode table and root directory held in memory and written back when they change, the files by name, and
+/// a page cache of <see cref="BlockFsMountOptions.CacheFrames"/> frames of its own. Files are made with
+/// <see cref="CreateFile(string, out Inode?)"/>, given blocks with <see cref="Fallocate"/>, resized (sparse when
+/// grown) with <see cref="Truncate"/>; their data moves through <see cref="Vfs.Write"/> and
+/// <see cref="BlockFs.Read"/>. Methods return 0 or a negative errno and never throw for a filesystem condition.
+/// Dispose to unmount: dirty pages and metadata are written and the device closed.
+/// </summary>
+public sealed unsafe class BlockFsMount : IDisposable
+{
+    private const int ZeroBatch = 64;
+
+    private readonly object _lock = new();
+    private readonly BlockFsMountOptions _options;
+    private readonly Dictionary<string, Inode> _files = new(StringComparer.Ordinal);
+    private readonly HashSet<ulong> _dirtyMeta = new();
+    private readonly PageFrames _cache;
+    private readonly PageFrames _metaFrames;
+    private readonly Page _scratch;
+    private readonly Page _zero;
+    private byte[] _bitmap = Array.Empty<byte>();
+    private byte[] _inodeTable = Array.Empty<byte>();
+    private byte[] _directory = Array.Empty<byte>();
+    private ulong _freeBlocks;
+    private uint _freeInodes;
+    private bool _superDirty;
+    private bool _unmounted;
+
+    private BlockFsMount(Vfs vfs, string mountPoint, BlockDevice device, BlockFsMountOptions options)
+    {
+        Vfs = vfs;
+        MountPoint = mountPoint;
+        Device = device;
+        _options = options;
+        SuperBlock = new SuperBlock(BlockFs.FsType, BlockFs.BlockSize) { Device = device, FsInfo = this };
+        _cache = new PageFrames(options.CacheFrames);
+        _metaFrames = new PageFrames(2);
+        _scratch = _metaFrames.Alloc()!;
+        _zero = _metaFrames.AllocZeroed()!;
+        Root = null!;
+        Geometry = null!;
+    }
+
+    /// <summary>The namespace the filesystem is mounted in.</summary>
+    public Vfs Vfs { get; }
+
+    /// <summary>The directory it is mounted on.</summary>
+    public string MountPoint { get; }
+
+    /// <summary>The image, opened as a block device: the superblock's <c>s_bdev</c>, where a bmap-mapped swap file's
+    /// pages are written.</summary>
+    public BlockDevice Device { get; }
+
+    /// <summary>The image file.</summary>
+    public string ImagePath => Device.Path;
+
+    /// <summary>The VFS superblock: type "blockfs", 4096-byte blocks, <c>Device</c> and <c>FsInfo</c> (this) set.</summary>
+    public SuperBlock SuperBlock { get; }
+
+    /// <summary>The root directory's inode (inode 1), mounted on <see cref="MountPoint"/>.</summary>
+    public Inode Root { get; private set; }
+
+    /// <summary>Where the image keeps what.</summary>
+    public BlockFsGeometry Geometry { get; private set; }
+
+    /// <summary>Frames of the page cache pool (<see cref="BlockFsMountOptions.CacheFrames"/>).</summary>
+    public int CacheFrames => _cache.Count;
+
+    /// <summary>Page-cache frames not holding a page right now.</summary>
+    public int FreeCacheFrames => _cache.FreeCount;
+
+    /// <summary>Whether the mount has been unmounted (disposed).</summary>
+    public bool IsUnmounted => Volatile.Read(ref _unmounted);
+
+    /// <summary>Free data blocks.</summary>
+    public ulong FreeBlocks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _freeBlocks;
+            }
+        }
+    }
+
+    /// <summary>Free inodes.</summary>
+    public uint FreeInodes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _freeInodes;
+            }
+        }
+    }
+
+    /// <summary>The names in the root directory, sorted.</summary>
+    public IReadOnlyList<string> FileNames
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _files.Keys.OrderBy(static name => name, StringComparer.Ordinal).ToArray();
+            }
+        }
+    }
+
+    /// <summary>The VFS path of <paramref name="name"/> in the root directory (<c>MountPoint/name</c>).</summary>
+    public string PathOf(string name) => MountPoint.TrimEnd('/') + "/" + name;
+
+    /// <summary>The inode of the file <paramref name="name"/>: 0, or -ENOENT.</summary>
+    public int Lookup(string name, out Inode? inode)
+    {
+        lock (_lock)
+        {
+            return _files.TryGetValue(name, out inode) ? 0 : Errnos.Neg(Errno.ENOENT);
+        }
+    }
+
+    /// <summary>Opens the file <paramref name="name"/> through the VFS as root (<see cref="Vfs.Open"/>).</summary>
+    public int Open(string name, OpenFlags flags, out File? file) => Vfs.Open(PathOf(name), flags, Credentials.Root, out file);
+
+    /// <summary><see cref="CreateFile(string, uint, Credentials, out Inode?)"/> as root, mode 0644.</summary>
+    public int CreateFile(string name, out Inode? inode) => CreateFile(name, 0x1A4, Credentials.Root, out inode);
+
+    /// <summary>
+    /// Creates an empty regular file <paramref name="name"/> in the root directory: a free inode and directory entry
+    /// on the image, an <see cref="Inode"/> with <see cref="BlockFs"/>'s table, and its dentry (<see cref="Vfs.Create"/>
+    /// with <paramref name="cred"/>, who owns it). Returns 0, or -EINVAL (an empty name, "." or "..", a '/' or NUL in
+    /// it), -ENAMETOOLONG (over <see cref="BlockFs.NameMax"/> UTF-8 bytes), -EEXIST, -ENOSPC (no free inode), the
+    /// VFS's error (-EACCES), -ENXIO once unmounted, the metadata write's error.
+    /// </summary>
+    public int CreateFile(string name, uint permissions, Credentials cred, out Inode? inode)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(cred);
+        inode = null;
+        int error = CheckName(name);
+        if (error != 0)
+        {
+            return error;
+        }
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            if (_files.ContainsKey(name))
+            {
+                return Errnos.Neg(Errno.EEXIST);
+            }
+            uint number = 0;
+            for (uint i = BlockFs.RootInode + 1; i <= Geometry.InodeCount; i++)
+            {
+                if (OnDisk.Mode(InodeRecord(i)) == 0)
+                {
+                    number = i;
+                    break;
+                }
+            }
+            int slot = -1;
+            for (int i = 0; i < Geometry.DirectoryEntries; i++)
+            {
+                if (OnDisk.EntryInode(DirectoryEntry(i)) == 0)
+                {
+                    slot = i;
+                    break;
+                }
+            }
+            if (number == 0 || slot < 0)
+            {
+                return Errnos.Neg(Errno.ENOSPC);
+            }
+            var file = new BlockFsFile(number, name, slot) { Dirty = true };
+            var created = new Inode(SuperBlock, number, FileType.Regular, permissions, BlockFs.Operations)
+            {
+                Uid = cred.Uid,
+                Gid = cred.Gid,
+                Private = file,
+            };
+            error = Vfs.Create(PathOf(name), created, cred);
+            if (error != 0)
+            {
+                return error;
+            }
+            _files.Add(name, created);
+            OnDisk.WriteEntry(DirectoryEntry(slot), number, name);
+            _dirtyMeta.Add(Geometry.DirectoryStart + (ulong)(slot / BlockFs.DirEntriesPerBlock));
+            _freeInodes--;
+            _superDirty = true;
+            inode = created;
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary>
+    /// <c>fallocate(fd, 0, 0, size)</c>: give every hole of the file's first <paramref name="size"/> bytes a block,
+    /// zeroed on the device, and grow <c>i_size</c> to <paramref name="size"/> if it is smaller. New blocks are placed
+    /// by <paramref name="policy"/> (<see cref="AllocationPolicy.Contiguous"/> by default); the indirect blocks the map
+    /// needs are allocated after them, so a contiguous file's data stays one run. Metadata is written before it
+    /// returns. Returns 0, or -ENOENT, -EINVAL (negative size), -EFBIG, -ETXTBSY (an active swap file), -ENOSPC (nothing
+    /// allocated then), -ENXIO once unmounted, the device's error.
+    /// </summary>
+    public int Fallocate(string name, long size, AllocationPolicy? policy = null)
+    {
+        policy ??= AllocationPolicy.Contiguous;
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            if (!_files.TryGetValue(name, out Inode? inode))
+            {
+                return Errnos.Neg(Errno.ENOENT);
+            }
+            if (size < 0)
+            {
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            if (size > BlockFs.MaxFileSize)
+            {
+                return Errnos.Neg(Errno.EFBIG);
+            }
+            if (inode.IsSwapFile)
+            {
+                return Errnos.Neg(Errno.ETXTBSY);
+            }
+            var file = (BlockFsFile)inode.Private!;
+            ulong blocks = (ulong)((size + BlockFs.BlockSize - 1) / BlockFs.BlockSize);
+            var holes = new List<ulong>();
+            for (ulong i = 0; i < blocks; i++)
+            {
+                if (file.Get(i) == 0)
+                {
+                    holes.Add(i);
+                }
+            }
+            if ((ulong)holes.Count + NewMapBlocks(file, blocks) > _freeBlocks)
+            {
+                return Errnos.Neg(Errno.ENOSPC);
+            }
+            var allocated = new List<ulong>(holes.Count);
+            if (holes.Count > 0)
+            {
+                ulong count = (ulong)holes.Count;
+                ulong span = policy.RunBlocks == 0 ? count : count + ((count - 1) / (ulong)policy.RunBlocks * (ulong)policy.GapBlocks);
+                ulong cursor = 0;
+                ulong previous = holes[0] > 0 ? file.Get(holes[0] - 1) : 0;
+                if (policy.RunBlocks == 0 && previous != 0 && RunIsFree(previous + 1, count))
+                {
+                    cursor = previous + 1;
+                }
+                if (cursor == 0)
+                {
+                    cursor = FindFreeRun(span);
+                }
+                if (cursor == 0)
+                {
+                    cursor = Geometry.DataStart;
+                }
+                int inRun = 0;
+                foreach (ulong index in holes)
+                {
+                    ulong block = AllocBlock(cursor);
+                    SetPointer(file, index, block);
+                    allocated.Add(block);
+                    cursor = block + 1;
+                    if (policy.RunBlocks > 0 && ++inRun == policy.RunBlocks)
+                    {
+                        inRun = 0;
+                        cursor += (ulong)policy.GapBlocks;
+                    }
+                }
+                foreach (ulong index in holes)
+                {
+                    EnsureMapBlocks(file, index);
+                }
+            }
+            if (size > inode.Size)
+            {
+                inode.Size = size;
+            }
+            file.Dirty = true;
+            int error = ZeroBlocks(allocated);
+            int flushed = FlushMetadataLocked();
+            return error != 0 ? error : flushed;
+        }
+    }
+
+    /// <summary>
+    /// <c>truncate(path, size)</c>: set the file's size. Growing leaves holes (a sparse file: <c>i_size</c> set, no
+    /// blocks). Shrinking frees the blocks past the new end — and the indirect blocks left empty — drops their cached
+    /// pages and zeroes the tail of the new last block. Returns 0, or -ENOENT, -EINVAL, -EFBIG, -ETXTBSY (an active swap
+    /// file that would not grow), -ENXIO once unmounted, the device's error.
+    /// </summary>
+    public int Truncate(string name, long size)
+    {
+        Inode? inode;
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            if (!_files.TryGetValue(name, out inode))
+            {
+                return Errnos.Neg(Errno.ENOENT);
+            }
+        }
+        if (size < 0)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        if (size > BlockFs.MaxFileSize)
+        {
+            return Errnos.Neg(Errno.EFBIG);
+        }
+        if (inode.IsSwapFile && size <= inode.Size)
+        {
+            return Errnos.Neg(Errno.ETXTBSY);
+        }
+        var file = (BlockFsFile)inode.Private!;
+        ulong keep = (ulong)((size + BlockFs.BlockSize - 1) / BlockFs.BlockSize);
+        int tail = (int)(size % BlockFs.BlockSize);
+        if (size < inode.Size)
+        {
+            // truncate_inode_pages: the pages past the end go; the new last page loses its tail.
+            AddressSpace mapping = inode.Mapping;
+            foreach (Page page in mapping.LookupPages())
+            {
+                if (page.Index >= keep || (tail != 0 && page.Index == keep - 1))
+                {
+                    page.Lock();
+                    page.WaitOnWriteback();
+                    if (ReferenceEquals(page.Mapping, mapping))
+                    {
+                        if (page.Index >= keep)
+                        {
+                            page.Clear(PageFlags.Dirty);
+                            mapping.DeletePage(page);
+                        }
+                        else
+                        {
+                            page.Bytes[tail..].Clear();
+                        }
+                    }
+                    page.Unlock();
+                }
+                page.Release();
+            }
+        }
+        lock (_lock)
+        {
+            if (size < inode.Size)
+            {
+                for (ulong i = keep; i < (ulong)file.Map.Length; i++)
+                {
+                    if (file.Map[i] != 0)
+                    {
+                        FreeBlock(file.Map[i]);
+                        file.Map[i] = 0;
+                        file.AllocatedBlocks--;
+                        if (BlockFsFile.MapKey(i) is int key)
+                        {
+                            file.DirtyMapBlocks.Add(key);
+                        }
+                    }
+                }
+                ReleaseEmptyMapBlocks(file);
+                ulong last = tail != 0 && keep > 0 ? file.Get(keep - 1) : 0;
+                int error = last != 0 ? ZeroTail(last, tail) : 0;
+                if (error != 0)
+                {
+                    return error;
+                }
+            }
+            inode.Size = size;
+            inode.Blocks = (long)file.AllocatedBlocks * (BlockFs.BlockSize / 512);
+            file.Dirty = true;
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary>
+    /// Creates a swap file ready for swapon in one step: <see cref="CreateFile(string, uint, Credentials, out Inode?)"/>
+    /// (mode 0600), <see cref="Fallocate"/> of <paramref name="sizeBytes"/> with <paramref name="policy"/>, a swap header
+    /// by <see cref="Mkswap.Format(Span{byte}, long, MkswapOptions?)"/> written with <see cref="Vfs.Write"/>, then
+    /// <see cref="Sync"/> so that the header is on the device when swapon reads it. Returns 0 or the first step's error.
+    /// </summary>
+    public int CreateSwapFile(string name, long sizeBytes, out Inode? inode, string? label = null, AllocationPolicy? policy = null)
+    {
+        int error = CreateFile(name, 0x180, Credentials.Root, out inode);
+        if (error != 0)
+        {
+            return error;
+        }
+        error = Fallocate(name, sizeBytes, policy);
+        if (error != 0)
+        {
+            return error;
+        }
+        var header = new byte[Page.Size];
+        MkswapResult made = Mkswap.Format(header, sizeBytes, new MkswapOptions { Label = label });
+        if (!made.Succeeded)
+        {
+            return made.ReturnValue;
+        }
+        error = Open(name, OpenFlags.ReadWrite, out File? file);
+        if (error != 0)
+        {
+            return error;
+        }
+        long written = Vfs.Write(file!, 0, header);
+        if (written < 0)
+        {
+            return (int)written;
+        }
+        return Sync();
+    }
+
+    /// <summary>
+    /// <c>sync_filesystem</c>: write every dirty page of every file through the table (<c>writepages</c>, whose NULL
+    /// default calls BlockFs's <c>writepage</c> per dirty page), then the changed metadata — map blocks, inodes,
+    /// bitmap, directory, superblock — then flush the device. Returns 0 or the first error.
+    /// </summary>
+    public int Sync()
+    {
+        Inode[] files;
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            files = _files.Values.ToArray();
+        }
+        int first = 0;
+        foreach (Inode inode in files)
+        {
+            int error = AopsCalls.WritePages(inode.Mapping.Aops, inode.Mapping, new WritebackControl { SyncMode = WritebackSyncMode.All });
+            first = first != 0 ? first : error;
+        }
+        lock (_lock)
+        {
+            int error = FlushMetadataLocked();
+            first = first != 0 ? first : error;
+        }
+        int flushed = Device.Flush();
+        return first != 0 ? first : flushed;
+    }
+
+    /// <summary><c>umount</c>: -EBUSY while a file of this filesystem is an active swap file (nothing is done);
+    /// otherwise as <see cref="Dispose"/>, returning the final sync's error.</summary>
+    public int Unmount()
+    {
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return 0;
+            }
+            if (_files.Values.Any(static inode => inode.IsSwapFile))
+            {
+                return Errnos.Neg(Errno.EBUSY);
+            }
+        }
+        return Teardown();
+    }
+
+    /// <summary>Unmounts: writes dirty pages and metadata, empties the page cache, closes the device. Unlike
+    /// <see cref="Unmount"/> it does not wait for swapoff: an area still on a file here then fails its I/O with
+    /// -ENXIO. The VFS keeps the dentries (it has no umount); calls through them get -ENXIO.</summary>
+    public void Dispose() => Teardown();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"blockfs on {ImagePath} at {MountPoint} ({Geometry})";
+
+    internal static int Mount(Vfs vfs, string mountPoint, string imagePath, BlockFsMountOptions options, out BlockFsMount? mount, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(vfs);
+        ArgumentException.ThrowIfNullOrEmpty(mountPoint);
+        ArgumentException.ThrowIfNullOrEmpty(imagePath);
+        ArgumentNullException.ThrowIfNull(options);
+        mount = null;
+        error = null;
+        string who = $"BlockFs ({imagePath})";
+        if (options.CacheFrames < 2)
+        {
+            error = $"{who}: error: {options.CacheFrames} cache frames: a mount needs at least 2";
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        int rc = BlockDevice.Open(imagePath, out BlockDevice? device, options.Direct);
+        if (rc != 0)
+        {
+            error = $"{who}: error: cannot open the image: {Errnos.FromReturn(rc).Message()}";
+            return rc;
+        }
+        var candidate = new BlockFsMount(vfs, mountPoint, device!, options);
+        rc = candidate.Load(out string? problem);
+        if (rc == 0)
+        {
+            rc = vfs.Lookup(mountPoint, out Inode? target);
+            if (rc != 0)
+            {
+                problem = $"mount point {mountPoint}: {Errnos.FromReturn(rc).Message()}";
+            }
+            else if (target!.Type != FileType.Directory)
+            {
+                rc = Errnos.Neg(Errno.ENOTDIR);
+                problem = $"mount point {mountPoint}: {Errno.ENOTDIR.Message()}";
+            }
+        }
+        if (rc == 0)
+        {
+            rc = vfs.Mount(mountPoint, candidate.Root);
+            problem = rc == 0 ? null : $"mount on {mountPoint}: {Errnos.FromReturn(rc).Message()}";
+        }
+        if (rc == 0)
+        {
+            foreach ((string name, Inode inode) in candidate._files)
+            {
+                rc = vfs.Create(candidate.PathOf(name), inode, Credentials.Root);
+                if (rc != 0)
+                {
+                    problem = $"file {name}: {Errnos.FromReturn(rc).Message()}";
+                    break;
+                }
+            }
+        }
+        if (rc != 0)
+        {
+            error = $"{who}: error: {problem}";
+            candidate.Close();
+            return rc;
+        }
+        mount = candidate;
+        return 0;
+    }
+
+    // ext2_fill_super: the superblock, then the bitmap, inode table and directory, then each file's inode and map.
+    private int Load(out string? problem)
+    {
+        problem = null;
+        if (Device.Size < BlockFs.BlockSize)
+        {
+            problem = $"the image holds {Device.Size} bytes, too small for a BlockFs superblock ({BlockFs.BlockSize} bytes)";
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        int rc = ReadMeta(0, out problem);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        rc = OnDisk.ReadSuperblock(_scratch.Bytes, out BlockFsGeometry? geometry, out problem);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        BlockFsGeometry g = geometry!;
+        if (g.BlockCount * BlockFs.BlockSize > (ulong)Device.Size)
+        {
+            problem = $"the filesystem has {g.BlockCount} blocks but the image holds only {Device.Size / BlockFs.BlockSize}";
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        Geometry = g;
+        _bitmap = new byte[g.BitmapBlocks * BlockFs.BlockSize];
+        _inodeTable = new byte[g.InodeTableBlocks * BlockFs.BlockSize];
+        _directory = new byte[g.DirectoryBlocks * BlockFs.BlockSize];
+        if ((rc = ReadRegion(g.BitmapStart, _bitmap, out problem)) != 0
+            || (rc = ReadRegion(g.InodeTableStart, _inodeTable, out problem)) != 0
+            || (rc = ReadRegion(g.DirectoryStart, _directory, out problem)) != 0)
+        {
+            return rc;
+        }
+        for (ulong b = 0; b < g.DataStart; b++)
+        {
+            if (!IsUsed(b))
+            {
+                problem = $"corrupt bitmap: metadata block {b} is marked free";
+                return Errnos.Neg(Errno.EINVAL);
+            }
+        }
+        for (ulong b = g.DataStart; b < g.BlockCount; b++)
+        {
+            _freeBlocks += IsUsed(b) ? 0UL : 1UL;
+        }
+        for (uint i = BlockFs.RootInode + 1; i <= g.InodeCount; i++)
+        {
+            _freeInodes += OnDisk.Mode(InodeRecord(i)) == 0 ? 1U : 0U;
+        }
+
+        ReadOnlySpan<byte> root = InodeRecord(BlockFs.RootInode);
+        if ((OnDisk.Mode(root) & 0xF000) != (uint)FileType.Directory)
+        {
+            problem = $"corrupt inode table: the root inode has mode 0{Convert.ToString(OnDisk.Mode(root), 8)}, not a directory";
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        Root = new Inode(SuperBlock, BlockFs.RootInode, FileType.Directory, OnDisk.Mode(root) & 0xFFF, BlockFs.Operations)
+        {
+            Uid = OnDisk.Uid(root),
+            Gid = OnDisk.Gid(root),
+            Size = OnDisk.Size(root),
+            Blocks = (long)g.DirectoryBlocks * (BlockFs.BlockSize / 512),
+        };
+
+        for (int slot = 0; slot < g.DirectoryEntries; slot++)
+        {
+            ReadOnlySpan<byte> entry = DirectoryEntry(slot);
+            uint number = OnDisk.EntryInode(entry);
+            if (number == 0)
+            {
+                continue;
+            }
+            string? name = OnDisk.EntryName(entry);
+            if (name is null || number <= BlockFs.RootInode || number > g.InodeCount || CheckName(name) != 0 || _files.ContainsKey(name))
+            {
+                problem = $"corrupt directory: entry {slot} (inode {number}, name {name ?? "unreadable"})";
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            ReadOnlySpan<byte> record = InodeRecord(number);
+            uint mode = OnDisk.Mode(record);
+            if ((mode & 0xF000) != (uint)FileType.Regular)
+            {
+                problem = $"corrupt inode table: inode {number} (\"{name}\") has mode 0{Convert.ToString(mode, 8)}, not a regular file";
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            var file = new BlockFsFile(number, name, slot);
+            rc = LoadMap(file, out problem);
+            if (rc != 0)
+            {
+                return rc;
+            }
+            record = InodeRecord(number);
+            _files.Add(name, new Inode(SuperBlock, number, FileType.Regular, mode & 0xFFF, BlockFs.Operations)
+            {
+                Uid = OnDisk.Uid(record),
+                Gid = OnDisk.Gid(record),
+                Size = OnDisk.Size(record),
+                Blocks = (long)file.AllocatedBlocks * (BlockFs.BlockSize / 512),
+                Private = file,
+            });
+        }
+        return 0;
+    }
+
+    // The file's direct pointers, then its indirect blocks read into the one map array.
+    private int LoadMap(BlockFsFile file, out string? problem)
+    {
+        problem = null;
+        ReadOnlySpan<byte> record = InodeRecord(file.Number);
+        uint indirect = OnDisk.Indirect(record);
+        uint doubleIndirect = OnDisk.DoubleIndirect(record);
+        for (int i = 0; i < BlockFs.DirectBlocks; i++)
+        {
+            uint block = OnDisk.Direct(InodeRecord(file.Number), i);
+            if (!CheckPointer(file, block, out problem))
+            {
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            file.Map[i] = block;
+        }
+        if (!CheckPointer(file, indirect, out problem) || !CheckPointer(file, doubleIndirect, out problem))
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        if (indirect != 0)
+        {
+            file.Indirect = indirect;
+            file.AllocatedBlocks++;
+            int rc = LoadPointers(file, indirect, BlockFs.DirectBlocks, out problem);
+            if (rc != 0)
+            {
+                return rc;
+            }
+        }
+        if (doubleIndirect != 0)
+        {
+            file.DoubleIndirect = doubleIndirect;
+            file.AllocatedBlocks++;
+            int rc = ReadMeta(doubleIndirect, out problem);
+            if (rc != 0)
+            {
+                return rc;
+            }
+            var children = new uint[BlockFs.PointersPerBlock];
+            for (int c = 0; c < children.Length; c++)
+            {
+                children[c] = OnDisk.Pointer(_scratch.Bytes, c);
+                if (!CheckPointer(file, children[c], out problem))
+                {
+                    return Errnos.Neg(Errno.EINVAL);
+                }
+            }
+            file.Children = children;
+            for (int c = 0; c < children.Length; c++)
+            {
+                if (children[c] != 0)
+                {
+                    file.AllocatedBlocks++;
+                    rc = LoadPointers(file, children[c], BlockFsFile.ChildStart(c), out problem);
+                    if (rc != 0)
+                    {
+                        return rc;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < file.Map.Length; i++)
+        {
+            file.AllocatedBlocks += file.Map[i] != 0 ? 1UL : 0UL;
+        }
+        return 0;
+    }
+
+    private int LoadPointers(BlockFsFile file, uint block, ulong firstIndex, out string? problem)
+    {
+        int rc = ReadMeta(block, out problem);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        file.EnsureCapacity(firstIndex + BlockFs.PointersPerBlock);
+        for (int j = 0; j < BlockFs.PointersPerBlock; j++)
+        {
+            uint pointer = OnDisk.Pointer(_scratch.Bytes, j);
+            if (!CheckPointer(file, pointer, out problem))
+            {
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            file.Map[firstIndex + (ulong)j] = pointer;
+        }
+        return 0;
+    }
+
+    private bool CheckPointer(BlockFsFile file, uint block, out string? problem)
+    {
+        problem = null;
+        if (block != 0 && (block < Geometry.DataStart || block >= Geometry.BlockCount || !IsUsed(block)))
+        {
+            problem = $"corrupt inode {file.Number} (\"{file.Name}\"): block pointer {block} is outside the data area "
+                + $"[{Geometry.DataStart}, {Geometry.BlockCount}) or free in the bitmap";
+            return false;
+        }
+        return true;
+    }
+
+    private static int CheckName(string name)
+    {
+        if (name.Length == 0 || name == "." || name == ".." || name.Contains('/') || name.Contains('\0'))
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        return System.Text.Encoding.UTF8.GetByteCount(name) > BlockFs.NameMax ? Errnos.Neg(Errno.ENAMETOOLONG) : 0;
+    }
+
+    // ---- The page cache and the ops' work -------------------------------------------------------------------
+
+    /// <summary>readpage's work: file block <c>page.FileIndex</c> into the page; zeros for a hole and past i_size.</summary>
+    internal int FillPage(Inode inode, Page page)
+    {
+        if (inode.Private is not BlockFsFile file)
+        {
+            return Errnos.Neg(Errno.EISDIR);
+        }
+        if (Volatile.Read(ref _unmounted))
+        {
+            return Errnos.Neg(Errno.ENXIO);
+        }
+        long size = inode.Size;
+        long offset = page.FileOffset;
+        if (offset >= size)
+        {
+            page.Bytes.Clear();
+            return 0;
+        }
+        ulong block;
+        lock (_lock)
+        {
+            block = file.Get(page.FileIndex);
+        }
+        if (block == 0)
+        {
+            page.Bytes.Clear();
+            return 0;
+        }
+        IoVec segment = IoVec.ForPage(page);
+        long done = Device.Read(new ReadOnlySpan<IoVec>(in segment), (long)block * BlockFs.BlockSize);
+        if (done != Page.Size)
+        {
+            return done < 0 ? (int)done : Errnos.Neg(Errno.EIO);
+        }
+        if (size - offset < Page.Size)
+        {
+            page.Bytes[(int)(size - offset)..].Clear();
+        }
+        return 0;
+    }
+
+    /// <summary>writepage's work on a locked page whose dirty bit is clear. With <paramref name="keepLocked"/> (the
+    /// write-through and eviction paths) the page stays locked throughout.</summary>
+    internal int WritePage(Inode inode, Page page, bool keepLocked)
+    {
+        if (inode.Private is not BlockFsFile file || Volatile.Read(ref _unmounted))
+        {
+            page.Set(PageFlags.Dirty);
+            Done();
+            return Errnos.Neg(inode.Private is BlockFsFile ? Errno.ENXIO : Errno.EISDIR);
+        }
+        if (inode.IsSwapFile)
+        {
+            // The blocks belong to the swap area now (mm/swapfile.c writes them through the device); this page
+            // would overwrite swap slots. Keep it dirty and locked, as AOP_WRITEPAGE_ACTIVATE asks.
+            page.Set(PageFlags.Dirty);
+            if (keepLocked)
+            {
+                return 0;
+            }
+            return AopReturn.WritePageActivate;
+        }
+        long size = inode.Size;
+        long offset = page.FileOffset;
+        if (offset >= size)
+        {
+            Done();
+            return 0;
+        }
+        if (size - offset < Page.Size)
+        {
+            page.Bytes[(int)(size - offset)..].Clear();
+        }
+        int error = MapForWrite(file, page.FileIndex, out ulong block);
+        if (error != 0)
+        {
+            page.Set(PageFlags.Error | PageFlags.Dirty);
+            Done();
+            return error;
+        }
+        page.SetWriteback();
+        Done();
+        IoVec segment = IoVec.ForPage(page);
+        long written = Device.Write(new ReadOnlySpan<IoVec>(in segment), (long)block * BlockFs.BlockSize);
+        error = written == Page.Size ? 0 : written < 0 ? (int)written : Errnos.Neg(Errno.EIO);
+        if (error != 0)
+        {
+            page.Set(PageFlags.Error | PageFlags.Dirty);
+        }
+        else
+        {
+            page.Clear(PageFlags.Error);
+        }
+        page.EndWriteback();
+        return error;
+
+        void Done()
+        {
+            if (!keepLocked)
+            {
+                page.Unlock();
+            }
+        }
+    }
+
+    internal int WriteBegin(Inode inode, AddressSpace mapping, long pos, uint len, out Page? page)
+    {
+        page = null;
+        if (inode.Private is not BlockFsFile file)
+        {
+            return Errnos.Neg(Errno.EISDIR);
+        }
+        if (Volatile.Read(ref _unmounted))
+        {
+            return Errnos.Neg(Errno.ENXIO);
+        }
+        if (pos < 0 || len > Page.Size)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        if (pos + len > BlockFs.MaxFileSize)
+        {
+            return Errnos.Neg(Errno.EFBIG);
+        }
+        int offset = (int)(pos & (Page.Size - 1));
+        int error = GetCachePage(mapping, (ulong)pos >> Page.Shift, out Page? locked);
+        if (error != 0)
+        {
+            return error;
+        }
+        // Read the rest of the page before its block is allocated: a hole reads as zeros, a new block as garbage.
+        if (!locked!.IsUptodate && (offset != 0 || len != Page.Size))
+        {
+            error = FillPage(inode, locked);
+            if (error == 0)
+            {
+                locked.Set(PageFlags.Uptodate);
+            }
+        }
+        if (error == 0)
+        {
+            error = MapForWrite(file, locked.Index, out _);
+        }
+        if (error != 0)
+        {
+            locked.Unlock();
+            locked.Release();
+            return error;
+        }
+        page = locked;
+        return 0;
+    }
+
+    internal int WriteEnd(Inode inode, AddressSpace mapping, long pos, uint len, uint copied, Page page)
+    {
+        if (copied < len && !page.IsUptodate)
+        {
+            copied = 0;
+        }
+        int error = 0;
+        if (copied > 0)
+        {
+            page.Set(PageFlags.Uptodate);
+            long end = pos + copied;
+            if (inode.Private is BlockFsFile file)
+            {
+                lock (_lock)
+                {
+                    if (end > inode.Size)
+                    {
+                        inode.Size = end;
+                    }
+                    file.Dirty = true;
+                }
+            }
+            if (_options.Sync || (inode.Flags & InodeFlags.Sync) != 0)
+            {
+                page.Clear(PageFlags.Dirty);
+                error = WritePage(inode, page, keepLocked: true);
+                if (error == 0)
+                {
+                    lock (_lock)
+                    {
+                        error = FlushMetadataLocked();
+                    }
+                }
+            }
+            else
+            {
+                AopsCalls.SetPageDirty(mapping.Aops, page);
+            }
+        }
+        page.Unlock();
+        page.Release();
+        return error != 0 ? error : (int)copied;
+    }
+
+    internal ulong MapBlock(Inode inode, ulong block)
+    {
+        if (inode.Private is not BlockFsFile file)
+        {
+            return 0;
+        }
+        lock (_lock)
+        {
+            return file.Get(block);
+        }
+    }
+
+    internal long Read(File file, long position, Span<byte> buffer)
+    {
+        Inode inode = file.Inode;
+        if (inode.Type == FileType.Directory)
+        {
+            return Errnos.Neg(Errno.EISDIR);
+        }
+        long done = 0;
+        while (done < buffer.Length)
+        {
+            long pos = position + done;
+            long size = inode.Size;
+            if (pos >= size)
+            {
+                break;
+            }
+            int offset = (int)(pos & (Page.Size - 1));
+            int length = (int)Math.Min(Math.Min(Page.Size - offset, buffer.Length - done), size - pos);
+            int error = GetCachePage(file.Mapping, (ulong)pos >> Page.Shift, out Page? page);
+            if (error == 0 && !page!.IsUptodate)
+            {
+                error = AopsCalls.ReadPage(file.Mapping.Aops, file, page);
+                if (error == 0 && !page.IsUptodate)
+                {
+                    error = Errnos.Neg(Errno.EIO);
+                }
+            }
+            else if (error == 0)
+            {
+                page!.Unlock();
+            }
+            if (error != 0)
+            {
+                page?.Release();
+                return done > 0 ? done : error;
+            }
+            page!.Bytes.Slice(offset, length).CopyTo(buffer[(int)done..]);
+            page.Release();
+            done += length;
+        }
+        return done;
+    }
+
+    // find_or_create_page: the locked page at index with a reference, a new frame added to the cache if none is there.
+    private int GetCachePage(AddressSpace mapping, ulong index, out Page? page)
+    {
+        while (true)
+        {
+            Page? found = mapping.FindGetPage(index);
+            if (found != null)
+            {
+                found.Lock();
+                if (ReferenceEquals(found.Mapping, mapping))
+                {
+                    page = found;
+                    return 0;
+                }
+                found.Unlock();
+                found.Release();
+                continue;
+            }
+            if (Volatile.Read(ref _unmounted))
+            {
+                page = null;
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            Page? fresh = _cache.Alloc();
+            if (fresh == null)
+            {
+                if (!EvictOne())
+                {
+                    page = null;
+                    return Errnos.Neg(Errno.ENOMEM);
+                }
+                continue;
+            }
+            fresh.Lock();
+            if (mapping.AddPage(fresh, index) == 0)
+            {
+                page = fresh;
+                return 0;
+            }
+            fresh.Unlock();
+            _cache.Free(fresh);
+        }
+    }
+
+    // shrink_page_list, for the mount's own cache: the first page no one else holds leaves its mapping — written
+    // first if dirty — and its frame goes back to the pool. False when every page is busy.
+    private bool EvictOne()
+    {
+        Inode[] files;
+        lock (_lock)
+        {
+            files = _files.Values.ToArray();
+        }
+        foreach (Inode inode in files)
+        {
+            AddressSpace mapping = inode.Mapping;
+            bool evicted = false;
+            foreach (Page page in mapping.LookupPages())
+            {
+                if (!evicted && !page.IsWriteback && page.TryLock())
+                {
+                    if (ReferenceEquals(page.Mapping, mapping) && page.TestAndClear(PageFlags.Dirty))
+                    {
+                        WritePage(inode, page, keepLocked: true);
+                    }
+                    evicted = !page.IsDirty && !page.IsWriteback && ReferenceEquals(page.Mapping, mapping) && mapping.DeletePageIfCount(page, 2);
+                    page.Unlock();
+                }
+                page.Release();
+            }
+            if (evicted)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int Teardown()
+    {
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return 0;
+            }
+        }
+        int error = Sync();
+        Inode[] files;
+        lock (_lock)
+        {
+            _unmounted = true;
+            files = _files.Values.ToArray();
+        }
+        foreach (Inode inode in files)
+        {
+            foreach (Page page in inode.Mapping.LookupPages())
+            {
+                page.Lock();
+                page.WaitOnWriteback();
+                inode.Mapping.DeletePage(page);
+                page.Unlock();
+                page.Release();
+            }
+        }
+        Close();
+        return error;
+    }
+
+    private void Close()
+    {
+        Volatile.Write(ref _unmounted, true);
+        _cache.Dispose();
+        _metaFrames.Dispose();
+        Device.Dispose();
+    }
+
+    // ---- Blocks and metadata (under _lock) -------------------------------------------------------------------
+
+    private bool IsUsed(ulong block) => (_bitmap[block >> 3] & (1 << (int)(block & 7))) != 0;
+
+    private void MarkUsed(ulong block, bool used)
+    {
+        if (used)
+        {
+            _bitmap[block >> 3] |= (byte)(1 << (int)(block & 7));
+            _freeBlocks--;
+        }
+        else
+        {
+            _bitmap[block >> 3] &= (byte)~(1 << (int)(block & 7));
+            _freeBlocks++;
+        }
+        _dirtyMeta.Add(Geometry.BitmapStart + (block / BlockFs.BitsPerBlock));
+        _superDirty = true;
+    }
+
+    private void FreeBlock(ulong block) => MarkUsed(block, used: false);
+
+    // The first free block at or after goal, wrapping to the data start; 0 when the disk is full.
+    private ulong AllocBlock(ulong goal)
+    {
+        ulong start = Math.Clamp(goal, Geometry.DataStart, Geometry.BlockCount);
+        ulong block = Scan(start, Geometry.BlockCount);
+        if (block == 0)
+        {
+            block = Scan(Geometry.DataStart, start);
+        }
+        if (block != 0)
+        {
+            MarkUsed(block, used: true);
+        }
+        return block;
+
+        ulong Scan(ulong from, ulong to)
+        {
+            for (ulong b = from; b < to; b++)
+            {
+                if ((b & 7) == 0 && b + 8 <= to && _bitmap[b >> 3] == 0xFF)
+                {
+                    b += 7;
+                    continue;
+                }
+                if (!IsUsed(b))
+                {
+                    return b;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private bool RunIsFree(ulong start, ulong count)
+    {
+        if (start < Geometry.DataStart || start + count > Geometry.BlockCount)
+        {
+            return false;
+        }
+        for (ulong b = start; b < start + count; b++)
+        {
+            if (IsUsed(b))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // The first run of count free blocks, or 0.
+    private ulong FindFreeRun(ulong count)
+    {
+        ulong runStart = Geometry.DataStart;
+        ulong length = 0;
+        for (ulong b = Geometry.DataStart; b < Geometry.BlockCount; b++)
+        {
+            if (IsUsed(b))
+            {
+                length = 0;
+                runStart = b + 1;
+                continue;
+            }
+            if (++length == count)
+            {
+                return runStart;
+            }
+        }
+        return 0;
+    }
+
+    // Map blocks a file of `blocks` blocks, fully mapped, needs beyond the ones it has.
+    private static ulong NewMapBlocks(BlockFsFile file, ulong blocks)
+    {
+        ulong needed = 0;
+        if (blocks > BlockFs.DirectBlocks && file.Indirect == 0)
+        {
+            needed++;
+        }
+        ulong doubleStart = BlockFs.DirectBlocks + BlockFs.PointersPerBlock;
+        if (blocks > doubleStart)
+        {
+            needed += file.DoubleIndirect == 0 ? 1UL : 0UL;
+            int lastChild = (int)((blocks - 1 - doubleStart) / BlockFs.PointersPerBlock);
+            for (int c = 0; c <= lastChild; c++)
+            {
+                needed += file.Children is null || file.Children[c] == 0 ? 1UL : 0UL;
+            }
+        }
+        return needed;
+    }
+
+    private void SetPointer(BlockFsFile file, ulong index, ulong block)
+    {
+        file.EnsureCapacity(index + 1);
+        file.Map[index] = (uint)block;
+        file.AllocatedBlocks++;
+        file.Dirty = true;
+        if (BlockFsFile.MapKey(index) is int key)
+        {
+            file.DirtyMapBlocks.Add(key);
+        }
+    }
+
+    // The indirect blocks file block `index` needs, allocated first-fit from the data start. Callers checked the space.
+    private int EnsureMapBlocks(BlockFsFile file, ulong index)
+    {
+        int? key = BlockFsFile.MapKey(index);
+        if (key is null)
+        {
+            return 0;
+        }
+        if (key == BlockFsFile.IndirectKey)
+        {
+            if (file.Indirect == 0)
+            {
+                ulong block = AllocBlock(Geometry.DataStart);
+                if (block == 0)
+                {
+                    return Errnos.Neg(Errno.ENOSPC);
+                }
+                file.Indirect = (uint)block;
+                file.AllocatedBlocks++;
+                file.DirtyMapBlocks.Add(BlockFsFile.IndirectKey);
+            }
+            return 0;
+        }
+        if (file.DoubleIndirect == 0)
+        {
+            ulong block = AllocBlock(Geometry.DataStart);
+            if (block == 0)
+            {
+                return Errnos.Neg(Errno.ENOSPC);
+            }
+            file.DoubleIndirect = (uint)block;
+            file.Children ??= new uint[BlockFs.PointersPerBlock];
+            file.AllocatedBlocks++;
+            file.DirtyMapBlocks.Add(BlockFsFile.DoubleKey);
+        }
+        int child = key.Value;
+        if (file.Children![child] == 0)
+        {
+            ulong block = AllocBlock(Geometry.DataStart);
+            if (block == 0)
+            {
+                return Errnos.Neg(Errno.ENOSPC);
+            }
+            file.Children[child] = (uint)block;
+            file.AllocatedBlocks++;
+            file.DirtyMapBlocks.Add(BlockFsFile.DoubleKey);
+            file.DirtyMapBlocks.Add(child);
+        }
+        return 0;
+    }
+
+    // get_block(create): the block of file block `index`, allocated (after the previous file block where free) if a hole.
+    private int MapForWrite(BlockFsFile file, ulong index, out ulong block)
+    {
+        lock (_lock)
+        {
+            block = file.Get(index);
+            if (block != 0)
+            {
+                return 0;
+            }
+            if (index >= BlockFs.MaxFileBlocks)
+            {
+                return Errnos.Neg(Errno.EFBIG);
+            }
+            ulong needed = 1;
+            if (BlockFsFile.MapKey(index) is int key)
+            {
+                needed += key == BlockFsFile.IndirectKey ? (file.Indirect == 0 ? 1UL : 0UL)
+                    : (file.DoubleIndirect == 0 ? 1UL : 0UL) + (file.Children is null || file.Children[key] == 0 ? 1UL : 0UL);
+            }
+            if (needed > _freeBlocks)
+            {
+                return Errnos.Neg(Errno.ENOSPC);
+            }
+            ulong previous = index > 0 ? file.Get(index - 1) : 0;
+            ulong goal = previous != 0 ? previous + 1 : Geometry.DataStart;
+            block = AllocBlock(goal);
+            SetPointer(file, index, block);
+            return EnsureMapBlocks(file, index);
+        }
+    }
+
+    // Map blocks that no longer hold a pointer go back to the bitmap.
+    private void ReleaseEmptyMapBlocks(BlockFsFile file)
+    {
+        if (file.Indirect != 0 && !file.AnyMapped(BlockFs.DirectBlocks, BlockFs.PointersPerBlock))
+        {
+            FreeBlock(file.Indirect);
+            file.Indirect = 0;
+            file.AllocatedBlocks--;
+            file.DirtyMapBlocks.Remove(BlockFsFile.IndirectKey);
+        }
+        if (file.DoubleIndirect != 0 && file.Children is { } children)
+        {
+            bool any = false;
+            for (int c = 0; c < children.Length; c++)
+            {
+                if (children[c] != 0 && !file.AnyMapped(BlockFsFile.ChildStart(c), BlockFs.PointersPerBlock))
+                {
+                    FreeBlock(children[c]);
+                    children[c] = 0;
+                    file.AllocatedBlocks--;
+                    file.DirtyMapBlocks.Remove(c);
+                    file.DirtyMapBlocks.Add(BlockFsFile.DoubleKey);
+                }
+                any |= children[c] != 0;
+            }
+            if (!any)
+            {
+                FreeBlock(file.DoubleIndirect);
+                file.DoubleIndirect = 0;
+                file.AllocatedBlocks--;
+                file.DirtyMapBlocks.Remove(BlockFsFile.DoubleKey);
+            }
+        }
+    }
+
+    // Writes zeros over the blocks, consecutive ones in one vectored write.
+    private int ZeroBlocks(List<ulong> blocks)
+    {
+        blocks.Sort();
+        Span<IoVec> zeros = stackalloc IoVec[ZeroBatch];
+        zeros.Fill(IoVec.ForPage(_zero));
+        int i = 0;
+        while (i < blocks.Count)
+        {
+            int run = 1;
+            while (i + run < blocks.Count && run < ZeroBatch && blocks[i + run] == blocks[i] + (ulong)run)
+            {
+                run++;
+            }
+            long written = Device.Write(zeros[..run], (long)blocks[i] * BlockFs.BlockSize);
+            if (written != (long)run * BlockFs.BlockSize)
+            {
+                return written < 0 ? (int)written : Errnos.Neg(Errno.EIO);
+            }
+            i += run;
+        }
+        return 0;
+    }
+
+    // block_truncate_page: the bytes of the new last block past the new end become zeros on the device.
+    private int ZeroTail(ulong block, int from)
+    {
+        IoVec segment = IoVec.ForPage(_scratch);
+        long position = (long)block * BlockFs.BlockSize;
+        long done = Device.Read(new ReadOnlySpan<IoVec>(in segment), position);
+        if (done == Page.Size)
+        {
+            _scratch.Bytes[from..].Clear();
+            done = Device.Write(new ReadOnlySpan<IoVec>(in segment), position);
+        }
+        return done == Page.Size ? 0 : done < 0 ? (int)done : Errnos.Neg(Errno.EIO);
+    }
+
+    // write_inode and the metadata buffers: map blocks and inode records of changed files, then the changed bitmap,
+    // inode-table and directory blocks, then the superblock's counts.
+    private int FlushMetadataLocked()
+    {
+        if (_unmounted)
+        {
+            return Errnos.Neg(Errno.ENXIO);
+        }
+        int first = 0;
+        foreach (Inode inode in _files.Values)
+        {
+            if (inode.Private is BlockFsFile { Dirty: true } file)
+            {
+                int error = StoreFile(inode, file);
+                first = first != 0 ? first : error;
+            }
+        }
+        if (_dirtyMeta.Count == 0 && !_superDirty)
+        {
+            return first;
+        }
+        foreach (ulong block in _dirtyMeta.Order())
+        {
+            ReadOnlySpan<byte> source = block >= Geometry.DirectoryStart ? _directory.AsSpan((int)((block - Geometry.DirectoryStart) * BlockFs.BlockSize), BlockFs.BlockSize)
+                : block >= Geometry.InodeTableStart ? _inodeTable.AsSpan((int)((block - Geometry.InodeTableStart) * BlockFs.BlockSize), BlockFs.BlockSize)
+                : _bitmap.AsSpan((int)((block - Geometry.BitmapStart) * BlockFs.BlockSize), BlockFs.BlockSize);
+            source.CopyTo(_scratch.Bytes);
+            int error = WriteScratch(block);
+            first = first != 0 ? first : error;
+        }
+        _dirtyMeta.Clear();
+        OnDisk.WriteSuperblock(_scratch.Bytes, Geometry, _freeBlocks, _freeInodes);
+        int written = WriteScratch(0);
+        _superDirty = false;
+        return first != 0 ? first : written;
+    }
+
+    private int StoreFile(Inode inode, BlockFsFile file)
+    {
+        int first = 0;
+        foreach (int key in file.DirtyMapBlocks.Order())
+        {
+            uint block;
+            if (key == BlockFsFile.IndirectKey)
+            {
+                block = file.Indirect;
+                if (block != 0)
+                {
+                    OnDisk.WritePointers(_scratch.Bytes, file.Map.AsSpan(Math.Min(BlockFs.DirectBlocks, file.Map.Length)));
+                }
+            }
+            else if (key == BlockFsFile.DoubleKey)
+            {
+                block = file.DoubleIndirect;
+                if (block != 0)
+                {
+                    OnDisk.WritePointers(_scratch.Bytes, file.Children);
+                }
+            }
+            else
+            {
+                block = file.Children?[key] ?? 0;
+                if (block != 0)
+                {
+                    ulong start = BlockFsFile.ChildStart(key);
+                    OnDisk.WritePointers(_scratch.Bytes, start < (ulong)file.Map.Length ? file.Map.AsSpan((int)start) : ReadOnlySpan<uint>.Empty);
+                }
+            }
+            if (block != 0)
+            {
+                int error = WriteScratch(block);
+                first = first != 0 ? first : error;
+            }
+        }
+        file.DirtyMapBlocks.Clear();
+        inode.Blocks = (long)file.AllocatedBlocks * (BlockFs.BlockSize / 512);
+        OnDisk.WriteInode(InodeRecord(file.Number), inode.Mode, inode.Uid, inode.Gid, inode.Size, (ulong)inode.Blocks,
+            file.Map.AsSpan(0, Math.Min(BlockFs.DirectBlocks, file.Map.Length)), file.Indirect, file.DoubleIndirect);
+        _dirtyMeta.Add(Geometry.InodeTableStart + ((file.Number - 1) / BlockFs.InodesPerBlock));
+        file.Dirty = false;
+        return first;
+    }
+
+    // Inode N is record N - 1 of the table, as in ext2.
+    private Span<byte> InodeRecord(uint number) => _inodeTable.AsSpan((int)(number - 1) * BlockFs.InodeSize, BlockFs.InodeSize);
+
+    private Span<byte> DirectoryEntry(int slot) => _directory.AsSpan(slot * BlockFs.DirEntrySize, BlockFs.DirEntrySize);
+
+    private int WriteScratch(ulong block)
+    {
+        IoVec segment = IoVec.ForPage(_scratch);
+        long written = Device.Write(new ReadOnlySpan<IoVec>(in segment), (long)block * BlockFs.BlockSize);
+        return written == Page.Size ? 0 : written < 0 ? (int)written : Errnos.Neg(Errno.EIO);
+    }
+
+    private int ReadMeta(ulong block, out string? problem)
+    {
+        problem = null;
+        IoVec segment = IoVec.ForPage(_scratch);
+        long done = Device.Read(new ReadOnlySpan<IoVec>(in segment), (long)block * BlockFs.BlockSize);
+        if (done == Page.Size)
+        {
+            return 0;
+        }
+        int error = done < 0 ? (int)done : Errnos.Neg(Errno.EIO);
+        problem = $"cannot read block {block}: {Errnos.FromReturn(error).Message()}";
+        return error;
+    }
+
+    private int ReadRegion(ulong start, byte[] destination, out string? problem)
+    {
+        problem = null;
+        for (int i = 0; i < destination.Length / BlockFs.BlockSize; i++)
+        {
+            int rc = ReadMeta(start + (ulong)i, out problem);
+            if (rc != 0)
+            {
+                return rc;
+            }
+            _scratch.Bytes.CopyTo(destination.AsSpan(i * BlockFs.BlockSize));
+        }
+        return 0;
+    }
+}
