@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Xunit;
 
@@ -79,24 +80,47 @@ public sealed class SwapPageIoTests : IDisposable
     }
 
     [Fact]
-    public void A_fault_reads_ahead_its_cluster_of_eight_slots_with_one_vectored_direct_IO_read()
+    public void Sequential_faults_grow_the_readahead_window_to_the_whole_cluster_read_with_one_vectored_read()
     {
-        FillPages(8);
-        Assert.Equal(8, _m.Mm.SwapOut(_region, Range(0, 8)));
-        int readpages = _m.FileData.ReadPages;
+        FillPages(24);
+        Assert.Equal(24, _m.Mm.SwapOut(_region, Range(0, 24)));
         Span<byte> data = stackalloc byte[Page.Size];
+        var reads = new List<int>();
+        for (int i = 0; i < 16; i++)
+        {
+            int before = _m.FileData.DirectIoReads + _m.FileData.ReadPages;
+            Assert.Equal(0, _region.Read(i, data));
+            if (_m.FileData.DirectIoReads + _m.FileData.ReadPages > before)
+            {
+                reads.Add(_m.FileData.DirectIoReads > 0 ? _m.FileData.LastReadSegments : 1);
+            }
+        }
 
-        Assert.Equal(0, _region.Read(3, data));
+        // swapin_nr_pages: slot 1 follows slot 0 (2 pages, slot 0 being the header), slot 2 follows it (2), then each
+        // window's hits + 2 rounded up to a power of two: 4, then the whole cluster of 8, and 8 again (capped).
+        Assert.Equal(new[] { 1, 2, 4, 8, 8 }, reads);
+        Assert.Equal(4, _m.Swap.Events[VmEvent.PgMajFault] - 1);
+        Assert.Equal(1 + 3 + 7, _m.Swap.Events[VmEvent.SwapReadaheadHit]);
+        AssertPages(24);
+    }
 
-        // Slots 1..7 (slot 0 is the header) are one read of 7 segments; the eighth page, slot 8, is in the next cluster.
-        Assert.Equal(1, _m.FileData.DirectIoReads);
-        Assert.Equal(7, _m.FileData.LastReadSegments);
-        Assert.Equal(readpages, _m.FileData.ReadPages);
-        Assert.Equal(6, _m.Swap.Events[VmEvent.SwapReadahead]);
-        Assert.Equal(1, _m.Swap.Events[VmEvent.PgMajFault]);
-        AssertPages(8);
-        Assert.Equal(2, _m.Swap.Events[VmEvent.PgMajFault]);
-        Assert.Equal(6, _m.Swap.Events[VmEvent.SwapReadaheadHit]);
+    [Fact]
+    public void Random_faults_without_readahead_hits_read_only_their_own_page()
+    {
+        FillPages(24);
+        Assert.Equal(24, _m.Mm.SwapOut(_region, Range(0, 24)));
+        Span<byte> data = stackalloc byte[Page.Size];
+        int readpages = _m.FileData.ReadPages;
+
+        foreach (int i in new[] { 20, 5, 13, 9 })
+        {
+            Assert.Equal(0, _region.Read(i, data));
+        }
+
+        Assert.Equal(readpages + 4, _m.FileData.ReadPages);
+        Assert.Equal(0, _m.FileData.DirectIoReads);
+        Assert.Equal(0, _m.Swap.Events[VmEvent.SwapReadahead]);
+        Assert.Equal(4, _m.Swap.Events[VmEvent.PgMajFault]);
     }
 
     [Fact]

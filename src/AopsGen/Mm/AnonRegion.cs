@@ -257,7 +257,7 @@ public sealed class AnonRegion : IDisposable
         }
         else if (page.TestAndClear(PageFlags.Readahead))
         {
-            _mm.Events.Count(VmEvent.SwapReadaheadHit);
+            swap.CountReadaheadHit();
         }
         page.Lock();
         if (!page.IsSwapCache || page.Private != entry.Value)

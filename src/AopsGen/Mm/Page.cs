@@ -245,7 +245,10 @@ public sealed unsafe class Page
 internal static class PageWaitQueues
 {
     private const int Bits = 8;
-    private static readonly object[] Queues = CreateQueues();
+    // Built by the static constructor, which PageFrames runs up front so that no waiter allocates.
+    private static readonly object[] Queues;
+
+    static PageWaitQueues() => Queues = CreateQueues();
 
     private static object[] CreateQueues()
     {

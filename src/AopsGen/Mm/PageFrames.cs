@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -33,6 +34,8 @@ public sealed unsafe class PageFrames : IDisposable
             _isFree[i] = true;
         }
         _freeCount = count;
+        // The page wait table is set up with the memory (pagecache_init at boot), not by the first page waiter.
+        RuntimeHelpers.RunClassConstructor(typeof(PageWaitQueues).TypeHandle);
     }
 
     /// <summary>Number of frames in the pool.</summary>

@@ -14,6 +14,8 @@ public sealed partial class SwapCore
         {
             throw new InvalidOperationException("This swap core already serves a memory manager.");
         }
+        // Every page in the swap cache sits in one of the memory's frames: no insertion need ever grow the tree.
+        SwapperSpace.Preload(mm.Ram.Count);
     }
 
     /// <summary><c>vm_swap_full</c>: more than half of swap is in use; faults then free swap-cache slots eagerly.</summary>

@@ -118,8 +118,9 @@ public sealed partial class SwapCore
         return page;
     }
 
-    /// <summary><c>page_cluster</c> (/proc/sys/vm/page-cluster): a fault reads ahead the aligned cluster of
-    /// 2^PageCluster slots around its own; 0 reads only the faulting slot.</summary>
+    /// <summary><c>page_cluster</c> (/proc/sys/vm/page-cluster): a fault reads ahead at most the aligned cluster of
+    /// 2^PageCluster slots around its own, as much of it as <see cref="SwapinNrPages"/> judges useful; 0 reads only
+    /// the faulting slot.</summary>
     public int PageCluster { get; set; } = 3;
 
     /// <summary>
@@ -134,9 +135,63 @@ public sealed partial class SwapCore
         return ReadSwapCacheAsync(entry, frames, reclaim: false, out error, out _);
     }
 
+    private long _readaheadHits;
+    private long _prevOffset;
+    private int _lastReadaheadPages;
+
+    /// <summary>A fault found a page that readahead had brought in (<c>swapin_readahead_hits</c>).</summary>
+    internal void CountReadaheadHit()
+    {
+        Interlocked.Increment(ref _readaheadHits);
+        Events.Count(VmEvent.SwapReadaheadHit);
+    }
+
     /// <summary>
-    /// mm/swap_state.c <c>swapin_readahead</c>: for a fault on <paramref name="entry"/>, read the aligned cluster
-    /// of 2^<see cref="PageCluster"/> slots around it that are in use, in one plug — contiguous slots become one
+    /// mm/swap_state.c <c>swapin_nr_pages</c> (Linux 4.x–6.x): the readahead window for a fault at
+    /// <paramref name="offset"/>, at most 2^<see cref="PageCluster"/> pages — the hits since the last fault plus 2,
+    /// rounded up to a power of two (at least 4); with no hits, 2 pages when the fault is next to the previous one
+    /// and 1 (no readahead) otherwise; never less than half the last window. A random workload thus stops reading
+    /// pages it will not use, a sequential one reads whole clusters.
+    /// </summary>
+    internal ulong SwapinNrPages(ulong offset)
+    {
+        int maxPages = 1 << PageCluster;
+        if (maxPages <= 1)
+        {
+            return 1;
+        }
+        long hits = Interlocked.Exchange(ref _readaheadHits, 0);
+        ulong prev = (ulong)Volatile.Read(ref _prevOffset);
+        long pages = hits + 2;
+        if (pages == 2)
+        {
+            if (offset != prev + 1 && offset != prev - 1)
+            {
+                pages = 1;
+            }
+        }
+        else
+        {
+            long roundup = 4;
+            while (roundup < pages)
+            {
+                roundup <<= 1;
+            }
+            pages = roundup;
+        }
+        pages = Math.Min(pages, maxPages);
+        pages = Math.Max(pages, Volatile.Read(ref _lastReadaheadPages) / 2);
+        if (hits == 0)
+        {
+            Volatile.Write(ref _prevOffset, (long)offset);
+        }
+        Volatile.Write(ref _lastReadaheadPages, (int)pages);
+        return (ulong)pages;
+    }
+
+    /// <summary>
+    /// mm/swap_state.c <c>swapin_readahead</c>: for a fault on <paramref name="entry"/>, read the aligned window of
+    /// <see cref="SwapinNrPages"/> slots (up to 2^<see cref="PageCluster"/>) around it that are in use, in one plug — contiguous slots become one
     /// vectored read — and return the faulting slot's page (with a reference) as <see cref="ReadSwapCacheAsync(SwapEntry, PageFrames, out int)"/>
     /// does. Readahead takes only free frames; the faulting page may reclaim for one.
     /// </summary>
@@ -145,9 +200,10 @@ public sealed partial class SwapCore
         SwapInfo? area = AreaOf(entry);
         Page? target = null;
         error = 0;
-        if (area != null && PageCluster > 0)
+        ulong window = area != null ? SwapinNrPages(entry.Offset) : 1;
+        if (area != null && window > 1)
         {
-            ulong mask = (1UL << PageCluster) - 1;
+            ulong mask = window - 1;
             ulong start = entry.Offset & ~mask;
             using (SwapPlug.Start())
             {

@@ -73,6 +73,16 @@ public sealed class AddressSpace
         }
     }
 
+    /// <summary><c>radix_tree_preload</c>, for a whole cache at once: room for <paramref name="pages"/> pages, so that
+    /// adding up to that many allocates nothing (the swap cache, sized to the frames that can be in it).</summary>
+    public void Preload(int pages)
+    {
+        lock (TreeLock)
+        {
+            _pageTree.EnsureCapacity(pages);
+        }
+    }
+
     /// <summary>
     /// <c>add_to_page_cache</c>: insert a locked page at <paramref name="index"/>, taking a reference and
     /// setting its mapping and index (in a swap cache: its <see cref="Page.Private"/>). Returns 0, or

@@ -1,0 +1,26 @@
+namespace AopsGen.Examples.Aops.Demo;
+
+/// <summary>What <c>aops demo</c> runs: the filesystem, the frames of "RAM", the pages the program uses, the
+/// threads that use them, and the seed of their random choices.</summary>
+internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threads, int Seed, string? Directory = null)
+{
+    public const int DefaultRamPages = 1024;
+    public const int DefaultPages = 4096;
+    public const int DefaultThreads = 2;
+
+    /// <summary>Random operations each thread runs, per page it owns.</summary>
+    public const int RandomOpsPerPage = 2;
+
+    /// <summary>Swap slots the demo's swap file holds: every page, and a quarter more so that cluster allocation
+    /// never runs short (plus the header page).</summary>
+    public long SwapPages => Pages + Pages / 4 + 64;
+
+    /// <summary>The argument errors, in the order the options appear; empty when the options can run.</summary>
+    public string? Validate() =>
+        RamPages < 16 ? $"--ram-pages must be at least 16 (got {RamPages})"
+        : Pages < 1 ? $"--pages must be at least 1 (got {Pages})"
+        : Pages > 1 << 22 ? $"--pages must be at most {1 << 22} (16 GiB; got {Pages})"
+        : Threads < 1 || Threads > 64 ? $"--threads must be between 1 and 64 (got {Threads})"
+        : Threads > Pages ? $"--threads ({Threads}) must not exceed --pages ({Pages}): each thread owns pages"
+        : null;
+}
