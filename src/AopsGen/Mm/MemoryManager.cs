@@ -70,6 +70,7 @@ public sealed partial class MemoryManager : IDisposable
     /// </summary>
     public Page? AllocPage(bool zeroed)
     {
+        SwapPlug.Prepare();
         Page? page = zeroed ? Ram.AllocZeroed() : Ram.Alloc();
         for (int attempt = 0; page == null && !InReclaim && attempt < DirectReclaimRetries; attempt++)
         {
@@ -129,6 +130,7 @@ public sealed partial class MemoryManager : IDisposable
     // mm/vmscan.c kswapd → balance_pgdat: sleep until woken, then reclaim up to the high watermark.
     private void Kswapd()
     {
+        SwapPlug.Prepare();
         while (!_stopping)
         {
             lock (_kswapdWait)

@@ -30,11 +30,6 @@ public sealed partial class MemoryManager
     // pageout()'s wbc: WB_SYNC_NONE, for reclaim. Read-only on the swap path, so one serves every call.
     private static readonly WritebackControl s_pageoutWbc = WritebackControl.ForPageout();
 
-    // Each reclaiming thread's isolated pages (the kernel's page_list on the stack): no allocation per round.
-    // One array per thread is enough because reclaim never nests (see t_memalloc).
-    [ThreadStatic]
-    private static Page?[]? t_isolated;
-
     // PF_MEMALLOC: this thread is reclaiming. An allocation it makes meanwhile (a filesystem's own, from inside
     // writepage or direct_IO) takes a free frame or fails; it never reclaims again.
     [ThreadStatic]
@@ -67,7 +62,9 @@ public sealed partial class MemoryManager
 
     private int ShrinkInactiveList(int target)
     {
-        Page?[] isolated = t_isolated ??= new Page?[SwapPlug.MaxPages];
+        // The isolated pages live on the stack, as the kernel's page_list does: no allocation, no sharing.
+        var batch = new PageBatch();
+        Span<Page?> isolated = batch;
         int freed = 0;
         int rounds = 0;
         while (freed < target && rounds++ < 8)
@@ -76,12 +73,12 @@ public sealed partial class MemoryManager
             {
                 Lru.Deactivate(SwapPlug.MaxPages);
             }
-            int n = Lru.IsolateInactive(isolated.AsSpan(0, Math.Min(isolated.Length, target - freed + SwapPlug.MaxPages / 2)));
+            int n = Lru.IsolateInactive(isolated[..Math.Min(isolated.Length, target - freed + SwapPlug.MaxPages / 2)]);
             if (n == 0)
             {
                 break;
             }
-            freed += ShrinkPageList(isolated.AsSpan(0, n), force: false);
+            freed += ShrinkPageList(isolated[..n], force: false);
         }
         return freed;
     }
@@ -112,7 +109,8 @@ public sealed partial class MemoryManager
 
     private int SwapOutIsolated(AnonRegion region, ReadOnlySpan<int> indexes)
     {
-        Page?[] isolated = t_isolated ??= new Page?[SwapPlug.MaxPages];
+        var batch = new PageBatch();
+        Span<Page?> isolated = batch;
         int freed = 0;
         int n = 0;
         foreach (int index in indexes)
@@ -125,11 +123,11 @@ public sealed partial class MemoryManager
             isolated[n++] = page;
             if (n == isolated.Length)
             {
-                freed += ShrinkPageList(isolated.AsSpan(0, n), force: true);
+                freed += ShrinkPageList(isolated[..n], force: true);
                 n = 0;
             }
         }
-        return freed + (n > 0 ? ShrinkPageList(isolated.AsSpan(0, n), force: true) : 0);
+        return freed + (n > 0 ? ShrinkPageList(isolated[..n], force: true) : 0);
     }
 
     /// <summary>
@@ -302,4 +300,11 @@ public sealed partial class MemoryManager
         page.Unlock();
         return result;
     }
+}
+
+/// <summary>SWAP_CLUSTER_MAX page references on the stack: one round of reclaim's isolated pages.</summary>
+[System.Runtime.CompilerServices.InlineArray(SwapPlug.MaxPages)]
+internal struct PageBatch
+{
+    private Page? _first;
 }

@@ -42,6 +42,10 @@ public sealed class SwapPlug
         return new Scope(plug);
     }
 
+    /// <summary>Sets up the calling thread's plug now, so that its first swap I/O allocates nothing (the memory
+    /// manager does this when a thread first allocates a page: any such thread may come to reclaim).</summary>
+    internal static void Prepare() => ForThread();
+
     /// <summary>Submit what this thread's plug holds, if anything (<c>sync_page</c>, <c>blk_flush_plug</c>).</summary>
     public static void Unplug() => t_plug?.Submit();
 

@@ -1,0 +1,79 @@
+using System.Linq;
+using System.Text.Json;
+using Xunit;
+
+namespace AopsGen.Examples.Aops.Tests;
+
+/// <summary><c>aops ops</c> and <c>aops demo</c>: the tables, and programs at 4× more pages than frames on each
+/// filesystem with several threads — every byte verified, nothing left behind, no managed allocation per page.</summary>
+public sealed class OpsAndDemoTests
+{
+    [Fact]
+    public void Ops_prints_each_example_filesystems_table_with_set_ops_and_the_defaults_of_the_rest()
+    {
+        (int exit, string output, _) = Cli.Run("ops");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--fs ram: ramfs_aops { .writepage, .readpage, .set_page_dirty, .write_begin, .write_end, .direct_IO, .swap_activate, .swap_deactivate }", output);
+        Assert.Contains("--fs block: blockfs_aops {", output);
+        string[] blockfs = output[output.IndexOf("--fs block", StringComparison.Ordinal)..].Split('\n');
+        Assert.Contains(blockfs, line => line.StartsWith("  bmap", StringComparison.Ordinal) && line.EndsWith("set", StringComparison.Ordinal));
+        Assert.Contains(blockfs, line => line.StartsWith("  swap_activate", StringComparison.Ordinal) && line.Contains("default:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ram")]
+    [InlineData("block")]
+    public void Demo_at_four_times_more_pages_than_frames_with_four_threads_verifies_every_byte_without_allocating(string fs)
+    {
+        (int exit, string output, string error) = Cli.RunProcess("demo", "--fs", fs, "--ram-pages", "256", "--pages", "1024", "--threads", "4", "--seed", "7", "--json");
+
+        Assert.True(exit == 0, error + output);
+        JsonElement json = JsonDocument.Parse(output.TrimEnd().Split('\n').Last()).RootElement;
+        Assert.Equal(fs, json.GetProperty("fs").GetString());
+        Assert.Equal((256, 1024, 4), (json.GetProperty("ramPages").GetInt32(), json.GetProperty("pages").GetInt32(), json.GetProperty("threads").GetInt32()));
+        Assert.True(json.GetProperty("verified").GetBoolean());
+        Assert.Equal(0, json.GetProperty("mismatches").GetInt64());
+        Assert.True(json.GetProperty("pagesOut").GetInt64() >= 1024 - 256, "fewer pages swapped out than did not fit");
+        Assert.True(json.GetProperty("pagesIn").GetInt64() > 0);
+        Assert.True(json.GetProperty("majorFaults").GetInt64() > 0);
+        Assert.True(json.GetProperty("elapsedMs").GetDouble() > 0);
+        Assert.Equal(0, json.GetProperty("allocatedBytesPerPage").GetDouble());
+    }
+
+    [Fact]
+    public void Demo_without_json_prints_the_summary_with_the_kernels_counter_names()
+    {
+        (int exit, string output, _) = Cli.Run("demo", "--ram-pages", "64", "--pages", "256", "--threads", "1");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("aops demo: 256 pages over 64 frames (4x memory), 1 thread, seed 1", output);
+        Assert.Contains("(pswpout)", output);
+        Assert.Contains("(pgmajfault)", output);
+        Assert.Contains("verified      true", output);
+    }
+
+    [Theory]
+    [InlineData("--ram-pages", "8", "--ram-pages must be at least 16 (got 8)")]
+    [InlineData("--threads", "0", "--threads must be between 1 and 64 (got 0)")]
+    [InlineData("--pages", "0", "--pages must be at least 1 (got 0)")]
+    [InlineData("--dir", "/nonexistent/aops", "--dir /nonexistent/aops: No such file or directory (ENOENT)")]
+    public void Demo_refuses_bad_options_with_a_message_and_exit_code_1(string option, string value, string message)
+    {
+        (int exit, string output, string error) = Cli.Run("demo", option, value, "--fs", "block");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"aops demo: {message}", error.TrimEnd());
+    }
+
+    [Fact]
+    public void Demo_with_an_unknown_filesystem_is_a_usage_error_naming_the_choices()
+    {
+        (int exit, _, string error) = Cli.Run("demo", "--fs", "zfs");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("zfs", error);
+        Assert.Contains("ram", error);
+    }
+}
