@@ -70,6 +70,22 @@ public sealed class PackageTests : IClassFixture<PackedPackageFixture>
         Assert.Contains("StaticOps readpage with the page locked again: 0", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("RamFs", "ramfs_aops")]
+    [InlineData("BlockFs", "blockfs_aops")]
+    public void Example_filesystem_builds_against_the_packed_package_with_its_table_generated(string example, string table)
+    {
+        string project = _package.CopyExample(example);
+
+        (int build, string buildOutput) = DotNetCli.Run(project, "build", "-c", "Release", "-p:AopsGenVersion=" + PackedPackageFixture.Version, "-warnaserror",
+            "-p:EmitCompilerGeneratedFiles=true");
+
+        Assert.True(build == 0, $"{example} against the package failed:\n" + buildOutput);
+        Assert.True(Directory.Exists(Path.Combine(project, "packages", "aopsgen", PackedPackageFixture.Version)), "AopsGen did not come from the packed feed");
+        string generated = Directory.EnumerateFiles(Path.Combine(project, "obj"), "*.Aops.g.cs", SearchOption.AllDirectories).Single();
+        Assert.Contains($"\"{table}\"", System.IO.File.ReadAllText(generated), StringComparison.Ordinal);
+    }
+
     private static string PropertyAfterRestore(string projectDirectory, string property)
     {
         (int restore, string restoreOutput) = DotNetCli.Run(projectDirectory, "restore", "-p:AopsGenVersion=" + PackedPackageFixture.Version);
