@@ -39,6 +39,7 @@ public sealed class OpsAndDemoTests
         Assert.True(json.GetProperty("majorFaults").GetInt64() > 0);
         Assert.True(json.GetProperty("elapsedMs").GetDouble() > 0);
         Assert.Equal(0, json.GetProperty("allocatedBytesPerPage").GetDouble());
+        Assert.Equal(0, json.GetProperty("processAllocatedBytesPerPage").GetDouble());
     }
 
     [Fact]

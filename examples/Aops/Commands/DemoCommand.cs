@@ -110,7 +110,7 @@ internal static class DemoCommand
         o.WriteLine($"  reclaim       {r.DirectReclaimed} pages by direct reclaim (pgsteal_direct), {r.KswapdRounds} kswapd rounds");
         o.WriteLine($"  elapsed       {r.ElapsedMs:0} ms for {r.Operations} operations, {r.PagesPerSecond:0} pages/s swapped ({r.PagesPerSecond * Page.Size / (1 << 20):0.0} MiB/s)");
         o.WriteLine($"  swapoff       {r.SwapoffMs:0.0} ms");
-        o.WriteLine($"  allocated     {r.AllocatedBytesPerPage:0.###} managed bytes per swapped page (steady state)");
+        o.WriteLine($"  allocated     {r.AllocatedBytesPerPage:0.###} managed bytes per swapped page on the swap path (steady state; {r.ProcessAllocatedBytesPerPage:0.###} in the whole process)");
         o.WriteLine(r.Verified
             ? "  verified      true: every page read back as last written, nothing left behind"
             : $"  verified      false: {r.Corrupt} corrupt, {r.Misplaced} misplaced, {r.Stale} stale, {r.Errors} errors{(r.Leak != null ? "; " + r.Leak : "")}");

@@ -19,7 +19,11 @@ internal sealed record DemoResult
     public long Operations { get; init; }
     public double ElapsedMs { get; init; }
     public double SwapoffMs { get; init; }
+    /// <summary>Managed bytes allocated per page swapped in the steady state, on the threads that run the swap path
+    /// (the program's and kswapd).</summary>
     public double AllocatedBytesPerPage { get; init; }
+    /// <summary>The same over the whole process (with a progress bar drawing, it counts the bar too).</summary>
+    public double ProcessAllocatedBytesPerPage { get; init; }
     public long Corrupt { get; init; }
     public long Misplaced { get; init; }
     public long Stale { get; init; }
@@ -53,6 +57,7 @@ internal sealed record DemoResult
             json.WriteNumber("pagesPerSecond", Math.Round(PagesPerSecond));
             json.WriteNumber("swapoffMs", Math.Round(SwapoffMs, 1));
             json.WriteNumber("allocatedBytesPerPage", Math.Round(AllocatedBytesPerPage, 3));
+            json.WriteNumber("processAllocatedBytesPerPage", Math.Round(ProcessAllocatedBytesPerPage, 3));
             json.WriteNumber("mismatches", Mismatches);
             json.WriteNumber("errors", Errors);
             json.WriteBoolean("verified", Verified);

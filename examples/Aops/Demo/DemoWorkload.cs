@@ -21,7 +21,12 @@ internal sealed class DemoWorkload
     private long _done;
     private int _phase;
     private long _corrupt, _misplaced, _stale, _errors;
-    private long _steadyAllocatedStart, _steadyAllocatedEnd;
+    // The steady state: from the end of the first phase to the end of the last. Allocation is counted two ways:
+    // on the threads that run the swap path (the workers and kswapd), and in the whole process.
+    private long _workerAllocated;
+    private long _kswapdAllocatedStart, _kswapdAllocatedEnd;
+    private long _processAllocatedStart, _processAllocatedEnd;
+    private MemoryManager? _mm;
     private readonly object _gate = new();
     private int _arrived;
     private long _steadyOutStart, _steadyInStart, _steadyOutEnd, _steadyInEnd;
@@ -64,8 +69,7 @@ internal sealed class DemoWorkload
         mm.StartKswapd();
         AnonRegion region = mm.CreateRegion(_options.Pages);
 
-        // The steady state the allocation figure covers: from the end of the first phase to the end of the last,
-        // all threads (kswapd's too) but this one, which only draws the progress.
+        _mm = mm;
         var clock = Stopwatch.StartNew();
         var threads = new Thread[_options.Threads];
         for (int t = 0; t < threads.Length; t++)
@@ -77,16 +81,15 @@ internal sealed class DemoWorkload
         {
             thread.Start();
         }
-        long tickerAllocated = 0;
         foreach (Thread thread in threads)
         {
             while (!thread.Join(100))
             {
-                tickerAllocated += Tick(tick);
+                tick?.Invoke(Math.Min(Volatile.Read(ref _phase), PhaseNames.Length - 1), Volatile.Read(ref _done));
             }
         }
         clock.Stop();
-        tickerAllocated += Tick(tick);
+        tick?.Invoke(PhaseNames.Length - 1, Volatile.Read(ref _done));
 
         // The program exits: zap_pte_range frees every slot and swap-cache page it held.
         region.Dispose();
@@ -103,7 +106,7 @@ internal sealed class DemoWorkload
             : ram.FreeCount != _options.RamPages ? $"{_options.RamPages - ram.FreeCount} frames not freed" : null;
 
         long swapped = _steadyOutEnd - _steadyOutStart + _steadyInEnd - _steadyInStart;
-        long allocated = Math.Max(0, _steadyAllocatedEnd - _steadyAllocatedStart - tickerAllocated);
+        long swapPathAllocated = _workerAllocated + _kswapdAllocatedEnd - _kswapdAllocatedStart;
         result = new DemoResult
         {
             Options = _options,
@@ -118,7 +121,8 @@ internal sealed class DemoWorkload
             Operations = Volatile.Read(ref _done),
             ElapsedMs = clock.Elapsed.TotalMilliseconds,
             SwapoffMs = swapoffClock.Elapsed.TotalMilliseconds,
-            AllocatedBytesPerPage = swapped > 0 ? (double)allocated / swapped : 0,
+            AllocatedBytesPerPage = swapped > 0 ? (double)swapPathAllocated / swapped : 0,
+            ProcessAllocatedBytesPerPage = swapped > 0 ? (double)(_processAllocatedEnd - _processAllocatedStart) / swapped : 0,
             Corrupt = _corrupt,
             Misplaced = _misplaced,
             Stale = _stale,
@@ -126,15 +130,6 @@ internal sealed class DemoWorkload
             Leak = leak,
         };
         return 0;
-    }
-
-    // The progress callback, and what this thread allocated meanwhile if the steady state was on.
-    private long Tick(Action<int, long>? tick)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int phase = Volatile.Read(ref _phase);
-        tick?.Invoke(Math.Min(phase, PhaseNames.Length - 1), Volatile.Read(ref _done));
-        return phase is >= 1 and < 3 ? GC.GetAllocatedBytesForCurrentThread() - before : 0;
     }
 
     // The end of a phase for one worker: wait for the others; the last to arrive closes the phase. (Not a Barrier:
@@ -163,13 +158,15 @@ internal sealed class DemoWorkload
         int phase = Volatile.Read(ref _phase);
         if (phase == 0)
         {
-            _steadyAllocatedStart = GC.GetTotalAllocatedBytes(precise: true);
+            _processAllocatedStart = GC.GetTotalAllocatedBytes(precise: true);
+            _kswapdAllocatedStart = _mm!.KswapdAllocatedBytes;
             _steadyOutStart = _events![VmEvent.PswpOut];
             _steadyInStart = _events[VmEvent.PswpIn];
         }
         else if (phase == 2)
         {
-            _steadyAllocatedEnd = GC.GetTotalAllocatedBytes(precise: true);
+            _processAllocatedEnd = GC.GetTotalAllocatedBytes(precise: true);
+            _kswapdAllocatedEnd = _mm!.KswapdAllocatedBytes;
             _steadyOutEnd = _events![VmEvent.PswpOut];
             _steadyInEnd = _events[VmEvent.PswpIn];
         }
@@ -191,6 +188,7 @@ internal sealed class DemoWorkload
             Write(region, first + i, ref versions[i], data, seed);
         }
         EndOfPhase();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 
         long ops = (long)count * DemoOptions.RandomOpsPerPage;
         for (long op = 0; op < ops; op++)
@@ -212,6 +210,7 @@ internal sealed class DemoWorkload
         {
             Check(region, first + i, versions[i], data, scratch, seed);
         }
+        Interlocked.Add(ref _workerAllocated, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
         EndOfPhase();
     }
 

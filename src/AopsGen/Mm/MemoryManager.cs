@@ -48,6 +48,12 @@ public sealed partial class MemoryManager : IDisposable
     /// <summary><c>high_wmark_pages</c>: kswapd reclaims until this many frames are free.</summary>
     public int HighWatermark { get; }
 
+    /// <summary>Managed bytes the kswapd thread has allocated since it started (0 on the steady-state path: a check
+    /// for users who, like <c>aops demo</c>, account for every thread that runs reclaim).</summary>
+    public long KswapdAllocatedBytes => Volatile.Read(ref _kswapdAllocated);
+
+    private long _kswapdAllocated;
+
     /// <summary>How often a fault retries direct reclaim before it gives up with -ENOMEM (the OOM point).</summary>
     public int DirectReclaimRetries { get; set; } = 64;
 
@@ -131,6 +137,7 @@ public sealed partial class MemoryManager : IDisposable
     private void Kswapd()
     {
         SwapPlug.Prepare();
+        long start = GC.GetAllocatedBytesForCurrentThread();
         while (!_stopping)
         {
             lock (_kswapdWait)
@@ -143,7 +150,9 @@ public sealed partial class MemoryManager : IDisposable
             }
             while (!_stopping && Ram.FreeCount < HighWatermark)
             {
-                if (ReclaimPages(SwapPlug.MaxPages) == 0)
+                int freed = ReclaimPages(SwapPlug.MaxPages);
+                Volatile.Write(ref _kswapdAllocated, GC.GetAllocatedBytesForCurrentThread() - start);
+                if (freed == 0)
                 {
                     break;
                 }
