@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using AopsGen.Swap.Tests;
 using Xunit;
 
 namespace AopsGen.Examples.Aops.Tests;
@@ -23,7 +23,8 @@ public sealed class MkswapAndInspectTests : IDisposable
 
         (int exit, string output, string error) = Cli.Run("mkswap", ours, "--size", "1M", "--label", "aops", "--uuid", Uuid);
         Assert.True(exit == 0, error);
-        RunUtilLinux("mkswap", "-L", "aops", "-U", Uuid, theirs);
+        ToolResult mkswap = UtilLinux.Run("mkswap", "-L", "aops", "-U", Uuid, theirs);
+        Assert.True(mkswap.ExitCode == 0, mkswap.ToString());
 
         Assert.Equal($"Setting up swapspace version 1, size = 1020 KiB (1044480 bytes)\nLABEL=aops, UUID={Uuid}", output.TrimEnd().Replace("\r", ""));
         Assert.Equal(ReadPage(theirs), ReadPage(ours));
@@ -117,22 +118,4 @@ public sealed class MkswapAndInspectTests : IDisposable
     }
 
     private static byte[] ReadPage(string path) => System.IO.File.ReadAllBytes(path)[..4096];
-
-    private static void RunUtilLinux(string tool, params string[] args)
-    {
-        // A missing tool fails the test, naming the package (.ci/run installs it), as the swap-header interop tests do.
-        string? path = new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" }.Select(dir => Path.Combine(dir, tool)).FirstOrDefault(System.IO.File.Exists);
-        Assert.True(path != null, $"'{tool}' is not installed: apt-get install -y util-linux");
-        var start = new ProcessStartInfo(path!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["LC_ALL"] = "C";
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(start)!;
-        string error = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool}: {error}");
-    }
 }
