@@ -97,7 +97,9 @@ public sealed class MemoryManagerTests : IDisposable
     [Fact]
     public void Kswapd_woken_below_the_low_watermark_frees_frames_up_to_the_high_one_and_allocates_nothing_doing_it()
     {
-        using AnonRegion region = _m.Mm.CreateRegion(128);
+        // Big enough that kswapd, woken by the allocation that crosses the low watermark, cannot run the filling
+        // loop off the end by freeing frames under it.
+        using AnonRegion region = _m.Mm.CreateRegion(512);
         byte[] data = new byte[16];
         int next = 0;
         _m.Mm.StartKswapd();
@@ -106,11 +108,10 @@ public sealed class MemoryManagerTests : IDisposable
         long afterFirst = 0;
         for (int round = 0; round < 2; round++)
         {
-            while (_m.Ram.FreeCount >= _m.Mm.LowWatermark)
+            while (_m.Ram.FreeCount >= _m.Mm.LowWatermark && next < region.Pages)
             {
                 Assert.Equal(0, region.Write(next++, data));
             }
-            long rounds = _m.Swap.Events[VmEvent.KswapdRounds];
             _m.Mm.WakeKswapd();
             var clock = Stopwatch.StartNew();
             while (_m.Ram.FreeCount < _m.Mm.HighWatermark && clock.Elapsed < TimeSpan.FromSeconds(10))
@@ -118,11 +119,42 @@ public sealed class MemoryManagerTests : IDisposable
                 Thread.Sleep(5);
             }
             Assert.True(_m.Ram.FreeCount >= _m.Mm.HighWatermark, $"{_m.Ram.FreeCount} free, high watermark {_m.Mm.HighWatermark}");
-            Assert.True(_m.Swap.Events[VmEvent.KswapdRounds] > rounds);
             afterFirst = round == 0 ? _m.Mm.KswapdAllocatedBytes : afterFirst;
         }
 
+        // Filling stops above zero free frames, so no fault reclaimed directly: kswapd did all of it.
+        Assert.Equal(0, _m.Swap.Events[VmEvent.PgStealDirect]);
+        Assert.True(_m.Swap.Events[VmEvent.KswapdRounds] > 0);
         Assert.Equal(afterFirst, _m.Mm.KswapdAllocatedBytes);
+    }
+
+    [Fact]
+    public void Discarding_a_page_frees_its_frame_or_its_slot_and_the_next_read_sees_zeros()
+    {
+        using AnonRegion region = _m.Mm.CreateRegion(4);
+        byte[] data = new byte[Page.Size];
+        data.AsSpan().Fill(0xA5);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(0, region.Write(i, data));
+        }
+        _m.Mm.SwapOut(region, new[] { 2, 3 });
+        int free = _m.Ram.FreeCount;
+        uint inUse = _m.Swap.Areas[0].InUsePages;
+
+        region.Discard(0);
+        region.Discard(2);
+
+        Assert.Equal(free + 1, _m.Ram.FreeCount);
+        Assert.Equal(inUse - 1, _m.Swap.Areas[0].InUsePages);
+        Assert.False(region.IsPresent(0));
+        Assert.True(region.SwapEntryOf(2).IsNone);
+        Assert.Equal(0, region.Read(0, data));
+        Assert.True(data.AsSpan().IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal(0, region.Read(2, data));
+        Assert.True(data.AsSpan().IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal(0, region.Read(3, data));
+        Assert.Equal(0xA5, data[100]);
     }
 
     [Fact]

@@ -371,8 +371,18 @@ public sealed class AnonRegion : IDisposable
     }
 
     /// <summary>
-    /// <c>exit_mmap</c> / <c>zap_pte_range</c>: unmap every page — frames go back to the RAM once nothing else
-    /// holds them, swap entries are freed (<c>free_swap_and_cache</c>) — and leave the memory manager.
+    /// <c>madvise(MADV_DONTNEED)</c> on one page: unmap it — its frame goes back to the RAM once nothing else holds
+    /// it, its swap entry is freed (<c>free_swap_and_cache</c>) — so that the next access sees a new zero page.
+    /// </summary>
+    public void Discard(int index)
+    {
+        CheckRange(index, 0, 0);
+        ZapPte(index);
+    }
+
+    /// <summary>
+    /// <c>exit_mmap</c>: unmap every page (<c>zap_pte_range</c>, as <see cref="Discard"/>) and leave the memory
+    /// manager.
     /// </summary>
     public void Dispose()
     {
@@ -381,32 +391,43 @@ public sealed class AnonRegion : IDisposable
             return;
         }
         _mm.Remove(this);
-        SwapCore swap = _mm.Swap;
         for (int index = 0; index < _ptes.Length; index++)
         {
-            Page? page;
-            ulong entry;
-            lock (_ptl)
+            ZapPte(index);
+        }
+    }
+
+    // zap_pte_range for one pte.
+    private void ZapPte(int index)
+    {
+        Page? page;
+        ulong entry;
+        lock (_ptl)
+        {
+            page = _ptes[index].Page;
+            entry = _ptes[index].Swap;
+            _ptes[index] = default;
+        }
+        if (page != null)
+        {
+            page.AnonOwner = null;
+            bool cached = page.IsSwapCache;
+            if (cached && page.TryLock())
             {
-                page = _ptes[index].Page;
-                entry = _ptes[index].Swap;
-                _ptes[index] = default;
+                cached = !_mm.Swap.TryToFreeSwap(page) && page.IsSwapCache;
+                page.Unlock();
             }
-            if (page != null)
+            // A page still in the swap cache (locked by someone, or under writeback) stays on the LRU, where reclaim
+            // finds it and frees it with its slot; any other leaves the list so its frame frees with this reference.
+            if (!cached)
             {
-                page.AnonOwner = null;
                 _mm.DropFromLru(page);
-                if (page.IsSwapCache && page.TryLock())
-                {
-                    swap.TryToFreeSwap(page);
-                    page.Unlock();
-                }
-                page.Release();
             }
-            else if (entry != 0)
-            {
-                swap.FreeSwapAndCache(new SwapEntry(entry));
-            }
+            page.Release();
+        }
+        else if (entry != 0)
+        {
+            _mm.Swap.FreeSwapAndCache(new SwapEntry(entry));
         }
     }
 

@@ -85,15 +85,19 @@ public sealed partial class SwapCore
         return 0;
     }
 
+    private const int UnuseIdlePasses = 200;
+
     /// <summary>
     /// mm/swapfile.c <c>try_to_unuse</c> (in the 6.x shape: one walk of the page tables, not one per slot):
     /// fault every page its owners have in <paramref name="area"/> back into memory, then drop what is left in
-    /// the swap cache (waiting for writes in flight). Repeats while owners keep the area busy (a page swapped
-    /// out again meanwhile); gives up with -EBUSY when a whole pass frees nothing.
+    /// the swap cache (waiting for writes in flight). Repeats while slots stay in use: a page reclaim had just given a
+    /// slot when the walk passed its owner is found by the next pass. The kernel retries until a signal; with no
+    /// signals here, it gives up with -EBUSY after <see cref="UnuseIdlePasses"/> passes in a row free nothing.
     /// </summary>
     private int TryToUnuse(SwapInfo area)
     {
         uint inUse = area.InUsePages;
+        int idlePasses = 0;
         while (inUse > 0)
         {
             if (_mm is { } mm)
@@ -115,9 +119,18 @@ public sealed partial class SwapCore
                 }
             }
             uint left = area.InUsePages;
-            if (left >= inUse && left > 0)
+            if (left < inUse)
             {
-                return Errnos.Neg(Errno.EBUSY);
+                idlePasses = 0;
+            }
+            else if (left > 0)
+            {
+                if (++idlePasses == UnuseIdlePasses)
+                {
+                    return Errnos.Neg(Errno.EBUSY);
+                }
+                // Let the reclaimer that holds the slot finish unmapping or writing its page.
+                Thread.Sleep(1);
             }
             inUse = left;
         }

@@ -1,0 +1,165 @@
+using System.Linq;
+using System.Threading;
+
+namespace AopsGen.Reliability.Tests;
+
+/// <summary>The faults <see cref="FaultyFs"/> injects.</summary>
+public enum Fault
+{
+    /// <summary>direct_IO fails with -EIO, nothing written or read.</summary>
+    DirectIoError,
+    /// <summary>A direct_IO write stops one page short (or half a page, for a single page).</summary>
+    ShortWrite,
+    /// <summary>direct_IO sleeps a few milliseconds first (a slow server, a congested device).</summary>
+    Stall,
+    /// <summary>readpage fails with -EIO, the page not uptodate.</summary>
+    ReadPageError,
+    /// <summary>swap_activate does its work, then fails: the filesystem undoes it and returns -EIO.</summary>
+    ActivateHalfWay,
+}
+
+/// <summary>Which fault to inject at each call, from a seed: each kind with its own probability (in 1/1000).</summary>
+public sealed class FaultSchedule
+{
+    private readonly Random _random;
+    private readonly int[] _perMille = new int[Enum.GetValues<Fault>().Length];
+    private readonly long[] _injected = new long[Enum.GetValues<Fault>().Length];
+
+    public FaultSchedule(int seed) => _random = new Random(seed);
+
+    /// <summary>Off: no fault until <see cref="Set"/> says otherwise.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public FaultSchedule Set(Fault fault, int perMille)
+    {
+        _perMille[(int)fault] = perMille;
+        return this;
+    }
+
+    /// <summary>Whether this call gets <paramref name="fault"/>; counted when it does.</summary>
+    public bool Next(Fault fault)
+    {
+        if (!Enabled || _perMille[(int)fault] == 0)
+        {
+            return false;
+        }
+        int roll;
+        lock (_random)
+        {
+            roll = _random.Next(1000);
+        }
+        if (roll >= _perMille[(int)fault])
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _injected[(int)fault]);
+        return true;
+    }
+
+    public long Injected(Fault fault) => Interlocked.Read(ref _injected[(int)fault]);
+
+    public long InjectedTotal => Enum.GetValues<Fault>().Sum(Injected);
+}
+
+/// <summary>
+/// A filesystem that wraps another's table — an SWP_FILE one: RamFs, HostFs, NfsFs — and injects faults into the
+/// calls the swap core makes, by a seeded <see cref="FaultSchedule"/>. Its inodes carry the wrapped filesystem's
+/// private data, so every op it does not fail goes straight to the wrapped one. It counts swap_activate calls that
+/// succeeded and swap_deactivate calls, which must match. One wrapped table at a time (the tests run serially).
+/// </summary>
+[AddressSpaceOperations("faultyfs_aops")]
+public static unsafe partial class FaultyFs
+{
+    private static AddressSpaceOperations s_inner = new("unwrapped");
+    private static FaultSchedule s_schedule = new(0);
+    private static int s_activations;
+    private static int s_deactivations;
+
+    /// <summary>Wraps <paramref name="inner"/> with <paramref name="schedule"/> from now on.</summary>
+    public static void Wrap(AddressSpaceOperations inner, FaultSchedule schedule)
+    {
+        s_inner = inner;
+        s_schedule = schedule;
+        s_activations = 0;
+        s_deactivations = 0;
+    }
+
+    /// <summary>swap_activate calls that returned 0.</summary>
+    public static int Activations => Volatile.Read(ref s_activations);
+
+    /// <summary>swap_deactivate calls.</summary>
+    public static int Deactivations => Volatile.Read(ref s_deactivations);
+
+    [ReadPage]
+    public static int ReadPage(File file, Page page)
+    {
+        if (s_schedule.Next(Fault.ReadPageError))
+        {
+            page.Unlock();
+            return Errnos.Neg(Errno.EIO);
+        }
+        return AopsCalls.ReadPage(s_inner, file, page);
+    }
+
+    [WritePage]
+    public static int WritePage(Page page, WritebackControl wbc) => AopsCalls.WritePage(s_inner, page, wbc);
+
+    [SetPageDirty]
+    public static bool SetPageDirty(Page page) => AopsCalls.SetPageDirty(s_inner, page);
+
+    [WriteBegin]
+    public static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData) =>
+        AopsCalls.WriteBegin(s_inner, file, mapping, pos, len, flags, out page, out fsData);
+
+    [WriteEnd]
+    public static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) =>
+        AopsCalls.WriteEnd(s_inner, file, mapping, pos, len, copied, page, fsData);
+
+    [DirectIO]
+    public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        if (s_schedule.Next(Fault.Stall))
+        {
+            Thread.Sleep(2);
+        }
+        if (s_schedule.Next(Fault.DirectIoError))
+        {
+            return Errnos.Neg(Errno.EIO);
+        }
+        if ((rw & Rw.Write) != 0 && s_schedule.Next(Fault.ShortWrite))
+        {
+            if (iov.Length > 1)
+            {
+                return AopsCalls.DirectIO(s_inner, rw, iocb, iov[..^1], offset);
+            }
+            IoVec half = new(iov[0].Base, iov[0].Length / 2);
+            return AopsCalls.DirectIO(s_inner, rw, iocb, new ReadOnlySpan<IoVec>(in half), offset);
+        }
+        return AopsCalls.DirectIO(s_inner, rw, iocb, iov, offset);
+    }
+
+    [SwapActivate]
+    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    {
+        int rc = AopsCalls.SwapActivate(s_inner, sis, file, out span);
+        if (rc == 0 && s_schedule.Next(Fault.ActivateHalfWay))
+        {
+            // Half way: the wrapped filesystem's activation is undone, as a filesystem failing late must.
+            AopsCalls.SwapDeactivate(s_inner, file);
+            span = 0;
+            return Errnos.Neg(Errno.EIO);
+        }
+        if (rc == 0)
+        {
+            Interlocked.Increment(ref s_activations);
+        }
+        return rc;
+    }
+
+    [SwapDeactivate]
+    public static void SwapDeactivate(File file)
+    {
+        Interlocked.Increment(ref s_deactivations);
+        AopsCalls.SwapDeactivate(s_inner, file);
+    }
+}
