@@ -1,3 +1,4 @@
+using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Xunit;
@@ -16,6 +17,7 @@ public sealed class OpsAndDemoTests
         Assert.Equal(0, exit);
         Assert.Contains("--fs ram: ramfs_aops { .writepage, .readpage, .set_page_dirty, .write_begin, .write_end, .direct_IO, .swap_activate, .swap_deactivate }", output);
         Assert.Contains("--fs block: blockfs_aops {", output);
+        Assert.Contains("--fs host: hostfs_aops { .readpage, .direct_IO, .swap_activate, .swap_deactivate }", output);
         string[] blockfs = output[output.IndexOf("--fs block", StringComparison.Ordinal)..].Split('\n');
         Assert.Contains(blockfs, line => line.StartsWith("  bmap", StringComparison.Ordinal) && line.EndsWith("set", StringComparison.Ordinal));
         Assert.Contains(blockfs, line => line.StartsWith("  swap_activate", StringComparison.Ordinal) && line.Contains("default:", StringComparison.Ordinal));
@@ -24,6 +26,7 @@ public sealed class OpsAndDemoTests
     [Theory]
     [InlineData("ram")]
     [InlineData("block")]
+    [InlineData("host")]
     public void Demo_at_four_times_more_pages_than_frames_with_four_threads_verifies_every_byte_without_allocating(string fs)
     {
         (int exit, string output, string error) = Cli.RunProcess("demo", "--fs", fs, "--ram-pages", "256", "--pages", "1024", "--threads", "4", "--seed", "7", "--json");
@@ -66,6 +69,38 @@ public sealed class OpsAndDemoTests
         Assert.Equal(1, exit);
         Assert.Equal("", output);
         Assert.Equal($"aops demo: {message}", error.TrimEnd());
+    }
+
+    [Fact]
+    public void Demo_on_a_host_directory_never_follows_a_symlink_where_its_swap_file_goes()
+    {
+        using var cli = new Cli();
+        string outside = cli.PathOf("outside");
+        System.IO.Directory.CreateDirectory(outside);
+        string victim = Path.Combine(outside, "victim");
+        System.IO.File.WriteAllText(victim, "keep me");
+        string dir = cli.PathOf("dir");
+        System.IO.Directory.CreateDirectory(dir);
+        System.IO.File.CreateSymbolicLink(Path.Combine(dir, "aops-demo.swap"), victim);
+
+        (int exit, string output, string error) = Cli.Run("demo", "--fs", "host", "--dir", dir, "--pages", "64", "--ram-pages", "16");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Contains("File exists (EEXIST)", error);
+        Assert.Equal("keep me", System.IO.File.ReadAllText(victim));
+        Assert.True(System.IO.File.Exists(Path.Combine(dir, "aops-demo.swap")));
+    }
+
+    [Fact]
+    public void Demo_on_a_host_directory_leaves_it_as_it_found_it()
+    {
+        using var cli = new Cli();
+
+        (int exit, _, string error) = Cli.Run("demo", "--fs", "host", "--dir", cli.Directory, "--pages", "256", "--ram-pages", "64", "--json");
+
+        Assert.True(exit == 0, error);
+        Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(cli.Directory));
     }
 
     [Fact]

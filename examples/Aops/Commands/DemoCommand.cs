@@ -15,12 +15,12 @@ internal static class DemoCommand
     public static Command Create(CliContext context)
     {
         var fs = new Option<string>("--fs") { Description = "The filesystem to swap to.", DefaultValueFactory = _ => "ram" };
-        fs.AcceptOnlyFromAmong("ram", "block");
+        fs.AcceptOnlyFromAmong("ram", "block", "host");
         var ramPages = new Option<int>("--ram-pages") { Description = "Page frames of \"RAM\".", DefaultValueFactory = _ => DemoOptions.DefaultRamPages };
         var pages = new Option<int>("--pages") { Description = "Pages the program uses.", DefaultValueFactory = _ => DemoOptions.DefaultPages };
         var threads = new Option<int>("--threads") { Description = "Threads, each over its own share of the pages.", DefaultValueFactory = _ => DemoOptions.DefaultThreads };
         var seed = new Option<int>("--seed") { Description = "Seed of the random phase and of the page contents.", DefaultValueFactory = _ => 1 };
-        var dir = new Option<string?>("--dir") { Description = "Where --fs block puts its disk image (default: a new temporary directory, removed afterwards)." };
+        var dir = new Option<string?>("--dir") { Description = "Where --fs block puts its disk image and --fs host its swap file (default: a new temporary directory, removed afterwards)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary." };
         var command = new Command("demo", "Run a program over more pages than frames, swapping to a file on an example filesystem, and verify every byte.")
         {
@@ -52,6 +52,10 @@ internal static class DemoCommand
         }
         using (area)
         {
+            foreach (string warning in area!.Warnings)
+            {
+                context.Error.WriteLine($"swapon: {warning}");
+            }
             DemoResult? result;
             if (context.Interactive && !json)
             {

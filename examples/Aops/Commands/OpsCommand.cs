@@ -11,6 +11,7 @@ internal static class OpsCommand
     [
         ("ram", RamFs.Operations),
         ("block", BlockFs.Operations),
+        ("host", HostFs.Operations),
     ];
 
     public static Command Create(CliContext context)

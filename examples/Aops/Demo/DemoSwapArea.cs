@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.IO;
 
 namespace AopsGen.Examples.Aops.Demo;
@@ -9,24 +10,26 @@ internal enum DemoFs
     Ram,
     /// <summary>BlockFs on a disk image: the generic bmap/extent path straight to the block device.</summary>
     Block,
+    /// <summary>HostFs on a host directory: SWP_FILE, direct_IO as O_DIRECT pwritev/preadv on a real file.</summary>
+    Host,
 }
 
 /// <summary>
-/// A namespace with a swap file ready for swapon on the chosen filesystem — made, formatted and, for BlockFs, on
-/// an image in a temporary directory — and everything to tear down afterwards.
+/// A namespace with a swap file ready for swapon on the chosen filesystem — made and formatted, for BlockFs on an
+/// image and for HostFs as a file in <c>--dir</c> or a new temporary directory — and what tears it all down.
 /// </summary>
 internal sealed class DemoSwapArea : IDisposable
 {
-    private readonly BlockFsMount? _mount;
-    private readonly string? _directory;
+    private const string Label = "aops-demo";
+    private readonly Action _teardown;
 
-    private DemoSwapArea(Vfs vfs, string swapPath, string description, BlockFsMount? mount = null, string? directory = null)
+    private DemoSwapArea(Vfs vfs, string swapPath, string description, IReadOnlyList<string> warnings, Action teardown)
     {
         Vfs = vfs;
         SwapPath = swapPath;
         Description = description;
-        _mount = mount;
-        _directory = directory;
+        Warnings = warnings;
+        _teardown = teardown;
     }
 
     public Vfs Vfs { get; }
@@ -37,78 +40,110 @@ internal sealed class DemoSwapArea : IDisposable
     /// <summary>Where the swap file lives, for the summary.</summary>
     public string Description { get; }
 
-    /// <summary>Makes a swap file of <paramref name="swapPages"/> pages on <paramref name="fs"/> (an image under
-    /// <paramref name="directory"/>, or a new temporary directory, for BlockFs). Returns 0 or -errno with
-    /// <paramref name="error"/> saying what failed.</summary>
+    /// <summary>What util-linux swapon would warn about (HostFs: permissions, owner).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Makes a swap file of <paramref name="swapPages"/> pages on <paramref name="fs"/> (BlockFs's image
+    /// and HostFs's file under <paramref name="directory"/>, or a new temporary directory removed afterwards).
+    /// Returns 0 or -errno with <paramref name="error"/> saying what failed.</summary>
     public static int Create(DemoFs fs, long swapPages, string? directory, out DemoSwapArea? area, out string? error)
     {
         area = null;
         error = null;
         Vfs vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         long bytes = swapPages << Page.Shift;
-        var mkswap = new MkswapOptions { Label = "aops-demo" };
+        var mkswap = new MkswapOptions { Label = Label };
         if (fs == DemoFs.Ram)
         {
             int rc = RamFs.CreateSwapFile(vfs, rootFs, "/swapfile", bytes, mkswap, out _, out MkswapResult result);
-            if (rc != 0)
-            {
-                error = $"mkswap /swapfile on ramfs: {result.Error}";
-                return rc;
-            }
-            area = new DemoSwapArea(vfs, "/swapfile", "/swapfile on ramfs");
-            return 0;
+            error = rc == 0 ? null : $"mkswap /swapfile on ramfs: {result.Error ?? Errnos.FromReturn(rc).Message()}";
+            area = rc == 0 ? new DemoSwapArea(vfs, "/swapfile", "/swapfile on ramfs", [], () => { }) : null;
+            return rc;
         }
 
         string dir = directory ?? Directory.CreateTempSubdirectory("aops-demo-").FullName;
-        string image = Path.Combine(dir, "blockfs.img");
+        void RemoveTemporary()
+        {
+            if (directory == null)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
         int status = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
+        status = status != 0 ? status : fs == DemoFs.Block
+            ? CreateOnBlockFs(vfs, dir, swapPages, directory == null, out area, out error)
+            : CreateOnHostFs(vfs, dir, bytes, mkswap, directory == null, out area, out error);
+        if (status != 0)
+        {
+            RemoveTemporary();
+        }
+        return status;
+    }
+
+    private static int CreateOnBlockFs(Vfs vfs, string dir, long swapPages, bool temporary, out DemoSwapArea? area, out string? error)
+    {
+        area = null;
+        string image = Path.Combine(dir, "aops-demo-blockfs.img");
         // The image: the swap file plus room for BlockFs's metadata and indirect blocks (one per 1024 pages).
-        long imageBytes = bytes + ((swapPages / 1024 + 64) << Page.Shift);
-        if (status == 0)
-        {
-            status = BlockFs.Mkfs(image, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
-        }
+        long imageBytes = (swapPages + swapPages / 1024 + 64) << Page.Shift;
+        int status = BlockFs.Mkfs(image, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
         BlockFsMount? mount = null;
-        if (status == 0)
-        {
-            status = BlockFs.Mount(vfs, "/mnt", image, null, out mount, out error);
-        }
-        if (status == 0)
-        {
-            status = mount!.CreateSwapFile("swapfile", bytes, out _, "aops-demo");
-            error = status == 0 ? null : $"creating /mnt/swapfile on blockfs ({image}): {Errnos.FromReturn(status).Message()}";
-        }
+        status = status != 0 ? status : BlockFs.Mount(vfs, "/mnt", image, null, out mount, out error);
+        status = status != 0 ? status : mount!.CreateSwapFile("swapfile", swapPages << Page.Shift, out _, Label);
         if (status != 0)
         {
             mount?.Dispose();
-            DeleteDirectory(directory == null ? dir : null, image);
+            System.IO.File.Delete(image);
             error ??= $"blockfs on {image}: {Errnos.FromReturn(status).Message()}";
             return status;
         }
-        area = new DemoSwapArea(vfs, "/mnt/swapfile", $"/mnt/swapfile on blockfs ({image})", mount, directory == null ? dir : null);
+        area = new DemoSwapArea(vfs, "/mnt/swapfile", $"/mnt/swapfile on blockfs ({image})", [], () =>
+        {
+            mount!.Dispose();
+            DeleteAll(dir, image, temporary);
+        });
         return 0;
     }
 
-    /// <summary>Unmounts and removes what <see cref="Create"/> made.</summary>
-    public void Dispose()
+    private static int CreateOnHostFs(Vfs vfs, string dir, long bytes, MkswapOptions mkswap, bool temporary, out DemoSwapArea? area, out string? error)
     {
-        if (_mount != null)
+        area = null;
+        const string Name = "aops-demo.swap";
+        int status = HostFs.Mount(vfs, "/mnt", dir, out SuperBlock? sb);
+        if (status != 0)
         {
-            string image = _mount.ImagePath;
-            _mount.Dispose();
-            DeleteDirectory(_directory, image);
+            error = $"hostfs on {dir}: {Errnos.FromReturn(status).Message()}";
+            return status;
         }
+        status = HostFs.CreateSwapFile(vfs, sb!, "/mnt/" + Name, bytes, mkswap, out Inode? inode, out MkswapResult result);
+        if (status != 0)
+        {
+            HostFs.Release(sb!);
+            error = $"creating {Path.Combine(dir, Name)} on hostfs: {result.Error ?? Errnos.FromReturn(status).Message()}";
+            return status;
+        }
+        error = null;
+        SwaponCheck check = HostFs.SwaponChecks(inode!, Path.Combine(dir, Name));
+        area = new DemoSwapArea(vfs, "/mnt/" + Name, $"/mnt/{Name} on hostfs ({Path.Combine(dir, Name)})", check.Warnings, () =>
+        {
+            HostFs.Release(sb!);
+            DeleteAll(dir, Path.Combine(dir, Name), temporary);
+        });
+        return 0;
     }
 
-    private static void DeleteDirectory(string? temporary, string image)
+    private static void DeleteAll(string dir, string file, bool temporary)
     {
-        if (temporary != null)
+        if (temporary)
         {
-            Directory.Delete(temporary, recursive: true);
+            Directory.Delete(dir, recursive: true);
         }
         else
         {
-            System.IO.File.Delete(image);
+            System.IO.File.Delete(file);
         }
     }
+
+    /// <summary>Unmounts and removes what <see cref="Create"/> made.</summary>
+    public void Dispose() => _teardown();
 }

@@ -100,7 +100,7 @@ public sealed partial class SwapCore : IDisposable
                 area = null;
                 return Errnos.Neg(Errno.EPERM);
             }
-            area = new SwapInfo(type) { Flags = SwapFlags.Used };
+            area = new SwapInfo(type) { Flags = SwapFlags.Used, Log = Log };
             _swapInfo[type] = area;
             _next[type] = -1;
             if (type >= _nrSwapfiles)

@@ -65,6 +65,10 @@ public sealed partial class SwapInfo
     /// device); the I/O of an area that is not SWP_FILE goes straight to it.</summary>
     public BlockDevice? Bdev { get; set; }
 
+    /// <summary>The swap core's log (the kernel's printk), for a filesystem's <c>swap_activate</c> to say why it
+    /// refuses a file ("swapon: swapfile has holes").</summary>
+    public KernelLog? Log { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"swap area {Type} on {SwapFile?.Path ?? "(none)"} prio {Priority} pages {Pages}";
 }
