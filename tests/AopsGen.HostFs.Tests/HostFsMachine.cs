@@ -76,24 +76,4 @@ internal sealed class HostFsMachine : IDisposable
         }
         return rows;
     }
-
-    public static void Fill(Span<byte> page, int seed, int index)
-    {
-        for (int i = 0; i < page.Length; i += 4)
-        {
-            BitConverter.TryWriteBytes(page[i..], seed * 1_000_003 ^ index * 7919 ^ i);
-        }
-    }
-
-    public static bool Verify(ReadOnlySpan<byte> page, int seed, int index)
-    {
-        for (int i = 0; i < page.Length; i += 4)
-        {
-            if (BitConverter.ToInt32(page[i..]) != (seed * 1_000_003 ^ index * 7919 ^ i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 }

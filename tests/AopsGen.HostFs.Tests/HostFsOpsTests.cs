@@ -56,7 +56,7 @@ public sealed class HostFsOpsTests : IDisposable
         IoVec[] iov = pages.Select(IoVec.ForPage).ToArray();
         for (int i = 0; i < segments; i++)
         {
-            HostFsMachine.Fill(pages[i].Bytes, segments, i);
+            TestPages.Fill(pages[i].Bytes, segments, i);
         }
         var iocb = new Kiocb();
         long bytes = (long)segments * Page.Size;
@@ -74,10 +74,10 @@ public sealed class HostFsOpsTests : IDisposable
         Assert.Equal((bytes, bytes), (read, written));
         for (int i = 0; i < segments; i++)
         {
-            Assert.True(HostFsMachine.Verify(pages[i].Bytes, segments, i), $"segment {i} differs");
+            Assert.True(TestPages.Verify(pages[i].Bytes, segments, i), $"segment {i} differs");
         }
         byte[] onHost = System.IO.File.ReadAllBytes(_m.HostPath("direct"));
-        Assert.True(HostFsMachine.Verify(onHost.AsSpan(Page.Size * segments, Page.Size), segments, segments - 1));
+        Assert.True(TestPages.Verify(onHost.AsSpan(Page.Size * segments, Page.Size), segments, segments - 1));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class HostFsOpsTests : IDisposable
         byte[] data = new byte[Page.Size];
         foreach (int page in written)
         {
-            HostFsMachine.Fill(data, 3, page);
+            TestPages.Fill(data, 3, page);
             stream.Position = (long)page * Page.Size;
             stream.Write(data);
         }

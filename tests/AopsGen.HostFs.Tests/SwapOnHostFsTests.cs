@@ -31,13 +31,13 @@ public sealed class SwapOnHostFsTests : IDisposable
             byte[] data = new byte[Page.Size];
             for (int i = 0; i < 256; i++)
             {
-                HostFsMachine.Fill(data, 9, i);
+                TestPages.Fill(data, 9, i);
                 Assert.Equal(0, region.Write(i, data));
             }
             for (int i = 0; i < 256; i++)
             {
                 Assert.Equal(0, region.Read(i, data));
-                Assert.True(HostFsMachine.Verify(data, 9, i), $"page {i} differs");
+                Assert.True(TestPages.Verify(data, 9, i), $"page {i} differs");
             }
         }
 

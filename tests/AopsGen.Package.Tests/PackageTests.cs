@@ -74,6 +74,7 @@ public sealed class PackageTests : IClassFixture<PackedPackageFixture>
     [InlineData("RamFs", "ramfs_aops")]
     [InlineData("BlockFs", "blockfs_aops")]
     [InlineData("HostFs", "hostfs_aops")]
+    [InlineData("NfsFs", "nfs_file_aops")]
     public void Example_filesystem_builds_against_the_packed_package_with_its_table_generated(string example, string table)
     {
         string project = _package.CopyExample(example);

@@ -15,21 +15,23 @@ internal static class DemoCommand
     public static Command Create(CliContext context)
     {
         var fs = new Option<string>("--fs") { Description = "The filesystem to swap to.", DefaultValueFactory = _ => "ram" };
-        fs.AcceptOnlyFromAmong("ram", "block", "host");
+        fs.AcceptOnlyFromAmong("ram", "block", "host", "nfs");
         var ramPages = new Option<int>("--ram-pages") { Description = "Page frames of \"RAM\".", DefaultValueFactory = _ => DemoOptions.DefaultRamPages };
         var pages = new Option<int>("--pages") { Description = "Pages the program uses.", DefaultValueFactory = _ => DemoOptions.DefaultPages };
         var threads = new Option<int>("--threads") { Description = "Threads, each over its own share of the pages.", DefaultValueFactory = _ => DemoOptions.DefaultThreads };
         var seed = new Option<int>("--seed") { Description = "Seed of the random phase and of the page contents.", DefaultValueFactory = _ => 1 };
         var dir = new Option<string?>("--dir") { Description = "Where --fs block puts its disk image and --fs host its swap file (default: a new temporary directory, removed afterwards)." };
+        var nfsUrl = new Option<string?>("--nfs-url") { Description = "For --fs nfs: the export's URL with <file> for the file name, as examples/NfsFs/nfs-server.sh start prints it (default: $AOPSGEN_NFS_URL)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary." };
         var command = new Command("demo", "Run a program over more pages than frames, swapping to a file on an example filesystem, and verify every byte.")
         {
-            fs, ramPages, pages, threads, seed, dir, json,
+            fs, ramPages, pages, threads, seed, dir, nfsUrl, json,
         };
         command.SetAction(parse =>
         {
             var options = new DemoOptions(Enum.Parse<DemoFs>(parse.GetValue(fs)!, ignoreCase: true), parse.GetValue(ramPages),
-                parse.GetValue(pages), parse.GetValue(threads), parse.GetValue(seed), parse.GetValue(dir));
+                parse.GetValue(pages), parse.GetValue(threads), parse.GetValue(seed), parse.GetValue(dir),
+                parse.GetValue(nfsUrl) ?? Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL"));
             return Run(context, options, parse.GetValue(json));
         });
         return command;
@@ -45,7 +47,7 @@ internal static class DemoCommand
         {
             return context.Fail("demo", $"--dir {options.Directory}: {AopsCli.Describe(Errno.ENOENT)}");
         }
-        int rc = DemoSwapArea.Create(options.Fs, options.SwapPages, options.Directory, out DemoSwapArea? area, out string? error);
+        int rc = DemoSwapArea.Create(options.Fs, options.SwapPages, options.Directory, out DemoSwapArea? area, out string? error, options.NfsUrl);
         if (rc != 0)
         {
             return context.Fail("demo", $"{error} ({Errnos.FromReturn(rc)})");

@@ -12,7 +12,7 @@ internal static class MkswapCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "The swap file (created, mode 0600, when --size is given and it does not exist)." };
+        var file = new Argument<string>("FILE") { Description = "The swap file (created, mode 0600, when --size is given and it does not exist), or a file on an NFS server: nfs://host/export/name?version=3&nfsport=…&mountport=…" };
         var size = new Option<string?>("--size", "-s") { Description = "The area's size in bytes; suffixes K, M, G, T (KiB, MiB, …) or KB, MB, … (powers of 1000)." };
         var label = new Option<string?>("--label", "-L") { Description = "A label (up to 15 bytes, longer ones are truncated)." };
         var uuid = new Option<string?>("--uuid", "-U") { Description = "The UUID: a UUID, \"clear\" (all zero) or \"random\" (the default)." };
@@ -49,7 +49,22 @@ internal static class MkswapCommand
             }
         }
 
-        MkswapResult result = Mkswap.Format(path, new MkswapOptions { SizeInBytes = size, Label = label, Uuid = uuid });
+        var options = new MkswapOptions { SizeInBytes = size, Label = label, Uuid = uuid };
+        if (path.StartsWith("nfs://", StringComparison.Ordinal))
+        {
+            // A file on an NFS server, through NfsFs's client: created when --size is given, every block written.
+            int rc = NfsFs.Mkswap(path, size, options, out MkswapResult? written, out string? error);
+            if (written == null || (rc != 0 && written.Succeeded))
+            {
+                return context.Fail("mkswap", $"{path}: {error} ({Errnos.FromReturn(rc)})");
+            }
+            return Report(context, written);
+        }
+        return Report(context, Mkswap.Format(path, options));
+    }
+
+    private static int Report(CliContext context, MkswapResult result)
+    {
         foreach (string warning in result.Warnings)
         {
             context.Error.WriteLine($"aops mkswap: {warning}");

@@ -12,6 +12,7 @@ internal static class OpsCommand
         ("ram", RamFs.Operations),
         ("block", BlockFs.Operations),
         ("host", HostFs.Operations),
+        ("nfs", NfsFs.Operations),
     ];
 
     public static Command Create(CliContext context)

@@ -2,7 +2,7 @@ namespace AopsGen.Examples.Aops.Demo;
 
 /// <summary>What <c>aops demo</c> runs: the filesystem, the frames of "RAM", the pages the program uses, the
 /// threads that use them, and the seed of their random choices.</summary>
-internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threads, int Seed, string? Directory = null)
+internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threads, int Seed, string? Directory = null, string? NfsUrl = null)
 {
     public const int DefaultRamPages = 1024;
     public const int DefaultPages = 4096;
@@ -22,5 +22,6 @@ internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threa
         : Pages > 1 << 22 ? $"--pages must be at most {1 << 22} (16 GiB; got {Pages})"
         : Threads < 1 || Threads > 64 ? $"--threads must be between 1 and 64 (got {Threads})"
         : Threads > Pages ? $"--threads ({Threads}) must not exceed --pages ({Pages}): each thread owns pages"
+        : Fs == DemoFs.Nfs && NfsUrl == null ? "--fs nfs needs --nfs-url (the URL examples/NfsFs/nfs-server.sh start prints) or AOPSGEN_NFS_URL"
         : null;
 }

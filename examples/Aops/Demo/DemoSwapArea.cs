@@ -12,6 +12,8 @@ internal enum DemoFs
     Block,
     /// <summary>HostFs on a host directory: SWP_FILE, direct_IO as O_DIRECT pwritev/preadv on a real file.</summary>
     Host,
+    /// <summary>NfsFs on an NFSv3 server: SWP_FILE, direct_IO as WRITEs and a COMMIT per batch.</summary>
+    Nfs,
 }
 
 /// <summary>
@@ -46,13 +48,18 @@ internal sealed class DemoSwapArea : IDisposable
     /// <summary>Makes a swap file of <paramref name="swapPages"/> pages on <paramref name="fs"/> (BlockFs's image
     /// and HostFs's file under <paramref name="directory"/>, or a new temporary directory removed afterwards).
     /// Returns 0 or -errno with <paramref name="error"/> saying what failed.</summary>
-    public static int Create(DemoFs fs, long swapPages, string? directory, out DemoSwapArea? area, out string? error)
+    public static int Create(DemoFs fs, long swapPages, string? directory, out DemoSwapArea? area, out string? error, string? nfsUrl = null)
     {
         area = null;
         error = null;
         Vfs vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         long bytes = swapPages << Page.Shift;
         var mkswap = new MkswapOptions { Label = Label };
+        if (fs == DemoFs.Nfs)
+        {
+            int rc = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
+            return rc != 0 ? rc : CreateOnNfs(vfs, nfsUrl!, bytes, mkswap, out area, out error);
+        }
         if (fs == DemoFs.Ram)
         {
             int rc = RamFs.CreateSwapFile(vfs, rootFs, "/swapfile", bytes, mkswap, out _, out MkswapResult result);
@@ -128,6 +135,34 @@ internal sealed class DemoSwapArea : IDisposable
         {
             HostFs.Release(sb!);
             DeleteAll(dir, Path.Combine(dir, Name), temporary);
+        });
+        return 0;
+    }
+
+    private static int CreateOnNfs(Vfs vfs, string exportUrl, long bytes, MkswapOptions mkswap, out DemoSwapArea? area, out string? error)
+    {
+        area = null;
+        string name = $"aops-demo-{Environment.ProcessId}.swap";
+        string fileUrl = NfsFs.FileUrl(exportUrl, name);
+        int status = NfsFs.Mount(vfs, "/mnt", exportUrl, out SuperBlock? sb);
+        if (status != 0)
+        {
+            error = $"--nfs-url {exportUrl}: not an nfs:// URL with {NfsFs.FilePlaceholder} for the file name";
+            return status;
+        }
+        status = NfsFs.Mkswap(fileUrl, bytes, mkswap, out MkswapResult? result, out error);
+        status = status != 0 ? status : NfsFs.Open(vfs, sb!, "/mnt/" + name, Credentials.Root, out _);
+        if (status != 0)
+        {
+            NfsFs.Release(sb!);
+            NfsConnection.Remove(fileUrl);
+            error = $"mkswap {fileUrl}: {result?.Error ?? error ?? Errnos.FromReturn(status).Message()}";
+            return status;
+        }
+        area = new DemoSwapArea(vfs, "/mnt/" + name, $"/mnt/{name} on nfs ({fileUrl})", [], () =>
+        {
+            NfsFs.Release(sb!);
+            NfsConnection.Remove(fileUrl);
         });
         return 0;
     }

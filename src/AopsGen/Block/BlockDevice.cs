@@ -50,6 +50,9 @@ public sealed unsafe class BlockDevice : IDisposable
             Libc.Close(fd);
             return error;
         }
+        // Zero-length calls bind the I/O stubs now: a P/Invoke's first call allocates, the swap path must not.
+        Libc.PReadV(fd, null, 0, 0);
+        Libc.PWriteV(fd, null, 0, 0);
         device = new BlockDevice(path, fd, size, isDirect);
         return 0;
     }

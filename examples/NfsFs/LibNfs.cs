@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+
+namespace AopsGen.Examples;
+
+/// <summary>
+/// libnfs 4.0 (<c>libnfs.so.13</c>, Debian's libnfs13), its synchronous API through <c>LibraryImport</c>: a context
+/// is one connection to one server, not thread-safe. Calls return 0 or a byte count, or a negative errno.
+/// Signatures from <c>nfsc/libnfs.h</c> of 4.0 (6.x swapped pread/pwrite's count and buffer).
+/// </summary>
+internal static unsafe partial class LibNfs
+{
+    private const string Library = "libnfs.so.13";
+
+    public const int ORdWr = 0x2;
+    public const int OCreat = 0x40;
+    public const int OTrunc = 0x200;
+
+    [LibraryImport(Library, EntryPoint = "nfs_init_context")]
+    public static partial nint InitContext();
+
+    [LibraryImport(Library, EntryPoint = "nfs_destroy_context")]
+    public static partial void DestroyContext(nint nfs);
+
+    [LibraryImport(Library, EntryPoint = "nfs_get_error")]
+    public static partial byte* GetError(nint nfs);
+
+    [LibraryImport(Library, EntryPoint = "nfs_set_timeout")]
+    public static partial void SetTimeout(nint nfs, int milliseconds);
+
+    [LibraryImport(Library, EntryPoint = "nfs_set_autoreconnect")]
+    public static partial void SetAutoreconnect(nint nfs, int retries);
+
+    [LibraryImport(Library, EntryPoint = "nfs_parse_url_full", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial NfsUrl* ParseUrlFull(nint nfs, string url);
+
+    [LibraryImport(Library, EntryPoint = "nfs_destroy_url")]
+    public static partial void DestroyUrl(NfsUrl* url);
+
+    [LibraryImport(Library, EntryPoint = "nfs_mount")]
+    public static partial int Mount(nint nfs, byte* server, byte* export);
+
+    [LibraryImport(Library, EntryPoint = "nfs_open")]
+    public static partial int Open(nint nfs, byte* path, int flags, nint* fh);
+
+    [LibraryImport(Library, EntryPoint = "nfs_creat")]
+    public static partial int Creat(nint nfs, byte* path, int mode, nint* fh);
+
+    [LibraryImport(Library, EntryPoint = "nfs_close")]
+    public static partial int Close(nint nfs, nint fh);
+
+    [LibraryImport(Library, EntryPoint = "nfs_pread")]
+    public static partial int PRead(nint nfs, nint fh, ulong offset, ulong count, void* buffer);
+
+    [LibraryImport(Library, EntryPoint = "nfs_pwrite")]
+    public static partial int PWrite(nint nfs, nint fh, ulong offset, ulong count, void* buffer);
+
+    [LibraryImport(Library, EntryPoint = "nfs_fsync")]
+    public static partial int Fsync(nint nfs, nint fh);
+
+    [LibraryImport(Library, EntryPoint = "nfs_ftruncate")]
+    public static partial int Ftruncate(nint nfs, nint fh, ulong length);
+
+    [LibraryImport(Library, EntryPoint = "nfs_fstat64")]
+    public static partial int Fstat64(nint nfs, nint fh, NfsStat64* stat);
+
+    [LibraryImport(Library, EntryPoint = "nfs_unlink")]
+    public static partial int Unlink(nint nfs, byte* path);
+
+    [LibraryImport(Library, EntryPoint = "nfs_get_writemax")]
+    public static partial ulong GetWriteMax(nint nfs);
+
+    /// <summary><c>struct nfs_url</c>: the fields NfsFs reads.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct NfsUrl
+    {
+        public byte* Server;
+        public byte* Path;
+        public byte* File;
+    }
+
+    /// <summary><c>struct nfs_stat_64</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct NfsStat64
+    {
+        public ulong Dev, Ino, Mode, Nlink, Uid, Gid, Rdev, Size, Blksize, Blocks, Atime, Mtime, Ctime, AtimeNsec, MtimeNsec, CtimeNsec, Used;
+    }
+
+    /// <summary>A libnfs error as the kernel's negative errno (a value that is not one becomes -EIO).</summary>
+    public static int Errno(long rc) => rc is < 0 and >= -4095 ? (int)rc : Errnos.Neg(AopsGen.Errno.EIO);
+
+    public static string ErrorOf(nint nfs)
+    {
+        byte* text = nfs == 0 ? null : GetError(nfs);
+        return text == null ? "unknown error" : Marshal.PtrToStringUTF8((nint)text) ?? "unknown error";
+    }
+}

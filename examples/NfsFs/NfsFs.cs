@@ -1,0 +1,303 @@
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace AopsGen.Examples;
+
+/// <summary>A file of NfsFs (in <c>Inode.Private</c>): its connection and whether it backs swap.</summary>
+public sealed class NfsFile
+{
+    internal NfsFile(NfsConnection connection) => Connection = connection;
+
+    /// <summary>The file's connection to the server.</summary>
+    public NfsConnection Connection { get; }
+
+    /// <summary>Between swap_activate and swap_deactivate: the connection is pinned (<c>xs_swapper</c>) — kept open
+    /// and never given up on; released only after swapoff.</summary>
+    public bool SwapActive { get; internal set; }
+
+    /// <summary>direct_IO writes and COMMITs sent (for tests and benchmarks).</summary>
+    public long Writes;
+
+    /// <summary>COMMITs sent.</summary>
+    public long Commits;
+}
+
+/// <summary>
+/// Files on an NFSv3 server, through libnfs: the seed commit's <c>nfs_file_aops</c> as a swap device. <c>readpage</c>
+/// is a READ; <c>direct_IO</c> writes the batch of pages the swap core passes as UNSTABLE WRITEs and then one COMMIT
+/// (as the kernel's direct write completes with a commit), reads with READs; <c>swap_activate</c> refuses a sparse
+/// file ("swap activate: swapfile has holes", EINVAL, as 6.x <c>nfs_swap_activate</c>) and pins the connection;
+/// writes from users to an active swap file are refused (ETXTBSY, "NFS: attempt to write to active swap file!").
+/// Each file has its own connection and lock; a dead server fails a call within
+/// <see cref="NfsConnection.TimeoutMs"/> and the swap core keeps the pages dirty in memory to write again.
+/// </summary>
+[AddressSpaceOperations("nfs_file_aops")]
+public static unsafe partial class NfsFs
+{
+    /// <summary>The filesystem type name.</summary>
+    public const string FsType = "nfs";
+
+    /// <summary>The placeholder for a file name in an export URL, as <c>nfs-server.sh start</c> prints it.</summary>
+    public const string FilePlaceholder = "<file>";
+
+    private static long s_nextInode = 1;
+
+    private sealed class Mounted(string exportUrl, string mountPoint)
+    {
+        public string ExportUrl { get; } = exportUrl;
+        public string MountPoint { get; } = mountPoint;
+        public List<NfsFile> Files { get; } = new();
+    }
+
+    /// <summary>
+    /// <c>mount -t nfs</c>: the export <paramref name="exportUrl"/> (<c>nfs://127.0.0.1/export/&lt;file&gt;?version=3&amp;…</c>,
+    /// <c>&lt;file&gt;</c> standing for a file's name) on <paramref name="mountPoint"/>. Returns 0, -EINVAL (not such
+    /// a URL) or the mount's error. Files connect when created or opened.
+    /// </summary>
+    public static int Mount(Vfs vfs, string mountPoint, string exportUrl, out SuperBlock? sb)
+    {
+        ArgumentNullException.ThrowIfNull(vfs);
+        sb = null;
+        if (exportUrl is null || !exportUrl.StartsWith("nfs://", StringComparison.Ordinal) || !exportUrl.Contains(FilePlaceholder, StringComparison.Ordinal))
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        var superBlock = new SuperBlock(FsType, Page.Size) { FsInfo = new Mounted(exportUrl, mountPoint.TrimEnd('/')) };
+        int error = vfs.Mount(mountPoint, new Inode(superBlock, NextInode(), FileType.Directory, 0x1ED, Operations));
+        sb = error == 0 ? superBlock : null;
+        return error;
+    }
+
+    /// <summary>The URL of the file <paramref name="name"/> in the export <paramref name="exportUrl"/>.</summary>
+    public static string FileUrl(string exportUrl, string name) => exportUrl.Replace(FilePlaceholder, name, StringComparison.Ordinal);
+
+    /// <summary>Closes every file's connection (swap must be off).</summary>
+    public static void Release(SuperBlock sb)
+    {
+        Mounted mount = MountOf(sb);
+        lock (mount.Files)
+        {
+            mount.Files.ForEach(file => file.Connection.Dispose());
+            mount.Files.Clear();
+        }
+    }
+
+    /// <summary>
+    /// <c>mkswap</c> onto the server: the file at <paramref name="fileUrl"/> (created, mode 0600, when
+    /// <paramref name="size"/> is given) made <paramref name="size"/> bytes long — or kept at its size — with every
+    /// block written (no holes), then the header <see cref="AopsGen.Mkswap"/> makes, committed. Returns 0 or -errno;
+    /// <paramref name="mkswap"/> has the header and mkswap's messages, <paramref name="error"/> the server's.
+    /// </summary>
+    public static int Mkswap(string fileUrl, long? size, MkswapOptions? options, out MkswapResult? mkswap, out string? error)
+    {
+        mkswap = null;
+        int rc = NfsConnection.Open(fileUrl, create: size != null, out NfsConnection? connection, out error);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        using (connection)
+        {
+            long length = size ?? 0;
+            rc = size == null ? connection!.Stat(out length, out _) : 0;
+            byte* header = stackalloc byte[Page.Size];
+            var headerSpan = new Span<byte>(header, Page.Size);
+            headerSpan.Clear();
+            mkswap = rc == 0 ? AopsGen.Mkswap.Format(headerSpan, length, options) : null;
+            if (rc == 0 && !mkswap!.Succeeded)
+            {
+                return mkswap.ReturnValue;
+            }
+            rc = rc != 0 ? rc : WriteZeros(connection!, length);
+            if (rc == 0 && connection!.Write(0, header, Page.Size) != Page.Size)
+            {
+                rc = Errnos.Neg(Errno.EIO);
+            }
+            rc = rc != 0 ? rc : connection!.Commit();
+            error = rc == 0 ? null : connection!.LastError;
+            return rc;
+        }
+    }
+
+    /// <summary>
+    /// The file <paramref name="path"/> (a name directly under the mount point) on the server, opened and registered
+    /// in <paramref name="vfs"/> with the server's size and allocation. Returns 0, -ENOENT, -EINVAL (not a plain
+    /// name), the server's error (-EIO when it does not answer), or the VFS's.
+    /// </summary>
+    public static int Open(Vfs vfs, SuperBlock sb, string path, Credentials cred, out Inode? inode)
+    {
+        ArgumentNullException.ThrowIfNull(vfs);
+        inode = null;
+        Mounted mount = MountOf(sb);
+        string name = path.StartsWith(mount.MountPoint + "/", StringComparison.Ordinal) ? path[(mount.MountPoint.Length + 1)..] : "";
+        if (name.Length == 0 || name.Contains('/') || name is "." or ".." || name.Contains('?') || name.Contains('&'))
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        int rc = NfsConnection.Open(FileUrl(mount.ExportUrl, name), create: false, out NfsConnection? connection, out _);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        rc = connection!.Stat(out long size, out long used);
+        if (rc != 0)
+        {
+            connection.Dispose();
+            return rc;
+        }
+        var file = new NfsFile(connection);
+        var created = new Inode(sb, NextInode(), FileType.Regular, 0x180, Operations) { Size = size, Blocks = used / 512, Private = file };
+        rc = vfs.Create(path, created, cred);
+        if (rc != 0)
+        {
+            connection.Dispose();
+            return rc;
+        }
+        lock (mount.Files)
+        {
+            mount.Files.Add(file);
+        }
+        inode = created;
+        return 0;
+    }
+
+    /// <summary>The NfsFs file behind an inode.</summary>
+    public static NfsFile FileOf(Inode inode) => (NfsFile)(inode ?? throw new ArgumentNullException(nameof(inode))).Private!;
+
+    /// <summary>
+    /// fs/nfs/file.c <c>nfs_file_write</c>: a user's write, refused on an active swap file (ETXTBSY, with the kernel's
+    /// KERN_INFO line in <paramref name="log"/>), else WRITEs and a COMMIT. Returns the bytes written or -errno.
+    /// </summary>
+    public static long Write(File file, long position, ReadOnlySpan<byte> data, KernelLog? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.Inode.IsSwapFile)
+        {
+            log?.Print(KernelLogLevel.Info, "NFS: attempt to write to active swap file!");
+            return Errnos.Neg(Errno.ETXTBSY);
+        }
+        NfsConnection connection = FileOf(file.Inode).Connection;
+        fixed (byte* bytes = data)
+        {
+            long n = connection.Write(position, bytes, data.Length);
+            int rc = n < 0 ? (int)n : connection.Commit();
+            if (rc == 0 && position + n > file.Inode.Size)
+            {
+                file.Inode.Size = position + n;
+            }
+            return rc < 0 ? rc : n;
+        }
+    }
+
+    /// <summary><c>nfs_readpage</c>: a READ of the page at <see cref="Page.FileOffset"/> (zeros past the end of the
+    /// file); uptodate and unlocked, or unlocked with -errno.</summary>
+    [ReadPage]
+    public static int ReadPage(File file, Page page)
+    {
+        long n = FileOf(file.Inode).Connection.Read(page.FileOffset, page.Data, Page.Size);
+        if (n < 0)
+        {
+            page.Unlock();
+            return (int)n;
+        }
+        page.Bytes[(int)n..].Clear();
+        page.Set(PageFlags.Uptodate);
+        page.Unlock();
+        return 0;
+    }
+
+    /// <summary><c>nfs_direct_IO</c>: a write is one UNSTABLE WRITE per segment, then one COMMIT for the batch; a read
+    /// one READ per segment. Returns the bytes moved (less on a short transfer) or -errno.</summary>
+    [DirectIO]
+    public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        NfsFile file = FileOf(iocb.File!.Inode);
+        bool write = (rw & Rw.Write) != 0;
+        long done = 0;
+        foreach (IoVec segment in iov)
+        {
+            int length = (int)segment.Length;
+            long n = write ? file.Connection.Write(offset + done, (byte*)segment.Base, length) : file.Connection.Read(offset + done, (byte*)segment.Base, length);
+            if (n < 0)
+            {
+                return done > 0 ? done : n;
+            }
+            done += n;
+            if (n < length)
+            {
+                return done;
+            }
+        }
+        if (write)
+        {
+            Interlocked.Increment(ref file.Writes);
+            Interlocked.Increment(ref file.Commits);
+            int rc = file.Connection.Commit();
+            if (rc != 0)
+            {
+                // UNSTABLE data the server did not commit may be lost with it: the whole batch is written again.
+                return rc;
+            }
+        }
+        return done;
+    }
+
+    /// <summary><c>nfs_swap_activate</c> (6.x): a file with fewer bytes allocated than its size has holes and is refused;
+    /// otherwise the connection is pinned for swap (<c>xs_swapper</c>).</summary>
+    [SwapActivate]
+    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    {
+        span = 0;
+        NfsFile nfs = FileOf(file.Inode);
+        int rc = nfs.Connection.Stat(out long size, out long used);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        if (used < size)
+        {
+            sis.Log?.Print(KernelLogLevel.Error, "swap activate: swapfile has holes");
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        span = sis.Pages;
+        nfs.SwapActive = true;
+        return 0;
+    }
+
+    /// <summary><c>nfs_swap_deactivate</c>: the connection is unpinned.</summary>
+    [SwapDeactivate]
+    public static void SwapDeactivate(File file) => FileOf(file.Inode).SwapActive = false;
+
+    /// <summary><c>__set_page_dirty_nobuffers</c>.</summary>
+    [SetPageDirty]
+    public static bool SetPageDirty(Page page) => !page.TestAndSet(PageFlags.Dirty);
+
+    private static ulong NextInode() => (ulong)Interlocked.Increment(ref s_nextInode);
+
+    private static Mounted MountOf(SuperBlock sb) =>
+        (sb ?? throw new ArgumentNullException(nameof(sb))).FsInfo as Mounted ?? throw new ArgumentException("Not an NfsFs mount.", nameof(sb));
+
+    private static int WriteZeros(NfsConnection connection, long size)
+    {
+        const int Chunk = 128 << 10;
+        byte* zeros = (byte*)NativeMemory.AllocZeroed(Chunk);
+        try
+        {
+            for (long done = 0; done < size;)
+            {
+                long n = connection.Write(done, zeros, (int)Math.Min(Chunk, size - done));
+                if (n <= 0)
+                {
+                    return n < 0 ? (int)n : Errnos.Neg(Errno.EIO);
+                }
+                done += n;
+            }
+            return 0;
+        }
+        finally
+        {
+            NativeMemory.Free(zeros);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Xunit;
+
+namespace AopsGen.Examples.Tests;
+
+/// <summary>The aops command against the server: <c>mkswap nfs://…</c> and <c>demo --fs nfs</c>.</summary>
+public sealed unsafe class AopsOnNfsTests
+{
+    [NfsFact]
+    public void Mkswap_onto_an_nfs_url_writes_the_header_aopsgens_mkswap_writes_and_no_holes()
+    {
+        string name = NfsServer.NewName("mkswap");
+        string url = NfsFs.FileUrl(NfsServer.ExportUrl!, name);
+        const string Uuid = "11111111-2222-3333-4444-555555555555";
+        try
+        {
+            (int exit, string output, string error) = Aops("mkswap", url, "--size", "1M", "--label", "nfs", "--uuid", Uuid);
+
+            Assert.True(exit == 0, error);
+            Assert.Contains("Setting up swapspace version 1, size = 1020 KiB (1044480 bytes)", output);
+            Span<byte> expected = stackalloc byte[Page.Size];
+            expected.Clear();
+            Assert.True(Mkswap.Format(expected, 1 << 20, new MkswapOptions { Label = "nfs", Uuid = Guid.Parse(Uuid) }).Succeeded);
+            Assert.Equal(0, NfsConnection.Open(url, create: false, out NfsConnection? connection, out _));
+            using (connection)
+            {
+                byte[] header = new byte[Page.Size];
+                fixed (byte* bytes = header)
+                {
+                    Assert.Equal(Page.Size, connection!.Read(0, bytes, Page.Size));
+                }
+                Assert.Equal(expected.ToArray(), header);
+                Assert.Equal(0, connection!.Stat(out long size, out long used));
+                Assert.Equal(1L << 20, size);
+                Assert.True(used >= size, $"{used} bytes allocated for {size}: holes");
+            }
+        }
+        finally
+        {
+            NfsConnection.Remove(url);
+        }
+    }
+
+    [NfsFact]
+    public void Demo_on_nfs_at_four_times_more_pages_than_frames_with_two_threads_verifies_every_byte()
+    {
+        (int exit, string output, string error) = Aops("demo", "--fs", "nfs", "--nfs-url", NfsServer.ExportUrl!, "--pages", "1024", "--ram-pages", "256", "--threads", "2", "--json");
+
+        Assert.True(exit == 0, error + output);
+        JsonElement json = JsonDocument.Parse(output.TrimEnd().Split('\n').Last()).RootElement;
+        Assert.Equal("nfs", json.GetProperty("fs").GetString());
+        Assert.True(json.GetProperty("verified").GetBoolean());
+        Assert.True(json.GetProperty("pagesOut").GetInt64() >= 1024 - 256);
+        Assert.Equal(0, json.GetProperty("allocatedBytesPerPage").GetDouble());
+    }
+
+    [Fact]
+    public void Demo_on_nfs_without_a_url_says_where_to_get_one()
+    {
+        var start = Start("demo", "--fs", "nfs");
+        start.Environment.Remove("AOPSGEN_NFS_URL");
+        (int exit, _, string error) = Run(start);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--fs nfs needs --nfs-url", error);
+    }
+
+    private static (int, string, string) Aops(params string[] args) => Run(Start(args));
+
+    private static ProcessStartInfo Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aops.dll"));
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        return start;
+    }
+
+    private static (int, string, string) Run(ProcessStartInfo start)
+    {
+        using Process process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "aops did not finish in 2 minutes");
+        return (process.ExitCode, output, error.Result);
+    }
+}

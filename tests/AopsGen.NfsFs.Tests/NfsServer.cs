@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.IO;
+using Xunit;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace AopsGen.Examples.Tests;
+
+/// <summary>A test that needs the NFS server: skipped, with the reason, when <c>AOPSGEN_NFS_URL</c> is not set.</summary>
+public sealed class NfsFactAttribute : FactAttribute
+{
+    public NfsFactAttribute()
+    {
+        if (NfsServer.ExportUrl == null)
+        {
+            Skip = "no NFS server: set AOPSGEN_NFS_URL to the URL `examples/NfsFs/nfs-server.sh start` prints (.ci/run does)";
+        }
+    }
+}
+
+/// <summary>The server the tests use, and its start/stop script.</summary>
+internal static class NfsServer
+{
+    public static string? ExportUrl => Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL") is { Length: > 0 } url ? url : null;
+
+    /// <summary>A fresh file name on the export for one test.</summary>
+    public static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    /// <summary>Runs <c>nfs-server.sh stop|start</c> from the repository.</summary>
+    public static void Script(string command)
+    {
+        string dir = AppContext.BaseDirectory;
+        while (!System.IO.File.Exists(Path.Combine(dir, "AopsGen.sln")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+        }
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(dir, "examples", "NfsFs", "nfs-server.sh"));
+        start.ArgumentList.Add(command);
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"nfs-server.sh {command}: {output}");
+    }
+}
