@@ -63,6 +63,31 @@ internal static unsafe partial class LibNfs
     [LibraryImport(Library, EntryPoint = "nfs_fstat64")]
     public static partial int Fstat64(nint nfs, nint fh, NfsStat64* stat);
 
+    [LibraryImport(Library, EntryPoint = "nfs_pwrite_async")]
+    public static partial int PWriteAsync(nint nfs, nint fh, ulong offset, ulong count, void* buffer,
+        delegate* unmanaged<int, nint, void*, void*, void> callback, void* privateData);
+
+    [LibraryImport(Library, EntryPoint = "nfs_get_fd")]
+    public static partial int GetFd(nint nfs);
+
+    [LibraryImport(Library, EntryPoint = "nfs_which_events")]
+    public static partial int WhichEvents(nint nfs);
+
+    [LibraryImport(Library, EntryPoint = "nfs_service")]
+    public static partial int Service(nint nfs, int revents);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
+    /// <summary><c>struct pollfd</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
     [LibraryImport(Library, EntryPoint = "nfs_unlink")]
     public static partial int Unlink(nint nfs, byte* path);
 

@@ -91,6 +91,97 @@ public sealed unsafe class NfsConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// The WRITEs (UNSTABLE) of a batch of page segments to consecutive offsets from <paramref name="offset"/>, all
+    /// sent before any reply is awaited (<c>nfs_pwrite_async</c>: one round trip for the batch, not one per page).
+    /// Returns the bytes written — all, or -errno when any write failed or the server did not answer in time.
+    /// </summary>
+    public long WriteBatch(long offset, ReadOnlySpan<IoVec> segments)
+    {
+        lock (_lock)
+        {
+            int rc = Ready();
+            if (rc != 0)
+            {
+                return rc;
+            }
+            nint nfs = _context!.DangerousGetHandle();
+            Completion completion = default;
+            long total = 0;
+            foreach (IoVec segment in segments)
+            {
+                rc = LibNfs.PWriteAsync(nfs, _fh, (ulong)(offset + total), segment.Length, (void*)segment.Base, &OnWritten, &completion);
+                if (rc != 0)
+                {
+                    break;
+                }
+                completion.Pending++;
+                total += (long)segment.Length;
+            }
+            // Wait for every write sent, even when sending stopped half way: their buffers are the caller's pages.
+            int wait = Service(nfs, &completion);
+            if (rc != 0 || wait != 0 || completion.Error != 0 || completion.Written != total)
+            {
+                return Fail(rc != 0 ? rc : wait != 0 ? wait : completion.Error != 0 ? completion.Error : Errnos.Neg(Errno.EIO));
+            }
+            return total;
+        }
+    }
+
+    // What the callbacks of one batch report.
+    private struct Completion
+    {
+        public int Pending;
+        public int Error;
+        public long Written;
+    }
+
+    [UnmanagedCallersOnly]
+    private static void OnWritten(int status, nint nfs, void* data, void* state)
+    {
+        var completion = (Completion*)state;
+        completion->Pending--;
+        if (status < 0)
+        {
+            completion->Error = status;
+        }
+        else
+        {
+            completion->Written += status;
+        }
+    }
+
+    // The event loop of a libnfs context: poll its socket and let it process replies until none is pending.
+    private static int Service(nint nfs, Completion* completion)
+    {
+        LibNfs.PollFd poll;
+        while (completion->Pending > 0)
+        {
+            poll.Fd = LibNfs.GetFd(nfs);
+            poll.Events = (short)LibNfs.WhichEvents(nfs);
+            poll.Revents = 0;
+            int ready = LibNfs.Poll(&poll, 1, TimeoutMs);
+            if (ready == 0)
+            {
+                return Errnos.Neg(Errno.ETIMEDOUT);
+            }
+            if (ready < 0)
+            {
+                int errno = -Marshal.GetLastPInvokeError();
+                if (errno == Errnos.Neg(Errno.EINTR))
+                {
+                    continue;
+                }
+                return errno;
+            }
+            if (LibNfs.Service(nfs, poll.Revents) < 0)
+            {
+                return Errnos.Neg(Errno.EIO);
+            }
+        }
+        return 0;
+    }
+
     /// <summary>READ of up to <paramref name="count"/> bytes at <paramref name="offset"/>. Returns the bytes read
     /// (fewer at the end of the file) or -errno.</summary>
     public long Read(long offset, byte* data, int count)

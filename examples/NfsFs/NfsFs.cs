@@ -207,18 +207,32 @@ public static unsafe partial class NfsFs
         return 0;
     }
 
-    /// <summary><c>nfs_direct_IO</c>: a write is one UNSTABLE WRITE per segment, then one COMMIT for the batch; a read
-    /// one READ per segment. Returns the bytes moved (less on a short transfer) or -errno.</summary>
+    /// <summary><c>nfs_direct_IO</c>: a write sends one UNSTABLE WRITE per segment, all before awaiting any reply (as the
+    /// kernel's direct write schedules its requests), then one COMMIT for the batch; a read is one READ per segment. Returns the bytes moved (less on a short transfer) or -errno.</summary>
     [DirectIO]
     public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
     {
         NfsFile file = FileOf(iocb.File!.Inode);
         bool write = (rw & Rw.Write) != 0;
+        if (write)
+        {
+            Interlocked.Increment(ref file.Writes);
+            long written = file.Connection.WriteBatch(offset, iov);
+            if (written < 0)
+            {
+                return written;
+            }
+            Interlocked.Increment(ref file.Commits);
+            // UNSTABLE data the server did not commit may be lost with it: on a failed COMMIT the whole batch is
+            // written again.
+            int committed = file.Connection.Commit();
+            return committed != 0 ? committed : written;
+        }
         long done = 0;
         foreach (IoVec segment in iov)
         {
             int length = (int)segment.Length;
-            long n = write ? file.Connection.Write(offset + done, (byte*)segment.Base, length) : file.Connection.Read(offset + done, (byte*)segment.Base, length);
+            long n = file.Connection.Read(offset + done, (byte*)segment.Base, length);
             if (n < 0)
             {
                 return done > 0 ? done : n;
@@ -227,17 +241,6 @@ public static unsafe partial class NfsFs
             if (n < length)
             {
                 return done;
-            }
-        }
-        if (write)
-        {
-            Interlocked.Increment(ref file.Writes);
-            Interlocked.Increment(ref file.Commits);
-            int rc = file.Connection.Commit();
-            if (rc != 0)
-            {
-                // UNSTABLE data the server did not commit may be lost with it: the whole batch is written again.
-                return rc;
             }
         }
         return done;
