@@ -72,14 +72,20 @@ public static unsafe partial class NfsFs
     /// <summary>The URL of the file <paramref name="name"/> in the export <paramref name="exportUrl"/>.</summary>
     public static string FileUrl(string exportUrl, string name) => exportUrl.Replace(FilePlaceholder, name, StringComparison.Ordinal);
 
-    /// <summary>Closes every file's connection (swap must be off).</summary>
-    public static void Release(SuperBlock sb)
+    /// <summary>Closes every file's connection. Returns 0, or -EBUSY — closing nothing — while a file backs swap:
+    /// its connection is pinned until swapoff.</summary>
+    public static int Release(SuperBlock sb)
     {
         Mounted mount = MountOf(sb);
         lock (mount.Files)
         {
+            if (mount.Files.Exists(file => file.SwapActive))
+            {
+                return Errnos.Neg(Errno.EBUSY);
+            }
             mount.Files.ForEach(file => file.Connection.Dispose());
             mount.Files.Clear();
+            return 0;
         }
     }
 

@@ -103,6 +103,9 @@ stop() {
         fi
         rm -f "$state/$daemon.pid"
     done
+    # ganesha holds a lock on its own pid file until its last thread is gone, which can outlast the main thread
+    # by a moment while clients are still connected: a start must not race it ("Ganesha already started").
+    for _ in $(seq 100); do pgrep -f "ganesha.nfsd -F -f $state/ganesha.conf" >/dev/null || break; sleep 0.1; done
 }
 
 case "${1:-}" in

@@ -31,9 +31,13 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
 
     public void Dispose()
     {
+        foreach (SwapInfo area in _swap.Areas.ToArray())
+        {
+            _swap.SwapOff(area.SwapFile!.Path, Credentials.Root);
+        }
         if (_sb != null)
         {
-            NfsFs.Release(_sb);
+            Assert.Equal(0, NfsFs.Release(_sb));
         }
         _swap.Dispose();
         _files.ForEach(name => NfsConnection.Remove(NfsFs.FileUrl(NfsServer.ExportUrl!, name)));
@@ -65,6 +69,7 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         Assert.Equal(0, _swap.SwapOn("/nfs/" + name, 0, Credentials.Root));
         Assert.True((_swap.Areas[0].Flags & SwapFlags.File) != 0);
         Assert.True(NfsFs.FileOf(inode).SwapActive);
+        Assert.Equal(Errnos.Neg(Errno.EBUSY), NfsFs.Release(_sb));
         using (AnonRegion region = mm.CreateRegion(256))
         {
             byte[] data = new byte[Page.Size];
