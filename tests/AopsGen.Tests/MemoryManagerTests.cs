@@ -158,6 +158,29 @@ public sealed class MemoryManagerTests : IDisposable
     }
 
     [Fact]
+    public void Faults_reading_ahead_with_every_frame_dirty_reclaim_for_their_page_and_succeed()
+    {
+        // Fewer frames than a plug holds, so reclaim's writes never fill a plug and submit it by themselves: the
+        // faulting page's frame must be reclaimed outside the readahead plug.
+        using var small = new SwapMachine(frames: 16, swapPages: 64);
+        Assert.Equal(0, small.SwapOn());
+        using AnonRegion region = small.Mm.CreateRegion(32);
+        byte[] data = new byte[Page.Size];
+        for (int i = 0; i < 32; i++)
+        {
+            SwapMachine.Fill(data, 2, i);
+            Assert.Equal(0, region.Write(i, data));
+        }
+
+        for (int i = 0; i < 32; i++)
+        {
+            Assert.Equal(0, region.Read(i, data));
+            Assert.True(SwapMachine.Verify(data, 2, i), $"page {i} differs");
+        }
+        Assert.True(small.Swap.Events[VmEvent.SwapReadahead] > 0, "no fault read ahead");
+    }
+
+    [Fact]
     public void Byte_ranges_across_page_boundaries_are_written_and_read_whole()
     {
         using AnonRegion region = _m.Mm.CreateRegion(4);

@@ -19,6 +19,8 @@ public sealed class SwapPlug
     private static SwapPlug? t_plug;
 
     private readonly Kiocb _iocb = new();
+    // For a page written on its own while the batch is being submitted.
+    private readonly Kiocb _soloIocb = new();
     private readonly IoVec[] _segments = new IoVec[MaxPages];
     private readonly Page[] _pages = new Page[MaxPages];
     private int _depth;
@@ -87,7 +89,7 @@ public sealed class SwapPlug
             // Writing a page while this thread's plug is being submitted (a filesystem that reclaims from
             // inside direct_IO): write it on its own rather than into the batch in flight.
             IoVec segment = IoVec.ForPage(page);
-            core.SubmitSwapIo(area, read, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), new Kiocb());
+            core.SubmitSwapIo(area, read, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), plug._soloIocb);
             return;
         }
         if (plug._count > 0 && (!ReferenceEquals(plug._area, area) || read != plug._read || position != plug._position + ((long)plug._count << Page.Shift)))

@@ -205,6 +205,15 @@ public sealed partial class SwapCore
         {
             ulong mask = window - 1;
             ulong start = entry.Offset & ~mask;
+            // The faulting page's frame is taken first, outside the plug: direct reclaim for it must be able to
+            // submit its writes (inside the plug they would wait for the plug and free nothing).
+            MemoryManager? mm = ReferenceEquals(_mm?.Ram, frames) ? _mm : null;
+            Page? reserved = mm != null ? mm.AllocPage(zeroed: false) : frames.Alloc();
+            if (reserved == null)
+            {
+                error = Errnos.Neg(Errno.ENOMEM);
+                return null;
+            }
             using (SwapPlug.Start())
             {
                 for (ulong offset = start; offset <= (start | mask) && offset < area.Max; offset++)
@@ -214,7 +223,12 @@ public sealed partial class SwapCore
                     {
                         continue;
                     }
-                    Page? page = ReadSwapCacheAsync(SwapEntry.Create(entry.Type, offset), frames, reclaim: isTarget, out int pageError, out bool fresh);
+                    Page? page = ReadSwapCacheAsync(SwapEntry.Create(entry.Type, offset), frames, reclaim: false, out int pageError, out bool fresh,
+                        isTarget ? reserved : null);
+                    if (isTarget)
+                    {
+                        reserved = null;
+                    }
                     if (isTarget)
                     {
                         target = page;
@@ -235,6 +249,10 @@ public sealed partial class SwapCore
                     }
                 }
             }
+            if (reserved != null)
+            {
+                frames.Free(reserved);
+            }
             if (target != null || error != 0)
             {
                 return target;
@@ -244,11 +262,12 @@ public sealed partial class SwapCore
     }
 
     // The body of read_swap_cache_async. With reclaim, the frame comes from the memory manager (direct reclaim
-    // when none is free); fresh says whether this call read the page (or found it cached).
-    private Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, bool reclaim, out int error, out bool fresh)
+    // when none is free) unless the caller brings one (frame, which this call then owns); fresh says whether this call
+    // read the page (or found it cached).
+    private Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, bool reclaim, out int error, out bool fresh, Page? frame = null)
     {
         MemoryManager? mm = ReferenceEquals(_mm?.Ram, frames) ? _mm : null;
-        Page? newPage = null;
+        Page? newPage = frame;
         fresh = false;
         while (true)
         {
