@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 
-namespace AopsGen.Benchmarks;
+namespace AopsGen.Benchmarks.Dispatch;
 
 /// <summary>
 /// The cost of one address_space_operations call, by dispatch mechanism. Each benchmark makes
@@ -13,11 +15,12 @@ namespace AopsGen.Benchmarks;
 /// predictor learns it, so they measure the mechanism, not branch misprediction (see
 /// /work/shared/research/perf.md §1: random order costs ~10 ns for every mechanism).
 /// </summary>
-// Code layout moves a case ±1–2 cycles from one process to the next (perf.md §1.3), so many launches with
-// few iterations each; 250 ms iterations keep a full run of the class near 6 minutes. Median and Min (and
+// Code layout moves a case ±1–2 cycles from one process to the next (perf.md §1.3), so several launches with
+// few iterations each; 250 ms iterations keep a full run of the class (both jobs) near 10 minutes. Median and Min (and
 // their ratios) are shown beside the Mean, which Ratio uses, because other processes on this 2-vCPU
 // machine inflate whichever iterations they overlap.
-[SimpleJob(launchCount: 5, warmupCount: 4, iterationCount: 10)]
+// Two jobs: tiered PGO on (the default) and off (DOTNET_TieredPGO=0); ratios are within each job.
+[Config(typeof(PgoOnAndOffConfig))]
 [IterationTime(250)]
 [MemoryDiagnoser]
 [MedianColumn]
@@ -40,6 +43,8 @@ public unsafe class DispatchBenchmarks : IDisposable
     private AddressSpaceOperations _aops = null!;
     private AddressSpaceOperations[] _tables = null!;
     private IPageOps[] _ifaces = null!;
+    private IPageOps _iface = null!;
+    private PageOpsBase _virt = null!;
     private PageOpsBase[] _virts = null!;
     private Func<Page, bool> _func = null!;
 
@@ -52,6 +57,8 @@ public unsafe class DispatchBenchmarks : IDisposable
         _ifaces = [new IfaceFs0(), new IfaceFs1(), new IfaceFs2(), new IfaceFs3()];
         _virts = [new VirtFs0(), new VirtFs1(), new VirtFs2(), new VirtFs3()];
         _func = BenchFs0.SetPageDirty;
+        _iface = _ifaces[0];
+        _virt = _virts[0];
 
         var oneFs = new AddressSpace(null, BenchFs0.Operations);
         _pages = new Page[4];
@@ -172,6 +179,40 @@ public unsafe class DispatchBenchmarks : IDisposable
         return n;
     }
 
+    /// <summary>Interface call at a monomorphic site: one implementation, held in a field.</summary>
+    [Benchmark(OperationsPerInvoke = N)]
+    public int Interface_Mono()
+    {
+        Page[] pages = _pages;
+        IPageOps iface = _iface;
+        int n = 0;
+        for (int i = 0; i < N; i++)
+        {
+            if (iface.SetPageDirty(pages[i & 3]))
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>Abstract-class virtual call at a monomorphic site: one derived class, held in a field.</summary>
+    [Benchmark(OperationsPerInvoke = N)]
+    public int Virtual_Mono()
+    {
+        Page[] pages = _pages;
+        PageOpsBase virt = _virt;
+        int n = 0;
+        for (int i = 0; i < N; i++)
+        {
+            if (virt.SetPageDirty(pages[i & 3]))
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /// <summary>Interface call at a megamorphic site: 4 implementations in rotation (i &amp; 3).</summary>
     [Benchmark(OperationsPerInvoke = N)]
     public int Interface_Mega4()
@@ -251,19 +292,7 @@ public unsafe class DispatchBenchmarks : IDisposable
     {
         using var bench = new DispatchBenchmarks();
         bench.Setup();
-        var cases = new (string Name, Func<int> Run, Page[] Pages)[]
-        {
-            (nameof(Direct), bench.Direct, bench._pages),
-            (nameof(Table_Field), bench.Table_Field, bench._pages),
-            (nameof(Table_MappingAops), bench.Table_MappingAops, bench._pages),
-            (nameof(Table_AopsCalls), bench.Table_AopsCalls, bench._pages),
-            (nameof(Table_Mega4), bench.Table_Mega4, bench._pages),
-            (nameof(Table_Mega4_MappingAops), bench.Table_Mega4_MappingAops, bench._pagesFourFs),
-            (nameof(Interface_Mega4), bench.Interface_Mega4, bench._pages),
-            (nameof(Virtual_Mega4), bench.Virtual_Mega4, bench._pages),
-            (nameof(Func), bench.Func, bench._pages),
-            (nameof(StaticOps_Struct), bench.StaticOps_Struct, bench._pages),
-        };
+        var cases = bench.Cases();
         foreach (var (name, run, pages) in cases)
         {
             ulong before = Sum(pages);
@@ -291,6 +320,27 @@ public unsafe class DispatchBenchmarks : IDisposable
         }
     }
 
+    /// <summary>Every case by name, with the pages it touches (set up first).</summary>
+    internal (string Name, Func<int> Run, Page[] Pages)[] Cases()
+    {
+        DispatchBenchmarks bench = this;
+        return new (string Name, Func<int> Run, Page[] Pages)[]
+        {
+            (nameof(Direct), bench.Direct, bench._pages),
+            (nameof(Table_Field), bench.Table_Field, bench._pages),
+            (nameof(Table_MappingAops), bench.Table_MappingAops, bench._pages),
+            (nameof(Table_AopsCalls), bench.Table_AopsCalls, bench._pages),
+            (nameof(Table_Mega4), bench.Table_Mega4, bench._pages),
+            (nameof(Table_Mega4_MappingAops), bench.Table_Mega4_MappingAops, bench._pagesFourFs),
+            (nameof(Interface_Mono), bench.Interface_Mono, bench._pages),
+            (nameof(Interface_Mega4), bench.Interface_Mega4, bench._pages),
+            (nameof(Virtual_Mono), bench.Virtual_Mono, bench._pages),
+            (nameof(Virtual_Mega4), bench.Virtual_Mega4, bench._pages),
+            (nameof(Func), bench.Func, bench._pages),
+            (nameof(StaticOps_Struct), bench.StaticOps_Struct, bench._pages),
+        };
+    }
+
     private static ulong Sum(Page[] pages)
     {
         ulong sum = 0;
@@ -307,5 +357,17 @@ public unsafe class DispatchBenchmarks : IDisposable
         {
             throw new InvalidOperationException("DispatchBenchmarks: " + what);
         }
+    }
+}
+
+/// <summary>The dispatch jobs: 3 launches of 4 warmup and 10 measured iterations each, once with tiered PGO (the
+/// runtime's default) and once with <c>DOTNET_TieredPGO=0</c>. Ratios compare cases within one job.</summary>
+public sealed class PgoOnAndOffConfig : ManualConfig
+{
+    public PgoOnAndOffConfig()
+    {
+        Job job = Job.Default.WithLaunchCount(3).WithWarmupCount(4).WithIterationCount(10);
+        AddJob(job.WithId("PGO-on"));
+        AddJob(job.WithEnvironmentVariable("DOTNET_TieredPGO", "0").WithId("PGO-off"));
     }
 }

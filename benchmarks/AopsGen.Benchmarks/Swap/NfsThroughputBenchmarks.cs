@@ -2,7 +2,7 @@ using System.Linq;
 using AopsGen.Examples;
 using BenchmarkDotNet.Attributes;
 
-namespace AopsGen.Benchmarks;
+namespace AopsGen.Benchmarks.Swap;
 
 /// <summary>
 /// Swap-out to a real NFS server through NfsFs (SWP_FILE: <c>direct_IO</c> = one UNSTABLE WRITE per page and one

@@ -1,7 +1,7 @@
 using System.IO;
 using BenchmarkDotNet.Attributes;
 
-namespace AopsGen.Benchmarks;
+namespace AopsGen.Benchmarks.Swap;
 
 /// <summary>
 /// A swap file on a block-mapped filesystem over an O_DIRECT image (the extent path): its pages are written

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace AopsGen.Benchmarks;
+namespace AopsGen.Benchmarks.Dispatch;
 
 // The op every dispatch case ends in: a set_page_dirty-shaped `bool Op(Page page)` that does one tiny piece
 // of work on the page (page->private++, a plain load/add/store) and returns true. Every target is

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace AopsGen.Benchmarks.Quick;
+
+/// <summary>
+/// Measuring for <c>--quick</c>, where BenchmarkDotNet's process per case would take too long. Cases whose ratio
+/// is reported are run interleaved, round after round, and each side's median kept: whatever else the shared
+/// machine is doing lands on both sides alike, and the median drops the rounds it hit hardest.
+/// </summary>
+public static class QuickMeasure
+{
+    /// <summary>
+    /// Runs every case once per round for <paramref name="rounds"/> rounds, in turn; each call returns the
+    /// operations it made. Returns each case's median nanoseconds per operation.
+    /// </summary>
+    public static double[] InterleavedMedians(int rounds, params Func<long>[] cases)
+    {
+        var samples = new double[cases.Length][];
+        for (int c = 0; c < cases.Length; c++)
+        {
+            samples[c] = new double[rounds];
+        }
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int c = 0; c < cases.Length; c++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                long operations = cases[c]();
+                double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+                if (operations <= 0)
+                {
+                    throw new InvalidOperationException($"quick measure: case {c} made {operations} operations.");
+                }
+                samples[c][round] = ns / operations;
+            }
+        }
+        var medians = new double[cases.Length];
+        for (int c = 0; c < cases.Length; c++)
+        {
+            medians[c] = Median(samples[c]);
+        }
+        return medians;
+    }
+
+    /// <summary>The median of <paramref name="values"/> (sorted in place).</summary>
+    public static double Median(double[] values)
+    {
+        if (values.Length == 0)
+        {
+            throw new ArgumentException("no values", nameof(values));
+        }
+        Array.Sort(values);
+        int mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    /// <summary>Managed bytes this thread allocated while <paramref name="action"/> ran.</summary>
+    public static long AllocatedBytes(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+}
