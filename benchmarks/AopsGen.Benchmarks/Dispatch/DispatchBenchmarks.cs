@@ -321,7 +321,7 @@ public unsafe class DispatchBenchmarks : IDisposable
     }
 
     /// <summary>Every case by name, with the pages it touches (set up first).</summary>
-    internal (string Name, Func<int> Run, Page[] Pages)[] Cases()
+    public (string Name, Func<int> Run, Page[] Pages)[] Cases()
     {
         DispatchBenchmarks bench = this;
         return new (string Name, Func<int> Run, Page[] Pages)[]
