@@ -5,15 +5,59 @@ namespace AopsGen.Benchmarks.Dispatch;
 
 /// <summary>
 /// <c>--quick</c>'s dispatch group: every <see cref="DispatchBenchmarks"/> case in this process, warmed up to its
-/// final (Tier1) code, then 200 interleaved rounds of 512 Ki calls each; ratios of medians. Tiered PGO is whatever
-/// this process runs with (on by default); the full benchmark has a PGO-off job beside it.
+/// final (Tier1) code, then 200 interleaved rounds of 512 Ki calls each; ratios of medians. This process runs with
+/// tiered PGO as the runtime has it (on by default); then the same group runs in a child process with
+/// <c>DOTNET_TieredPGO=0</c>, whose figures are added with the suffix <c>PgoOff</c>.
 /// </summary>
 public static class DispatchQuick
 {
     private const int InvocationsPerRound = 512;
     private const int Rounds = 200;
+    private const string ChildVariable = "AOPSGEN_QUICK_DISPATCH_CHILD";
 
     public static void Measure(QuickReport report)
+    {
+        MeasureHere(report);
+        if (Environment.GetEnvironmentVariable(ChildVariable) == null)
+        {
+            MeasureWithoutPgo(report);
+        }
+    }
+
+    // The same group in a child process with DOTNET_TieredPGO=0 (the setting is read at startup only).
+    private static void MeasureWithoutPgo(QuickReport report)
+    {
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path to start the PGO-off child from");
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (System.IO.Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(DispatchQuick).Assembly.Location);
+        }
+        foreach (string arg in new[] { "--quick", "--json", "--group", "dispatch" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["DOTNET_TieredPGO"] = "0";
+        start.Environment[ChildVariable] = "1";
+        using Process child = Process.Start(start) ?? throw new InvalidOperationException("could not start the PGO-off child");
+        var stderr = child.StandardError.ReadToEndAsync();
+        string stdout = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the PGO-off child exited with {child.ExitCode}: {stderr.Result}");
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        foreach (System.Text.Json.JsonProperty figure in json.RootElement.EnumerateObject())
+        {
+            if (figure.Name.StartsWith("dispatch", StringComparison.Ordinal) && figure.Value.ValueKind == System.Text.Json.JsonValueKind.Number)
+            {
+                report.Add(figure.Name + "PgoOff", figure.Value.GetDouble(), "", $"{figure.Name}, measured in a child process with DOTNET_TieredPGO=0");
+            }
+        }
+    }
+
+    private static void MeasureHere(QuickReport report)
     {
         using var bench = new DispatchBenchmarks();
         bench.Setup();
