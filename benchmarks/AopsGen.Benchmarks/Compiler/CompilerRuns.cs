@@ -31,10 +31,13 @@ public static class CompilerRuns
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    /// <summary>A fresh driver with the AopsGen generator; <paramref name="trackSteps"/> for tests (costs time, off when measuring).</summary>
-    public static GeneratorDriver CreateDriver(bool trackSteps = false)
+    /// <summary>
+    /// A fresh driver with the AopsGen generator (or, with <paramref name="floor"/>, <see cref="FloorGenerator"/>);
+    /// <paramref name="trackSteps"/> for tests (costs time, off when measuring).
+    /// </summary>
+    public static GeneratorDriver CreateDriver(bool trackSteps = false, bool floor = false)
         => CSharpGeneratorDriver.Create(
-            new[] { new AddressSpaceOperationsGenerator().AsSourceGenerator() },
+            new[] { floor ? new FloorGenerator().AsSourceGenerator() : new AddressSpaceOperationsGenerator().AsSourceGenerator() },
             parseOptions: SyntheticInput.ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
@@ -70,10 +73,10 @@ public static class CompilerRuns
     }
 
     /// <summary>Cold: a fresh driver over a fresh compilation.</summary>
-    public static RunCost GeneratorCold(SyntheticInput input)
+    public static RunCost GeneratorCold(SyntheticInput input, bool floor = false)
     {
         CSharpCompilation compilation = input.CreateCompilation();
-        RunGenerator(CreateDriver(), compilation, out RunCost cost);
+        RunGenerator(CreateDriver(floor: floor), compilation, out RunCost cost);
         return cost;
     }
 
@@ -81,17 +84,17 @@ public static class CompilerRuns
     /// Untimed part of the incremental case: a fresh driver run once over a fresh compilation, and that compilation with the
     /// one-line edit (<see cref="SyntheticInput.EditedTree"/>), which the returned driver is to run over next.
     /// </summary>
-    public static (GeneratorDriver Driver, Compilation Edited) PrepareIncremental(SyntheticInput input, bool trackSteps = false)
+    public static (GeneratorDriver Driver, Compilation Edited) PrepareIncremental(SyntheticInput input, bool trackSteps = false, bool floor = false)
     {
         CSharpCompilation compilation = input.CreateCompilation();
-        GeneratorDriver driver = CreateDriver(trackSteps).RunGenerators(compilation);
+        GeneratorDriver driver = CreateDriver(trackSteps, floor).RunGenerators(compilation);
         return (driver, compilation.ReplaceSyntaxTree(input.OriginalTree, input.EditedTree()));
     }
 
     /// <summary>Incremental: the second run of a driver, after a one-line edit inside a method body of one class.</summary>
-    public static RunCost GeneratorIncremental(SyntheticInput input)
+    public static RunCost GeneratorIncremental(SyntheticInput input, bool floor = false)
     {
-        (GeneratorDriver driver, Compilation edited) = PrepareIncremental(input);
+        (GeneratorDriver driver, Compilation edited) = PrepareIncremental(input, floor: floor);
         RunGenerator(driver, edited, out RunCost cost);
         return cost;
     }
