@@ -67,15 +67,27 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     type.Name));
             }
 
+            // One signature check per op attribute: CheckMethod's verdict, and the signature on its own (CheckMethod stops at
+            // NotStatic, and both are to show at once).
+            MethodProblem problem = TableValidation.CheckMethod(method, op);
+            bool hasSignature = problem switch
+            {
+                MethodProblem.WrongSignature => false,
+                MethodProblem.NotStatic => TableValidation.HasSignature(method, op),
+                _ => true,
+            };
+            if (problem == MethodProblem.None || (problem == MethodProblem.NoImplementation && noImplementationReported))
+            {
+                continue;
+            }
             ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(AopsDiagnostics.OpProperty, op.Name);
             Location location = AnalyzerHelpers.NameLocation(method);
-            if (TableValidation.CheckMethod(method, op) == MethodProblem.NotStatic && !notStaticReported)
+            if (problem == MethodProblem.NotStatic && !notStaticReported)
             {
                 report(Diagnostic.Create(AopsDiagnostics.NotStatic, location, properties, method.Name));
                 notStaticReported = true;
             }
-            // CheckMethod stops at NotStatic; the signature is its other half, checked on its own so that both show at once.
-            if (!TableValidation.HasSignature(method, op))
+            if (!hasSignature)
             {
                 report(Diagnostic.Create(
                     AopsDiagnostics.WrongSignature,
@@ -86,7 +98,7 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     op.KernelName,
                     op.DisplaySignature));
             }
-            else if (TableValidation.CheckMethod(method, op) == MethodProblem.NoImplementation && !noImplementationReported)
+            else if (problem == MethodProblem.NoImplementation)
             {
                 report(Diagnostic.Create(AopsDiagnostics.PartialWithoutImplementation, location, method.Name));
                 noImplementationReported = true;

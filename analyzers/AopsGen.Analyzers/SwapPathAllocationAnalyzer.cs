@@ -88,12 +88,9 @@ public sealed class SwapPathAllocationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, IMethodSymbol method, string reason)
     {
         IOperation operation = context.Operation;
-        if (IsExempt(operation))
-        {
-            return;
-        }
+        // Describe first: most operations allocate nothing, and IsExempt walks up to the method's root.
         (string? what, Location? location) = Describe(operation);
-        if (what is not null)
+        if (what is not null && !IsExempt(operation))
         {
             context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.SwapPathAllocation, location ?? operation.Syntax.GetLocation(), method.Name, reason, what));
         }

@@ -16,6 +16,7 @@ public static class QuickRun
     [
         ("dispatch", Dispatch.DispatchQuick.Measure),
         ("vectoredWrite", Block.VectoredWriteQuick.Measure),
+        ("compiler", Compiler.CompilerQuick.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)

@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace AopsGen.Generators;
@@ -121,16 +124,16 @@ internal static class OpCatalog
     public static bool IsOnSwapPath(OpKind kind)
         => kind is OpKind.SetPageDirty or OpKind.DirectIO or OpKind.SwapRw or OpKind.WritePage or OpKind.ReadPage;
 
+    /// <summary>Every op by its attribute's metadata name without the namespace (<c>DirectIOAttribute</c>).</summary>
+    private static readonly Dictionary<string, OpDescriptor> ByAttributeName = All.ToDictionary(op => op.Name + "Attribute", StringComparer.Ordinal);
+
     /// <summary>The op whose attribute has the metadata name <paramref name="attributeMetadataName"/>, if any.</summary>
     public static OpDescriptor? FindByAttribute(string attributeMetadataName)
-    {
-        foreach (OpDescriptor op in All)
-        {
-            if (op.AttributeMetadataName == attributeMetadataName)
-            {
-                return op;
-            }
-        }
-        return null;
-    }
+        => attributeMetadataName.StartsWith("AopsGen.", StringComparison.Ordinal)
+            ? FindByAttributeName(attributeMetadataName.Substring("AopsGen.".Length))
+            : null;
+
+    /// <summary>The op whose attribute is named <paramref name="attributeName"/> (<c>DirectIOAttribute</c>) in namespace AopsGen, if any.</summary>
+    public static OpDescriptor? FindByAttributeName(string attributeName)
+        => ByAttributeName.TryGetValue(attributeName, out OpDescriptor? op) ? op : null;
 }

@@ -12,6 +12,8 @@ internal sealed class OpParameter
         RefKind = refKind;
         Type = type;
         Name = name;
+        TypeForMatching = type.Replace("?", string.Empty);
+        Pattern = TypePattern.Parse(TypeForMatching);
     }
 
     public RefKind RefKind { get; }
@@ -20,7 +22,10 @@ internal sealed class OpParameter
     public string Type { get; }
 
     /// <summary>The type without nullable annotations, as <see cref="SymbolDisplayFormat.FullyQualifiedFormat"/> prints a symbol.</summary>
-    public string TypeForMatching => Type.Replace("?", string.Empty);
+    public string TypeForMatching { get; }
+
+    /// <summary><see cref="TypeForMatching"/>, read once, to compare with a parameter's type symbol.</summary>
+    public TypePattern Pattern { get; }
 
     public string Name { get; }
 
@@ -41,20 +46,26 @@ internal sealed class OpDescriptor
         ReturnType = returnType;
         ConstructorParameter = constructorParameter;
         Parameters = parameters.ToImmutableArray();
+        Name = kind.ToString();
+        AttributeMetadataName = "AopsGen." + Name + "Attribute";
+        ReturnPattern = TypePattern.Parse(returnType);
     }
 
     public OpKind Kind { get; }
 
     /// <summary>The C# name of the op, its attribute's and its table field's (<c>DirectIO</c>).</summary>
-    public string Name => Kind.ToString();
+    public string Name { get; }
 
     /// <summary>The name in <c>struct address_space_operations</c> (<c>direct_IO</c>).</summary>
     public string KernelName { get; }
 
     /// <summary><c>AopsGen.DirectIOAttribute</c>.</summary>
-    public string AttributeMetadataName => "AopsGen." + Name + "Attribute";
+    public string AttributeMetadataName { get; }
 
     public string ReturnType { get; }
+
+    /// <summary><see cref="ReturnType"/>, read once, to compare with a method's return type symbol.</summary>
+    public TypePattern ReturnPattern { get; }
 
     /// <summary>The parameter of <c>AddressSpaceOperations</c>'s constructor that takes this op (<c>directIO</c>).</summary>
     public string ConstructorParameter { get; }

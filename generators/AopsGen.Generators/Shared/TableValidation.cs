@@ -74,7 +74,7 @@ internal static class TableValidation
         {
             return null;
         }
-        return OpCatalog.FindByAttribute("AopsGen." + attributeClass.MetadataName);
+        return OpCatalog.FindByAttributeName(attributeClass.MetadataName);
     }
 
     /// <summary>Checks the type an [AddressSpaceOperations] attribute is on.</summary>
@@ -154,8 +154,8 @@ internal static class TableValidation
     {
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
-            if (attribute.AttributeClass is { Name: "GeneratedCodeAttribute" } attributeClass
-                && attributeClass.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+            if (attribute.AttributeClass is { Name: "GeneratedCodeAttribute", ContainingType: null } attributeClass
+                && attributeClass.ContainingNamespace is { Name: "Compiler", ContainingNamespace: { Name: "CodeDom", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
                 && attribute.ConstructorArguments.Length == 2
                 && attribute.ConstructorArguments[0].Value is "AopsGen.Generators")
             {
@@ -210,13 +210,16 @@ internal static class TableValidation
         return method.IsPartialDefinition && method.PartialImplementationPart is null ? MethodProblem.NoImplementation : MethodProblem.None;
     }
 
-    /// <summary>Whether the method's return type, parameter types and ref kinds are the op's (nullability aside).</summary>
+    /// <summary>
+    /// Whether the method's return type, parameter types and ref kinds are the op's (nullability aside): each type as
+    /// <see cref="SymbolDisplayFormat.FullyQualifiedFormat"/> prints it is the catalog's, compared part by part (<see cref="TypePattern"/>).
+    /// </summary>
     public static bool HasSignature(IMethodSymbol method, OpDescriptor op)
     {
         if (method.IsGenericMethod || method.MethodKind != MethodKind.Ordinary || method.IsVararg
             || method.ReturnsByRef || method.ReturnsByRefReadonly
             || method.Parameters.Length != op.Parameters.Length
-            || DisplayForMatching(method.ReturnType) != op.ReturnType)
+            || !op.ReturnPattern.Matches(method.ReturnType))
         {
             return false;
         }
@@ -224,7 +227,7 @@ internal static class TableValidation
         {
             IParameterSymbol parameter = method.Parameters[i];
             if (parameter.RefKind != op.Parameters[i].RefKind
-                || DisplayForMatching(parameter.Type) != op.Parameters[i].TypeForMatching)
+                || !op.Parameters[i].Pattern.Matches(parameter.Type))
             {
                 return false;
             }
@@ -277,8 +280,6 @@ internal static class TableValidation
     /// <summary>Whether <paramref name="attributeClass"/> is <c>AopsGen.NoAllocAttribute</c> (a method that must not allocate, AOPS008).</summary>
     public static bool IsNoAllocAttribute(INamedTypeSymbol? attributeClass)
         => attributeClass is not null && IsAopsGenType(attributeClass, "NoAllocAttribute");
-
-    private static string DisplayForMatching(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
     private static bool IsAopsGenType(INamedTypeSymbol type, string metadataName)
         => type.MetadataName == metadataName && IsInAopsGenNamespace(type);
