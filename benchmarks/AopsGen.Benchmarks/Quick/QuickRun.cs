@@ -15,6 +15,8 @@ public static class QuickRun
     public static readonly (string Name, Action<QuickReport> Measure)[] Groups =
     [
         ("dispatch", Dispatch.DispatchQuick.Measure),
+        ("endToEnd", EndToEnd.EndToEndQuick.Measure),
+        ("scale", Scale.ScaleQuick.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)
