@@ -233,10 +233,13 @@ public static unsafe partial class RamFs
 }
 
 /// <summary>The bytes of one RamFs file, in native memory. Thread-safe: I/O within the file runs concurrently;
-/// growing it takes the lock exclusively.</summary>
+/// growing it takes the lock exclusively. The lock is a counter, not a <see cref="ReaderWriterLockSlim"/>, whose
+/// first use on each thread allocates (80 bytes of per-thread bookkeeping): the swap path must allocate nothing.</summary>
 public sealed unsafe class RamFile : IDisposable
 {
-    private readonly ReaderWriterLockSlim _lock = new();
+    // Readers in the low bits; WriterBit while a writer waits or holds the lock (new readers then wait).
+    private const int WriterBit = 1 << 30;
+    private int _lockState;
     private byte* _data;
     private long _capacity;
 
@@ -254,7 +257,7 @@ public sealed unsafe class RamFile : IDisposable
     /// the memory held; returns the bytes that came from the file.</summary>
     public int Read(long position, Span<byte> destination)
     {
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             long available = Math.Clamp(_capacity - position, 0, destination.Length);
@@ -264,7 +267,7 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            _lock.ExitReadLock();
+            Interlocked.Decrement(ref _lockState);
         }
     }
 
@@ -281,7 +284,7 @@ public sealed unsafe class RamFile : IDisposable
         {
             Grow(end);
         }
-        _lock.EnterReadLock();
+        EnterReadLock();
         try
         {
             source.CopyTo(new Span<byte>(_data + position, source.Length));
@@ -289,13 +292,13 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            _lock.ExitReadLock();
+            Interlocked.Decrement(ref _lockState);
         }
     }
 
     private void Grow(long end)
     {
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             if (end <= _capacity)
@@ -310,14 +313,42 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            _lock.ExitWriteLock();
+            Interlocked.And(ref _lockState, ~WriterBit);
+        }
+    }
+
+    private void EnterReadLock()
+    {
+        var spin = new SpinWait();
+        while (true)
+        {
+            int state = Volatile.Read(ref _lockState);
+            if ((state & WriterBit) == 0 && Interlocked.CompareExchange(ref _lockState, state + 1, state) == state)
+            {
+                return;
+            }
+            spin.SpinOnce();
+        }
+    }
+
+    // Claims the writer bit, then waits for the readers inside to leave.
+    private void EnterWriteLock()
+    {
+        var spin = new SpinWait();
+        while ((Interlocked.Or(ref _lockState, WriterBit) & WriterBit) != 0)
+        {
+            spin.SpinOnce();
+        }
+        while (Volatile.Read(ref _lockState) != WriterBit)
+        {
+            spin.SpinOnce();
         }
     }
 
     /// <summary>Frees the memory.</summary>
     public void Dispose()
     {
-        _lock.EnterWriteLock();
+        EnterWriteLock();
         try
         {
             NativeMemory.Free(_data);
@@ -326,7 +357,7 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            _lock.ExitWriteLock();
+            Interlocked.And(ref _lockState, ~WriterBit);
         }
         GC.SuppressFinalize(this);
     }

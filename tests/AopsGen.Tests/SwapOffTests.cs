@@ -86,6 +86,20 @@ public sealed class SwapOffTests : IDisposable
     }
 
     [Fact]
+    public void Swapoff_frees_the_swap_map_as_the_kernel_vfrees_it()
+    {
+        SwapInfo area = _m.Swap.Areas.Single();
+        Assert.Equal(128, area.SwapMapBytes.Length);
+
+        Assert.Equal(0, _m.Swap.SwapOff("/swapfile", Credentials.Root));
+
+        Assert.Equal(0, area.SwapMapBytes.Length);
+        Assert.Equal(0u, area.Max);
+        Assert.Equal(0, area.SwapCount(1));
+        Assert.Equal(Errnos.Neg(Errno.EINVAL), area.SwapDuplicate(1, 1));
+    }
+
+    [Fact]
     public void After_swapoff_the_file_can_be_written_through_the_vfs_and_swapped_on_again()
     {
         Assert.Equal(0, _m.Swap.SwapOff("/swapfile", Credentials.Root));

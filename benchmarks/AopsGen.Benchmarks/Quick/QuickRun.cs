@@ -17,6 +17,8 @@ public static class QuickRun
         ("dispatch", Dispatch.DispatchQuick.Measure),
         ("vectoredWrite", Block.VectoredWriteQuick.Measure),
         ("compiler", Compiler.CompilerQuick.Measure),
+        ("endToEnd", EndToEnd.EndToEndQuick.Measure),
+        ("scale", Scale.ScaleQuick.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)

@@ -55,7 +55,8 @@ internal sealed class DemoWorkload
     private int Run(DemoSwapArea area, Action<int, long>? tick, out DemoResult? result, out string? error)
     {
         result = null;
-        var swap = new SwapCore(area.Vfs);
+        // Disposed last: it holds the frame swapon reads the header into (native memory).
+        using var swap = new SwapCore(area.Vfs);
         using var ram = new PageFrames(_options.RamPages);
         using var mm = new MemoryManager(ram, swap);
         _events = swap.Events;

@@ -82,6 +82,32 @@ public sealed class Lru
         }
     }
 
+    /// <summary>
+    /// <c>putback_lru_page</c> for reclaim: the isolated page goes back on its list, unless its owner let it go while
+    /// reclaim held it (the region was unmapped, or its failed read dropped, and the page is in no swap cache): then
+    /// nothing can find it again, so the list's reference is dropped instead — the frame is free once the owner's
+    /// reference is gone too, as the kernel's <c>put_page</c> frees it. Checked under the list's lock, which the
+    /// owner's <see cref="Isolate"/> also takes after it lets the page go, so exactly one of them holds the list's
+    /// reference. Returns false when the page was dropped.
+    /// </summary>
+    internal bool PutbackOrRelease(Page page, bool active)
+    {
+        bool orphan;
+        lock (_lock)
+        {
+            orphan = page.AnonOwner == null && !page.IsSwapCache;
+            if (!orphan)
+            {
+                Putback(page, active);
+            }
+        }
+        if (orphan)
+        {
+            page.Release();
+        }
+        return !orphan;
+    }
+
     /// <summary><c>shrink_active_list</c>: move up to <paramref name="count"/> pages from the active tail to the
     /// inactive head, clearing PG_referenced so they must be touched again to be activated again.</summary>
     public int Deactivate(int count)

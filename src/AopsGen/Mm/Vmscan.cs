@@ -150,7 +150,7 @@ public sealed partial class MemoryManager
         }
         if (result != PageReclaimResult.Freed)
         {
-            Lru.Putback(page, active: result is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
+            Lru.PutbackOrRelease(page, active: result is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
         }
         return result;
     }
@@ -198,7 +198,7 @@ public sealed partial class MemoryManager
             }
             else
             {
-                Lru.Putback(pages[i]!, active: results[i] is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
+                Lru.PutbackOrRelease(pages[i]!, active: results[i] is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
             }
             pages[i] = null;
         }

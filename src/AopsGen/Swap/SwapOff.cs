@@ -81,6 +81,7 @@ public sealed partial class SwapCore
         file.Inode.Flags &= ~InodeFlags.SwapFile;
         area.SwapFile = null;
         area.Bdev = null;
+        area.FreeMap();
         FreeSwapInfo(area);
         return 0;
     }

@@ -212,6 +212,7 @@ public sealed partial class SwapCore
         DestroySwapExtents(area);
         area.SwapFile = null;
         area.Bdev = null;
+        area.FreeMap();
         FreeSwapInfo(area);
     }
 

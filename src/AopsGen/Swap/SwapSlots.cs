@@ -48,6 +48,22 @@ public sealed partial class SwapInfo
         }
     }
 
+    /// <summary>The end of <c>sys_swapoff</c> (and of a failed swapon): <c>p-&gt;max = 0; vfree(swap_map)</c> — the
+    /// map is dropped, so an area that is off holds no memory per slot; a stale offset finds nothing.</summary>
+    internal void FreeMap()
+    {
+        lock (Lock)
+        {
+            _swapMap = Array.Empty<byte>();
+            Max = 0;
+            InUsePages = 0;
+            LowestBit = 0;
+            HighestBit = 0;
+            ClusterNext = 0;
+            ClusterNr = 0;
+        }
+    }
+
     /// <summary>The area's lock (<c>si-&gt;lock</c>): held only around map updates, never across I/O.</summary>
     public object Lock { get; } = new();
 
