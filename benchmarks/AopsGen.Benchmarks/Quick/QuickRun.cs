@@ -15,6 +15,7 @@ public static class QuickRun
     public static readonly (string Name, Action<QuickReport> Measure)[] Groups =
     [
         ("dispatch", Dispatch.DispatchQuick.Measure),
+        ("swap", Swap.SwapQuick.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)
