@@ -188,7 +188,8 @@ public sealed class SwapRig : IDisposable
 
     /// <summary>Raw ceiling for writes: <see cref="Pages"/> pages written <paramref name="batch"/> at a time over the swap
     /// file's slots 1..Pages — one O_DIRECT <c>pwritev</c> per batch (RamFs: each page copied into the file's bytes).
-    /// Overwrites slots: call <see cref="Release"/> first. Returns the bytes written.</summary>
+    /// Overwrites slots: no page may be swapped out meanwhile (after <see cref="Dirty"/> or <see cref="Release"/>).
+    /// Returns the bytes written.</summary>
     public long RawWrite(int batch, int pages = -1) => Raw(batch, pages < 0 ? Pages : pages, write: true);
 
     /// <summary>Raw ceiling for reads: as <see cref="RawWrite"/>, with <c>preadv</c> (RamFs: copies out of the file).</summary>
