@@ -262,11 +262,14 @@ public static unsafe partial class HostFs
     }
 
     /// <summary><c>readpage</c>: <c>pread</c> of the page at <see cref="Page.FileOffset"/> (zeros past the end of the
-    /// file); uptodate and unlocked, or unlocked with the host's -errno.</summary>
+    /// file); uptodate and unlocked, or unlocked with the host's -errno. While the file backs swap the read goes
+    /// through the O_DIRECT descriptor, as its writes (<c>direct_IO</c>) do: a swapped-in page comes from the disk,
+    /// not from the host's page cache (which would also keep a second copy of every page read).</summary>
     [ReadPage]
     public static int ReadPage(File file, Page page)
     {
-        nint n = HostLibc.PRead(FileOf(file.Inode).Fd, page.Data, Page.Size, page.FileOffset);
+        HostFile host = FileOf(file.Inode);
+        nint n = HostLibc.PRead(host.SwapActive ? host.DirectFd : host.Fd, page.Data, Page.Size, page.FileOffset);
         if (n < 0)
         {
             int error = HostLibc.LastError();

@@ -48,6 +48,8 @@ internal static unsafe partial class MemSwapFs
         public int LastReadSegments;
         /// <summary>Called at the start of every direct_IO write, on the writing thread.</summary>
         public Action? OnWrite;
+        /// <summary>Called at the start of every read (readpage, or a direct_IO read), on the reading thread.</summary>
+        public Action? OnRead;
 
         public void Dispose()
         {
@@ -81,6 +83,7 @@ internal static unsafe partial class MemSwapFs
     {
         FileData data = Of(file);
         Interlocked.Increment(ref data.ReadPages);
+        data.OnRead?.Invoke();
         if (data.FailReads > 0 && Interlocked.Decrement(ref data.FailReads) >= 0)
         {
             page.Unlock();
@@ -136,6 +139,7 @@ internal static unsafe partial class MemSwapFs
             return position - offset;
         }
         Interlocked.Increment(ref data.DirectIoReads);
+        data.OnRead?.Invoke();
         data.LastReadSegments = iov.Length;
         if (data.FailReads > 0 && Interlocked.Decrement(ref data.FailReads) >= 0)
         {

@@ -42,6 +42,47 @@ public static class QuickMeasure
         return medians;
     }
 
+    /// <summary>
+    /// As <see cref="InterleavedMedians(int, Func{long}[])"/>, each case with a setup that runs, untimed, right before
+    /// each of its rounds (a region of dirty pages to swap out, say).
+    /// </summary>
+    public static double[] InterleavedMedians(int rounds, params (Action? Setup, Func<long> Run)[] cases)
+    {
+        var timed = new Func<long>[cases.Length];
+        var setups = new Action?[cases.Length];
+        for (int c = 0; c < cases.Length; c++)
+        {
+            setups[c] = cases[c].Setup;
+            timed[c] = cases[c].Run;
+        }
+        var samples = new double[cases.Length][];
+        for (int c = 0; c < cases.Length; c++)
+        {
+            samples[c] = new double[rounds];
+        }
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int c = 0; c < cases.Length; c++)
+            {
+                setups[c]?.Invoke();
+                long start = Stopwatch.GetTimestamp();
+                long operations = timed[c]();
+                double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+                if (operations <= 0)
+                {
+                    throw new InvalidOperationException($"quick measure: case {c} made {operations} operations.");
+                }
+                samples[c][round] = ns / operations;
+            }
+        }
+        var medians = new double[cases.Length];
+        for (int c = 0; c < cases.Length; c++)
+        {
+            medians[c] = Median(samples[c]);
+        }
+        return medians;
+    }
+
     /// <summary>The median of <paramref name="values"/> (sorted in place).</summary>
     public static double Median(double[] values)
     {

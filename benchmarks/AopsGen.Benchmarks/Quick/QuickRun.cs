@@ -16,9 +16,10 @@ public static class QuickRun
     [
         ("dispatch", Dispatch.DispatchQuick.Measure),
         ("vectoredWrite", Block.VectoredWriteQuick.Measure),
-        ("compiler", Compiler.CompilerQuick.Measure),
+        ("swap", Swap.SwapQuick.Measure),
         ("endToEnd", EndToEnd.EndToEndQuick.Measure),
         ("scale", Scale.ScaleQuick.Measure),
+        ("compiler", Compiler.CompilerQuick.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)

@@ -1,190 +1,180 @@
-using System.IO;
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using Perfolizer.Metrology;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Csv;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using Perfolizer.Horology;
 
 namespace AopsGen.Benchmarks.Swap;
 
 /// <summary>
-/// A swap file on a block-mapped filesystem over an O_DIRECT image (the extent path): its pages are written
-/// straight to the device, as in Linux. Its page n sits at device block n + 1 (bmap's 0 means a hole).
-/// </summary>
-[AddressSpaceOperations("imagefs_aops")]
-internal static unsafe partial class ImageFs
-{
-    [ReadPage]
-    public static int ReadPage(File file, Page page)
-    {
-        IoVec segment = IoVec.ForPage(page);
-        long done = file.Inode.SuperBlock.Device!.Read(new ReadOnlySpan<IoVec>(in segment), page.FileOffset + Page.Size);
-        if (done == Page.Size)
-        {
-            page.Set(PageFlags.Uptodate);
-        }
-        page.Unlock();
-        return done == Page.Size ? 0 : Errnos.Neg(Errno.EIO);
-    }
-
-    [Bmap]
-    public static ulong Bmap(AddressSpace mapping, ulong block) => block + 1;
-}
-
-/// <summary>
-/// Swap-out and swap-in throughput on the extent path against the raw ceiling measured in the same run: the
-/// same number of pages written with <c>pwritev</c> (read with <c>preadv</c>) of the same batch size to the
-/// same O_DIRECT image, no AopsGen in between. One operation is one page; the swap side includes reclaim
-/// (add_to_swap, unmap, writepage through swap_aops, freeing the frame) and, for swap-in, the fault.
+/// Swap-out and swap-in throughput on RamFs, BlockFs (the extent path: bmap at swapon, pages straight to its
+/// BlockDevice) and HostFs (SWP_FILE: swap_activate, direct_IO = one O_DIRECT pwritev/preadv on a host file), at
+/// 1, 8 and 32 pages per call, each beside its raw ceiling measured in the same run: the same pages written with
+/// <c>pwritev</c> (read with <c>preadv</c>) of the same batch to the same file with O_DIRECT, no AopsGen in between
+/// (RamFs: a copy of the pages into the same RamFile). One invocation moves <see cref="PagesFor"/> pages, prepared
+/// untimed in an iteration setup; the per-page columns divide by that. Results also go to CSV for
+/// <c>plot-throughput.gp</c>.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SwapThroughputConfig))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class SwapThroughputBenchmarks
 {
-    private const int Pages = 2048;
+    private SwapRig _rig = null!;
 
-    private string _directory = string.Empty;
-    private BlockDevice _device = null!;
-    private SwapCore _swap = null!;
-    private PageFrames _ram = null!;
-    private PageFrames _rawFrames = null!;
-    private MemoryManager _mm = null!;
-    private AnonRegion? _region;
-    private IoVec[] _rawSegments = Array.Empty<IoVec>();
-    private int[] _indexes = Array.Empty<int>();
-    private readonly byte[] _data = new byte[Page.Size];
+    /// <summary>The filesystem under the swap file.</summary>
+    [Params(SwapFs.RamFs, SwapFs.BlockFs, SwapFs.HostFs)]
+    public SwapFs Fs { get; set; }
 
-    /// <summary>Pages per reclaim call (one plug) and per raw <c>pwritev</c>.</summary>
+    /// <summary>Pages per reclaim call (one plug, one vectored write), per readahead cluster (page_cluster =
+    /// log2), and per raw call.</summary>
     [Params(1, 8, 32)]
     public int Batch { get; set; }
 
+    /// <summary>Pages one invocation moves: enough for about a second of I/O at that batch (perf.md: shorter bursts are
+    /// absorbed by the host's cache), at most 1 GiB of frames; RamFs, memory only, 256 MiB.</summary>
+    public static int PagesFor(SwapFs fs, int batch) => fs == SwapFs.RamFs ? 65536 : Math.Min(16384 * batch, 262144);
+
     [GlobalSetup]
-    public void Setup()
-    {
-        _directory = Directory.CreateTempSubdirectory("aopsgen-bench-").FullName;
-        string image = Path.Combine(_directory, "disk.img");
-        using (var stream = new FileStream(image, FileMode.CreateNew))
-        {
-            stream.SetLength((long)(Pages * 2 + 16) << Page.Shift);
-        }
-        Check(BlockDevice.Open(image, out BlockDevice? device), "open image");
-        _device = device!;
-        var sb = new SuperBlock("imagefs", Page.Size) { Device = _device };
-        var vfs = new Vfs(new Inode(sb, 1, FileType.Directory, 0x1ED, ImageFs.Operations));
-        long size = (long)(Pages + 64) << Page.Shift;
-        _rawFrames = new PageFrames(SwapPlug.MaxPages);
-        Page header = _rawFrames.AllocZeroed()!;
-        if (!Mkswap.Format(header.Bytes, size, new MkswapOptions { Label = "bench" }).Succeeded)
-        {
-            throw new InvalidOperationException("mkswap");
-        }
-        IoVec headerSegment = IoVec.ForPage(header);
-        _device.Write(new ReadOnlySpan<IoVec>(in headerSegment), Page.Size);
-        _rawFrames.Free(header);
-        Check(vfs.Create("/swapfile", new Inode(sb, 2, FileType.Regular, 0x180, ImageFs.Operations) { Size = size, Blocks = size / 512 }, Credentials.Root), "create");
-        _swap = new SwapCore(vfs);
-        Check(_swap.SwapOn("/swapfile", 0, Credentials.Root), "swapon");
-        _ram = new PageFrames(Pages + 64);
-        _mm = new MemoryManager(_ram, _swap);
-        _rawSegments = new IoVec[SwapPlug.MaxPages];
-        for (int i = 0; i < _rawSegments.Length; i++)
-        {
-            _rawSegments[i] = IoVec.ForPage(_rawFrames.Alloc()!);
-        }
-        // Write every block once, so that reads (raw and swap-in alike) hit allocated blocks, not holes that a
-        // filesystem answers without touching the device.
-        for (long block = 2; block < Pages + 66; block += _rawSegments.Length)
-        {
-            _device.Write(_rawSegments, block << Page.Shift);
-        }
-        _indexes = new int[Pages];
-        for (int i = 0; i < Pages; i++)
-        {
-            _indexes[i] = i;
-        }
-    }
+    public void Setup() => _rig = new SwapRig(Fs, PagesFor(Fs, Batch));
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _region?.Dispose();
-        _swap.Dispose();
-        _device.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Cleanup() => _rig.Dispose();
 
-    // Fresh, dirty pages for the swap-out benchmark (do_anonymous_page; no swap-in before the swap-out). The raw
-    // benchmarks get the same setup, so that every method runs in one job (one invocation per iteration) and
-    // the ratio columns compare like with like.
-    [IterationSetup(Targets = new[] { nameof(SwapOut), nameof(RawPwritev), nameof(RawPreadv1) })]
-    public void FreshRegion()
-    {
-        _region?.Dispose();
-        _region = _mm.CreateRegion(Pages);
-        for (int i = 0; i < Pages; i++)
-        {
-            _data[0] = (byte)i;
-            Check(_region.Write(i, _data), "touch");
-        }
-    }
+    // Each raw case gets its swap case's setup, so both start from the same state of the host: the reads, in
+    // particular, right after a whole region was written (the host is still flushing it). A fresh region has no
+    // slot in use, so the raw writes overwrite nothing live; the raw reads only read.
+    [IterationSetup(Targets = new[] { nameof(SwapOut), nameof(RawPwritev) })]
+    public void DirtyRegion() => _rig.Dirty();
 
-    // Every page swapped out, for the swap-in benchmark.
-    [IterationSetup(Targets = new[] { nameof(SwapIn) })]
-    public void SwappedRegion()
-    {
-        FreshRegion();
-        _mm.SwapOut(_region!, _indexes);
-    }
+    [IterationSetup(Targets = new[] { nameof(SwapIn), nameof(RawPreadv) })]
+    public void SwappedRegion() => _rig.SwappedOut();
 
-    /// <summary>Raw ceiling: <c>pwritev</c> of <see cref="Batch"/> pages at a time over the same area.</summary>
-    [Benchmark(Baseline = true, OperationsPerInvoke = Pages)]
-    public long RawPwritev()
-    {
-        long total = 0;
-        for (int first = 0; first < Pages; first += Batch)
-        {
-            total += _device.Write(_rawSegments.AsSpan(0, Batch), (long)(first + 2) << Page.Shift);
-        }
-        return total;
-    }
+    /// <summary>Raw ceiling: <c>pwritev</c> of <see cref="Batch"/> pages at a time over the swap file's slots, O_DIRECT.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("Out")]
+    public long RawPwritev() => _rig.RawWrite(Batch);
 
     /// <summary>Reclaim <see cref="Batch"/> pages per call: contiguous slots leave as one vectored write.</summary>
-    [Benchmark(OperationsPerInvoke = Pages)]
-    public int SwapOut()
+    [Benchmark, BenchmarkCategory("Out")]
+    public int SwapOut() => _rig.SwapOut(Batch);
+
+    /// <summary>Raw ceiling: <c>preadv</c> of <see cref="Batch"/> pages at a time from the swap file's slots, O_DIRECT.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("In")]
+    public long RawPreadv() => _rig.RawRead(Batch);
+
+    /// <summary>Fault every page back in order, page_cluster = log2(Batch): one vectored read per cluster.</summary>
+    [Benchmark, BenchmarkCategory("In")]
+    public int SwapIn() => _rig.SwapIn(Batch);
+}
+
+/// <summary>
+/// The throughput job — one process, 1 warm-up and 7 measured iterations of one invocation each (at least 4 s of
+/// I/O per case) — with per-page columns and CSV reports whose numbers carry no units or digit grouping, so a
+/// plot can read them.
+/// </summary>
+public sealed class SwapThroughputConfig : ManualConfig
+{
+    public SwapThroughputConfig()
     {
-        int freed = 0;
-        for (int first = 0; first < Pages; first += Batch)
-        {
-            freed += _mm.SwapOut(_region!, _indexes.AsSpan(first, Batch));
-        }
-        return freed;
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(7).WithInvocationCount(1).WithUnrollFactor(1));
+        AddColumn(new PerPageColumn(PerPageColumn.Kind.NsPerPage), new PerPageColumn(PerPageColumn.Kind.PagesPerSecond),
+            new PerPageColumn(PerPageColumn.Kind.OfRaw), new PerPageColumn(PerPageColumn.Kind.BytesPerPage));
+        var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        culture.NumberFormat.NumberGroupSeparator = string.Empty;
+        var style = new SummaryStyle(culture, printUnitsInHeader: true, sizeUnit: SizeUnit.B, timeUnit: TimeUnit.Nanosecond, printUnitsInContent: false);
+        AddExporter(new CsvExporter(CsvSeparator.Comma, style), new CsvMeasurementsExporter(CsvSeparator.Comma, style));
+    }
+}
+
+/// <summary>Per-page figures of a throughput case, from its median over the pages one invocation moves.</summary>
+public sealed class PerPageColumn : IColumn
+{
+    /// <summary>Which figure.</summary>
+    public enum Kind
+    {
+        /// <summary>Median ns per page.</summary>
+        NsPerPage,
+        /// <summary>Pages per second at the median.</summary>
+        PagesPerSecond,
+        /// <summary>The baseline's median over this case's: the fraction of the raw ceiling's throughput (≥ 0.8 is the target).</summary>
+        OfRaw,
+        /// <summary>Managed bytes allocated per page.</summary>
+        BytesPerPage,
     }
 
-    /// <summary>Raw ceiling for reads: <c>preadv</c> of one page at a time (swap-in reads one page per fault
-    /// until readahead lands).</summary>
-    [Benchmark(OperationsPerInvoke = Pages)]
-    public long RawPreadv1()
+    private readonly Kind _kind;
+
+    public PerPageColumn(Kind kind) => _kind = kind;
+
+    public string Id => nameof(PerPageColumn) + "." + _kind;
+
+    public string ColumnName => _kind switch
     {
-        long total = 0;
-        for (int first = 0; first < Pages; first++)
+        Kind.NsPerPage => "NsPerPage",
+        Kind.PagesPerSecond => "PagesPerSec",
+        Kind.OfRaw => "OfRaw",
+        _ => "BytesPerPage",
+    };
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => (int)_kind;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => _kind switch
+    {
+        Kind.NsPerPage => "Median ns per page (median of the iterations / pages per invocation)",
+        Kind.PagesPerSecond => "Pages per second at the median",
+        Kind.OfRaw => "Throughput as a fraction of the raw ceiling in the same category: raw median / this median",
+        _ => "Managed bytes allocated per page",
+    };
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        BenchmarkReport? report = summary[benchmarkCase];
+        if (report?.ResultStatistics is not { } stats || benchmarkCase.Parameters["Fs"] is not SwapFs fs || benchmarkCase.Parameters["Batch"] is not int batch)
         {
-            total += _device.Read(_rawSegments.AsSpan(0, 1), (long)(first + 2) << Page.Shift);
+            return "?";
         }
-        return total;
+        int pages = SwapThroughputBenchmarks.PagesFor(fs, batch);
+        double value;
+        switch (_kind)
+        {
+            case Kind.NsPerPage:
+                value = stats.Median / pages;
+                break;
+            case Kind.PagesPerSecond:
+                value = pages * 1e9 / stats.Median;
+                break;
+            case Kind.OfRaw:
+                BenchmarkDotNet.Running.BenchmarkCase? baseline = summary.GetBaseline(summary.GetLogicalGroupKey(benchmarkCase));
+                if (baseline == null || summary[baseline]?.ResultStatistics is not { } raw)
+                {
+                    return "?";
+                }
+                value = raw.Median / stats.Median;
+                break;
+            default:
+                value = (double)report.GcStats.GetBytesAllocatedPerOperation(benchmarkCase).GetValueOrDefault() / pages;
+                break;
+        }
+        return value.ToString(_kind == Kind.PagesPerSecond ? "0" : "0.000", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Fault every swapped page back in (one swap_readpage each).</summary>
-    [Benchmark(OperationsPerInvoke = Pages)]
-    public int SwapIn()
-    {
-        int errors = 0;
-        for (int i = 0; i < Pages; i++)
-        {
-            errors += _region!.Read(i, _data.AsSpan(0, 64)) != 0 ? 1 : 0;
-        }
-        return errors;
-    }
-
-    private static void Check(int result, string what)
-    {
-        if (result != 0)
-        {
-            throw new InvalidOperationException($"{what}: {Errnos.FromReturn(result)}");
-        }
-    }
+    public override string ToString() => ColumnName;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 
 namespace AopsGen;
 
@@ -101,7 +102,7 @@ public sealed partial class SwapCore : IDisposable
                 return Errnos.Neg(Errno.EPERM);
             }
             area = new SwapInfo(type) { Flags = SwapFlags.Used, Log = Log };
-            _swapInfo[type] = area;
+            Volatile.Write(ref _swapInfo[type], area);
             _next[type] = -1;
             if (type >= _nrSwapfiles)
             {
@@ -254,13 +255,16 @@ public sealed partial class SwapCore : IDisposable
     /// -EEXIST when someone else holds it (retry the lookup), -ENOENT when the slot was freed.</summary>
     public int SwapcachePrepare(SwapEntry entry) => Duplicate(entry, SwapMap.HasCache);
 
-    /// <summary>The area an entry names, or null for an entry of no enabled area (<c>swap_info_get</c>).</summary>
+    /// <summary>
+    /// The area an entry names, or null for an entry of no area in use (<c>swp_swap_info</c>). Lockless, as the
+    /// kernel's <c>READ_ONCE(swap_info[type])</c>: a table entry is published under the swap lock before any swap entry
+    /// can name it, and the swap path calls this several times a page.
+    /// </summary>
     public SwapInfo? AreaOf(SwapEntry entry)
     {
-        lock (_swapLock)
-        {
-            return entry.Type < _nrSwapfiles && _swapInfo[entry.Type] is { } area && (area.Flags & SwapFlags.Used) != 0 ? area : null;
-        }
+        int type = entry.Type;
+        SwapInfo? area = (uint)type < MaxSwapFiles ? Volatile.Read(ref _swapInfo[type]) : null;
+        return area != null && (area.Flags & SwapFlags.Used) != 0 ? area : null;
     }
 
     private int Duplicate(SwapEntry entry, byte usage)

@@ -18,17 +18,9 @@ public sealed partial class SwapCore
         SwapperSpace.Preload(mm.Ram.Count);
     }
 
-    /// <summary><c>vm_swap_full</c>: more than half of swap is in use; faults then free swap-cache slots eagerly.</summary>
-    public bool VmSwapFull
-    {
-        get
-        {
-            lock (_swapLock)
-            {
-                return _nrSwapPages * 2 < _totalSwapPages;
-            }
-        }
-    }
+    /// <summary><c>vm_swap_full</c>: more than half of swap is in use; faults then free swap-cache slots eagerly. Read
+    /// without the swap lock, as the kernel reads <c>nr_swap_pages</c> (an atomic) here: every swap-in fault asks.</summary>
+    public bool VmSwapFull => Volatile.Read(ref _nrSwapPages) * 2 < Volatile.Read(ref _totalSwapPages);
 
     /// <summary>
     /// <c>sys_swapoff(path)</c>: stop swapping to the file at <paramref name="path"/>. Returns 0, or in the kernel's
