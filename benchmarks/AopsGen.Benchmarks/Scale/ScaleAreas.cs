@@ -1,5 +1,4 @@
 using System.IO;
-using AopsGen.Benchmarks.Swap;
 
 namespace AopsGen.Benchmarks.Scale;
 
