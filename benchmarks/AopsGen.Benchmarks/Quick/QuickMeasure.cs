@@ -14,33 +14,7 @@ public static class QuickMeasure
     /// operations it made. Returns each case's median nanoseconds per operation.
     /// </summary>
     public static double[] InterleavedMedians(int rounds, params Func<long>[] cases)
-    {
-        var samples = new double[cases.Length][];
-        for (int c = 0; c < cases.Length; c++)
-        {
-            samples[c] = new double[rounds];
-        }
-        for (int round = 0; round < rounds; round++)
-        {
-            for (int c = 0; c < cases.Length; c++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                long operations = cases[c]();
-                double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
-                if (operations <= 0)
-                {
-                    throw new InvalidOperationException($"quick measure: case {c} made {operations} operations.");
-                }
-                samples[c][round] = ns / operations;
-            }
-        }
-        var medians = new double[cases.Length];
-        for (int c = 0; c < cases.Length; c++)
-        {
-            medians[c] = Median(samples[c]);
-        }
-        return medians;
-    }
+        => InterleavedMedians(rounds, Array.ConvertAll(cases, run => ((Action?)null, run)));
 
     /// <summary>
     /// As <see cref="InterleavedMedians(int, Func{long}[])"/>, each case with a setup that runs, untimed, right before
@@ -48,13 +22,6 @@ public static class QuickMeasure
     /// </summary>
     public static double[] InterleavedMedians(int rounds, params (Action? Setup, Func<long> Run)[] cases)
     {
-        var timed = new Func<long>[cases.Length];
-        var setups = new Action?[cases.Length];
-        for (int c = 0; c < cases.Length; c++)
-        {
-            setups[c] = cases[c].Setup;
-            timed[c] = cases[c].Run;
-        }
         var samples = new double[cases.Length][];
         for (int c = 0; c < cases.Length; c++)
         {
@@ -64,9 +31,9 @@ public static class QuickMeasure
         {
             for (int c = 0; c < cases.Length; c++)
             {
-                setups[c]?.Invoke();
+                cases[c].Setup?.Invoke();
                 long start = Stopwatch.GetTimestamp();
-                long operations = timed[c]();
+                long operations = cases[c].Run();
                 double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
                 if (operations <= 0)
                 {
