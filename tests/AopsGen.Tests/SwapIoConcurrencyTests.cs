@@ -1,6 +1,5 @@
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Xunit;
 
 namespace AopsGen.Tests;
@@ -31,11 +30,11 @@ public sealed class SwapIoConcurrencyTests : IDisposable
         }
         Meet(action => _m.FileData.OnWrite = action);
 
-        Task<int>[] writers = regions.Select(region => Task.Factory.StartNew(() => _m.Mm.SwapOut(region, Enumerable.Range(0, 8).ToArray()), TaskCreationOptions.LongRunning)).ToArray();
+        int[] freed = new int[regions.Length];
+        RunTogether(regions.Length, k => freed[k] = _m.Mm.SwapOut(regions[k], Enumerable.Range(0, 8).ToArray()), "a swap-out never finished");
 
-        Assert.True(Task.WaitAll(writers, Timeout * 2), "a swap-out never finished");
         Assert.Equal(2, Volatile.Read(ref _arrivedTogether));
-        Assert.All(writers, w => Assert.Equal(8, w.Result));
+        Assert.All(freed, n => Assert.Equal(8, n));
         Assert.Equal(16, _m.Swap.Events[VmEvent.PswpOut]);
         _m.FileData.OnWrite = null;
         foreach (AnonRegion region in regions)
@@ -59,14 +58,47 @@ public sealed class SwapIoConcurrencyTests : IDisposable
         _m.Swap.PageCluster = pageCluster;
         Meet(action => _m.FileData.OnRead = action);
 
-        Task[] readers = regions.Select(region => Task.Factory.StartNew(() => Verify(region), TaskCreationOptions.LongRunning)).ToArray();
+        RunTogether(regions.Length, k => Verify(regions[k]), "a swap-in never finished");
 
-        Assert.True(Task.WaitAll(readers, Timeout * 2), "a swap-in never finished");
         Assert.Equal(2, Volatile.Read(ref _arrivedTogether));
         _m.FileData.OnRead = null;
         foreach (AnonRegion region in regions)
         {
             region.Dispose();
+        }
+    }
+
+    // Runs work(0..count-1) on threads of their own; fails if one does not end in time, rethrows what one threw.
+    private static void RunTogether(int count, Action<int> work, string stuck)
+    {
+        var errors = new Exception?[count];
+        var threads = new Thread[count];
+        for (int k = 0; k < count; k++)
+        {
+            int index = k;
+            threads[k] = new Thread(() =>
+            {
+                try
+                {
+                    work(index);
+                }
+                catch (Exception e)
+                {
+                    errors[index] = e;
+                }
+            }) { IsBackground = true };
+            threads[k].Start();
+        }
+        foreach (Thread thread in threads)
+        {
+            Assert.True(thread.Join(Timeout * 2), stuck);
+        }
+        foreach (Exception? error in errors)
+        {
+            if (error != null)
+            {
+                throw new InvalidOperationException("a thread failed", error);
+            }
         }
     }
 
