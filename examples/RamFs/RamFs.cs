@@ -267,7 +267,7 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _lockState);
+            ExitReadLock();
         }
     }
 
@@ -292,7 +292,7 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _lockState);
+            ExitReadLock();
         }
     }
 
@@ -313,7 +313,7 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            Interlocked.And(ref _lockState, ~WriterBit);
+            ExitWriteLock();
         }
     }
 
@@ -331,6 +331,8 @@ public sealed unsafe class RamFile : IDisposable
         }
     }
 
+    private void ExitReadLock() => Interlocked.Decrement(ref _lockState);
+
     // Claims the writer bit, then waits for the readers inside to leave.
     private void EnterWriteLock()
     {
@@ -345,6 +347,8 @@ public sealed unsafe class RamFile : IDisposable
         }
     }
 
+    private void ExitWriteLock() => Interlocked.And(ref _lockState, ~WriterBit);
+
     /// <summary>Frees the memory.</summary>
     public void Dispose()
     {
@@ -357,7 +361,7 @@ public sealed unsafe class RamFile : IDisposable
         }
         finally
         {
-            Interlocked.And(ref _lockState, ~WriterBit);
+            ExitWriteLock();
         }
         GC.SuppressFinalize(this);
     }

@@ -112,9 +112,13 @@ public sealed partial class SwapCore : IDisposable
         }
     }
 
-    /// <summary>The failed-swapon and swapoff end of an entry: the slot of the swap table can be reused.</summary>
+    /// <summary>The failed-swapon and swapoff end of an entry: the file and device let go, the map freed
+    /// (<c>vfree(swap_map)</c>), and the slot of the swap table free to be reused.</summary>
     internal void FreeSwapInfo(SwapInfo area)
     {
+        area.SwapFile = null;
+        area.Bdev = null;
+        area.FreeMap();
         lock (_swapLock)
         {
             area.Flags = SwapFlags.None;

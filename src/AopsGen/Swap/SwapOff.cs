@@ -71,9 +71,6 @@ public sealed partial class SwapCore
         DestroySwapExtents(area);
         File file = area.SwapFile!;
         file.Inode.Flags &= ~InodeFlags.SwapFile;
-        area.SwapFile = null;
-        area.Bdev = null;
-        area.FreeMap();
         FreeSwapInfo(area);
         return 0;
     }

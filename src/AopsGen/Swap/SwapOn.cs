@@ -210,9 +210,6 @@ public sealed partial class SwapCore
     private void BadSwap(SwapInfo area)
     {
         DestroySwapExtents(area);
-        area.SwapFile = null;
-        area.Bdev = null;
-        area.FreeMap();
         FreeSwapInfo(area);
     }
 
