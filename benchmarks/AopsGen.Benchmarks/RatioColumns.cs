@@ -30,40 +30,17 @@ public sealed class RatioColumnsAttribute : ColumnConfigBaseAttribute
 }
 
 /// <summary>One statistic of a case divided by the same statistic of its baseline.</summary>
-public sealed class StatisticRatioColumn : IColumn
+public sealed class StatisticRatioColumn : ComputedColumn
 {
     private readonly Func<Statistics, double> _statistic;
 
     public StatisticRatioColumn(string name, string legend, Func<Statistics, double> statistic)
-    {
-        ColumnName = name;
-        Legend = legend;
-        _statistic = statistic;
-    }
+        : base(name, legend, ColumnCategory.Baseline, priority: 10)
+        => _statistic = statistic;
 
-    public string Id => nameof(StatisticRatioColumn) + "." + ColumnName;
+    public override bool IsAvailable(Summary summary) => summary.HasBaselines();
 
-    public string ColumnName { get; }
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Baseline;
-
-    public int PriorityInCategory => 10;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend { get; }
-
-    public bool IsAvailable(Summary summary) => summary.HasBaselines();
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string Value(Summary summary, BenchmarkCase benchmarkCase)
     {
         BenchmarkCase? baseline = summary.GetBaseline(summary.GetLogicalGroupKey(benchmarkCase));
         Statistics? current = summary[benchmarkCase]?.ResultStatistics;
@@ -74,36 +51,17 @@ public sealed class StatisticRatioColumn : IColumn
         }
         return (_statistic(current) / _statistic(reference)).ToString("0.00", CultureInfo.InvariantCulture);
     }
-
-    public override string ToString() => ColumnName;
 }
 
 /// <summary>The median ns per operation of each launch, in launch order (result iterations, overhead subtracted).</summary>
-public sealed class LaunchMediansColumn : IColumn
+public sealed class LaunchMediansColumn : ComputedColumn
 {
-    public string Id => nameof(LaunchMediansColumn);
+    public LaunchMediansColumn()
+        : base("Launch medians", "Median ns/op of each launch (process), in launch order", isNumeric: false)
+    {
+    }
 
-    public string ColumnName => "Launch medians";
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => false;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "Median ns/op of each launch (process), in launch order";
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string Value(Summary summary, BenchmarkCase benchmarkCase)
     {
         BenchmarkReport? report = summary[benchmarkCase];
         if (report == null)
@@ -124,6 +82,4 @@ public sealed class LaunchMediansColumn : IColumn
         int mid = values.Count / 2;
         return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
-
-    public override string ToString() => ColumnName;
 }

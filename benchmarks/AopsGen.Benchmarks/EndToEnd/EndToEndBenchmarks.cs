@@ -116,42 +116,19 @@ public sealed class DemoColumnsAttribute : ColumnConfigBaseAttribute
 }
 
 /// <summary>A figure from <see cref="DemoRunLog"/> and the case's mean time of a run (seconds).</summary>
-public sealed class DemoColumn : IColumn
+public sealed class DemoColumn : ComputedColumn
 {
     private readonly Func<double, double, double, double> _value;
     private readonly string _format;
 
     public DemoColumn(string name, string legend, Func<double, double, double, double> value, string format)
+        : base(name, legend)
     {
-        ColumnName = name;
-        Legend = legend;
         _value = value;
         _format = format;
     }
 
-    public string Id => nameof(DemoColumn) + "." + ColumnName;
-
-    public string ColumnName { get; }
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend { get; }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string Value(Summary summary, BenchmarkCase benchmarkCase)
     {
         double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
         if (meanNs is not > 0
@@ -162,6 +139,4 @@ public sealed class DemoColumn : IColumn
         }
         return _value(swapped, demo, meanNs.Value / 1e9).ToString(_format, CultureInfo.InvariantCulture);
     }
-
-    public override string ToString() => ColumnName;
 }

@@ -55,38 +55,19 @@ public sealed class BytesPerSlotColumnAttribute : ColumnConfigBaseAttribute
     }
 }
 
-public sealed class BytesPerSlotColumn : IColumn
+public sealed class BytesPerSlotColumn : ComputedColumn
 {
-    public string Id => nameof(BytesPerSlotColumn);
+    public BytesPerSlotColumn()
+        : base("B/slot", $"managed bytes allocated per swapon + swapoff / {ScaleArea.MiSlots} slots", ColumnCategory.Metric, priority: 10)
+    {
+    }
 
-    public string ColumnName => "B/slot";
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Metric;
-
-    public int PriorityInCategory => 10;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => $"managed bytes allocated per swapon + swapoff / {ScaleArea.MiSlots} slots";
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string Value(Summary summary, BenchmarkCase benchmarkCase)
     {
         BenchmarkReport? report = summary[benchmarkCase];
         long? bytes = report?.GcStats.GetBytesAllocatedPerOperation(benchmarkCase);
         return bytes is { } b ? ((double)b / ScaleArea.MiSlots).ToString("0.000", CultureInfo.InvariantCulture) : "?";
     }
-
-    public override string ToString() => ColumnName;
 }
 
 /// <summary>

@@ -91,7 +91,7 @@ public sealed class SwapThroughputConfig : ManualConfig
 }
 
 /// <summary>Per-page figures of a throughput case, from its median over the pages one invocation moves.</summary>
-public sealed class PerPageColumn : IColumn
+public sealed class PerPageColumn : ComputedColumn
 {
     /// <summary>Which figure.</summary>
     public enum Kind
@@ -108,11 +108,11 @@ public sealed class PerPageColumn : IColumn
 
     private readonly Kind _kind;
 
-    public PerPageColumn(Kind kind) => _kind = kind;
+    public PerPageColumn(Kind kind)
+        : base(Name(kind), Description(kind), priority: (int)kind)
+        => _kind = kind;
 
-    public string Id => nameof(PerPageColumn) + "." + _kind;
-
-    public string ColumnName => _kind switch
+    private static string Name(Kind kind) => kind switch
     {
         Kind.NsPerPage => "NsPerPage",
         Kind.PagesPerSecond => "PagesPerSec",
@@ -120,17 +120,7 @@ public sealed class PerPageColumn : IColumn
         _ => "BytesPerPage",
     };
 
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => (int)_kind;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => _kind switch
+    private static string Description(Kind kind) => kind switch
     {
         Kind.NsPerPage => "Median ns per page (median of the iterations / pages per invocation)",
         Kind.PagesPerSecond => "Pages per second at the median",
@@ -138,13 +128,7 @@ public sealed class PerPageColumn : IColumn
         _ => "Managed bytes allocated per page",
     };
 
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string Value(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase)
     {
         BenchmarkReport? report = summary[benchmarkCase];
         if (report?.ResultStatistics is not { } stats || benchmarkCase.Parameters["Fs"] is not SwapFs fs || benchmarkCase.Parameters["Batch"] is not int batch)
@@ -175,6 +159,4 @@ public sealed class PerPageColumn : IColumn
         }
         return value.ToString(_kind == Kind.PagesPerSecond ? "0" : "0.000", CultureInfo.InvariantCulture);
     }
-
-    public override string ToString() => ColumnName;
 }
