@@ -14,7 +14,7 @@ using Microsoft.CodeAnalysis.Simplification;
 
 namespace AopsGen.CodeFixes;
 
-/// <summary>AOPS005: adds an empty <c>[SwapDeactivate] static void SwapDeactivate(File file)</c> after the [SwapActivate] method, to be filled in.</summary>
+/// <summary>AOPS005: adds an empty <c>[SwapDeactivate] static void SwapDeactivate(OpenFile file)</c> after the [SwapActivate] method, to be filled in.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddSwapDeactivateCodeFix)), Shared]
 public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
 {
@@ -55,7 +55,7 @@ public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
 
         string text =
             "[global::AopsGen.SwapDeactivate]\n" +
-            "public static void " + name + "(global::AopsGen.File file)\n" +
+            "public static void " + name + "(global::AopsGen.OpenFile file)\n" +
             "{\n" +
             "    // swapoff: release what " + activate.Identifier.ValueText + " pinned for this swap file.\n" +
             "}\n";

@@ -1,6 +1,7 @@
 using System.IO;
 using AopsGen;
-using File = AopsGen.File;
+using AopsGen.Block;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples;
 
@@ -8,8 +9,8 @@ namespace AopsGen.Examples;
 /// BlockFs, a small block-mapped filesystem on a disk image, in the manner of a minimal ext2: 4096-byte blocks, a
 /// block bitmap, an inode table whose inodes map file blocks with 12 direct, one single- and one double-indirect
 /// pointer, and a flat root directory. <see cref="Mkfs(string, long, MkfsOptions?, out string?)"/> formats an image,
-/// <see cref="Mount(Vfs, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts it into a
-/// <see cref="Vfs"/>. Its <c>address_space_operations</c> — readpage, writepage, write_begin, write_end and bmap —
+/// <see cref="Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts it into a
+/// <see cref="MountNamespace"/>. Its <c>address_space_operations</c> — readpage, writepage, write_begin, write_end and bmap —
 /// are declared with the attributes and generated into <c>BlockFs.Operations</c>. It has no <c>swap_activate</c>:
 /// a swap file on BlockFs takes the swap core's generic bmap walk, and its pages go straight to the mount's block
 /// device at the blocks <c>bmap</c> names, as a swap file on ext2 does in Linux.
@@ -159,15 +160,15 @@ public static partial class BlockFs
     /// superblock, bitmap, inode table and directory, build the <see cref="SuperBlock"/> (its <c>Device</c> the image,
     /// its <c>FsInfo</c> the returned mount) and the root directory inode, mount it on <paramref name="mountPoint"/>
     /// (a directory that must exist in <paramref name="vfs"/>) and create a dentry for every file, so that
-    /// <see cref="Vfs.Open"/> finds them. Returns 0, or the device's open error, -EINVAL for an image that is not a
+    /// <see cref="MountNamespace.Open"/> finds them. Returns 0, or the device's open error, -EINVAL for an image that is not a
     /// BlockFs (bad magic, too small, corrupt), -ENOENT/-ENOTDIR for the mount point; <paramref name="error"/> says
     /// why, as the kernel's log line would. Dispose the mount to unmount it.
     /// </summary>
-    public static int Mount(Vfs vfs, string mountPoint, string imagePath, BlockFsMountOptions? options, out BlockFsMount? mount, out string? error)
+    public static int Mount(MountNamespace vfs, string mountPoint, string imagePath, BlockFsMountOptions? options, out BlockFsMount? mount, out string? error)
         => BlockFsMount.Mount(vfs, mountPoint, imagePath, options ?? new BlockFsMountOptions(), out mount, out error);
 
-    /// <summary><see cref="Mount(Vfs, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> with the default options and no message.</summary>
-    public static int Mount(Vfs vfs, string mountPoint, string imagePath, out BlockFsMount? mount)
+    /// <summary><see cref="Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> with the default options and no message.</summary>
+    public static int Mount(MountNamespace vfs, string mountPoint, string imagePath, out BlockFsMount? mount)
         => Mount(vfs, mountPoint, imagePath, null, out mount, out _);
 
     /// <summary>
@@ -176,7 +177,7 @@ public static partial class BlockFs
     /// <c>readpage</c>. Stops at <c>i_size</c>. Returns the bytes read, or -EBADF (not open for reading), -EINVAL
     /// (not a BlockFs file, or a negative position), -EISDIR, -ENOMEM (no cache frame), the read's error.
     /// </summary>
-    public static long Read(File file, long position, Span<byte> buffer)
+    public static long Read(OpenFile file, long position, Span<byte> buffer)
     {
         ArgumentNullException.ThrowIfNull(file);
         if ((file.Flags & OpenFlags.WriteOnly) != 0)
@@ -197,7 +198,7 @@ public static partial class BlockFs
     /// <c>page.FileIndex</c>, never from the page's mapping. A failed read sets PG_error and returns the error.
     /// </summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         int error = MountOf(file.Inode) is { } mount ? mount.FillPage(file.Inode, page) : Errnos.Neg(Errno.EIO);
         if (error == 0)
@@ -238,7 +239,7 @@ public static partial class BlockFs
     /// -ENOSPC. Returns 0, or -EFBIG past <see cref="MaxFileSize"/>, -ENOSPC, -ENOMEM, -EISDIR, the read's error.
     /// </summary>
     [WriteBegin]
-    public static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    public static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
     {
         fsData = null;
         page = null;
@@ -257,7 +258,7 @@ public static partial class BlockFs
     /// with its metadata; unlock it and drop write_begin's reference. Returns the bytes committed or the write's error.
     /// </summary>
     [WriteEnd]
-    public static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+    public static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
     {
         Inode inode = mapping.Host ?? file.Inode;
         if (MountOf(inode) is not { } mount)

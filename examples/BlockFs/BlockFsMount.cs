@@ -2,7 +2,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using AopsGen;
-using File = AopsGen.File;
+using AopsGen.Block;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples;
 
@@ -11,7 +14,7 @@ namespace AopsGen.Examples;
 /// bitmap, inode table and root directory held in memory and written back when they change, the files by name, and
 /// a page cache of <see cref="BlockFsMountOptions.CacheFrames"/> frames of its own. Files are made with
 /// <see cref="CreateFile(string, out Inode?)"/>, given blocks with <see cref="Fallocate"/>, resized (sparse when
-/// grown) with <see cref="Truncate"/>; their data moves through <see cref="Vfs.Write"/> and
+/// grown) with <see cref="Truncate"/>; their data moves through <see cref="MountNamespace.Write"/> and
 /// <see cref="BlockFs.Read"/>. Methods return 0 or a negative errno and never throw for a filesystem condition.
 /// Dispose to unmount: dirty pages and metadata are written and the device closed.
 /// </summary>
@@ -35,7 +38,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     private bool _superDirty;
     private bool _unmounted;
 
-    private BlockFsMount(Vfs vfs, string mountPoint, BlockDevice device, BlockFsMountOptions options)
+    private BlockFsMount(MountNamespace vfs, string mountPoint, BlockDevice device, BlockFsMountOptions options)
     {
         Vfs = vfs;
         MountPoint = mountPoint;
@@ -51,7 +54,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     }
 
     /// <summary>The namespace the filesystem is mounted in.</summary>
-    public Vfs Vfs { get; }
+    public MountNamespace Vfs { get; }
 
     /// <summary>The directory it is mounted on.</summary>
     public string MountPoint { get; }
@@ -129,15 +132,15 @@ public sealed unsafe class BlockFsMount : IDisposable
         }
     }
 
-    /// <summary>Opens the file <paramref name="name"/> through the VFS as root (<see cref="Vfs.Open"/>).</summary>
-    public int Open(string name, OpenFlags flags, out File? file) => Vfs.Open(PathOf(name), flags, Credentials.Root, out file);
+    /// <summary>Opens the file <paramref name="name"/> through the VFS as root (<see cref="MountNamespace.Open"/>).</summary>
+    public int Open(string name, OpenFlags flags, out OpenFile? file) => Vfs.Open(PathOf(name), flags, Credentials.Root, out file);
 
     /// <summary><see cref="CreateFile(string, uint, Credentials, out Inode?)"/> as root, mode 0644.</summary>
     public int CreateFile(string name, out Inode? inode) => CreateFile(name, 0x1A4, Credentials.Root, out inode);
 
     /// <summary>
     /// Creates an empty regular file <paramref name="name"/> in the root directory: a free inode and directory entry
-    /// on the image, an <see cref="Inode"/> with <see cref="BlockFs"/>'s table, and its dentry (<see cref="Vfs.Create"/>
+    /// on the image, an <see cref="Inode"/> with <see cref="BlockFs"/>'s table, and its dentry (<see cref="MountNamespace.Create"/>
     /// with <paramref name="cred"/>, who owns it). Returns 0, or -EINVAL (an empty name, "." or "..", a '/' or NUL in
     /// it), -ENAMETOOLONG (over <see cref="BlockFs.NameMax"/> UTF-8 bytes), -EEXIST, -ENOSPC (no free inode), the
     /// VFS's error (-EACCES), -ENXIO once unmounted, the metadata write's error.
@@ -398,7 +401,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     /// <summary>
     /// Creates a swap file ready for swapon in one step: <see cref="CreateFile(string, uint, Credentials, out Inode?)"/>
     /// (mode 0600), <see cref="Fallocate"/> of <paramref name="sizeBytes"/> with <paramref name="policy"/>, a swap header
-    /// by <see cref="Mkswap.Format(Span{byte}, long, MkswapOptions?)"/> written with <see cref="Vfs.Write"/>, then
+    /// by <see cref="Mkswap.Format(Span{byte}, long, MkswapOptions?)"/> written with <see cref="MountNamespace.Write"/>, then
     /// <see cref="Sync"/> so that the header is on the device when swapon reads it. Returns 0 or the first step's error.
     /// </summary>
     public int CreateSwapFile(string name, long sizeBytes, out Inode? inode, string? label = null, AllocationPolicy? policy = null)
@@ -419,12 +422,12 @@ public sealed unsafe class BlockFsMount : IDisposable
         {
             return made.ReturnValue;
         }
-        error = Open(name, OpenFlags.ReadWrite, out File? file);
+        error = Open(name, OpenFlags.ReadWrite, out OpenFile? file);
         if (error != 0)
         {
             return error;
         }
-        long written = Vfs.Write(file!, 0, header);
+        long written = MountNamespace.Write(file!, 0, header);
         if (written < 0)
         {
             return (int)written;
@@ -489,7 +492,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     /// <inheritdoc/>
     public override string ToString() => $"blockfs on {ImagePath} at {MountPoint} ({Geometry})";
 
-    internal static int Mount(Vfs vfs, string mountPoint, string imagePath, BlockFsMountOptions options, out BlockFsMount? mount, out string? error)
+    internal static int Mount(MountNamespace vfs, string mountPoint, string imagePath, BlockFsMountOptions options, out BlockFsMount? mount, out string? error)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentException.ThrowIfNullOrEmpty(mountPoint);
@@ -978,7 +981,7 @@ public sealed unsafe class BlockFsMount : IDisposable
         }
     }
 
-    internal long Read(File file, long position, Span<byte> buffer)
+    internal long Read(OpenFile file, long position, Span<byte> buffer)
     {
         Inode inode = file.Inode;
         if (inode.Type == FileType.Directory)

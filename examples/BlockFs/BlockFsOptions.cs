@@ -1,4 +1,6 @@
 using AopsGen;
+using AopsGen.Mm;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples;
 
@@ -11,7 +13,7 @@ public sealed class MkfsOptions
     public int InodeCount { get; init; } = 64;
 }
 
-/// <summary>How <see cref="BlockFs.Mount(Vfs, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts an image.</summary>
+/// <summary>How <see cref="BlockFs.Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts an image.</summary>
 public sealed class BlockFsMountOptions
 {
     /// <summary>Page frames of the mount's page cache (its own <see cref="PageFrames"/> pool): when they run out,

@@ -1,6 +1,5 @@
 using System;
 using AopsGen;
-using File = AopsGen.File;
 
 namespace HelloAops;
 
@@ -17,7 +16,7 @@ public static partial class MemoryFs
 
     /// <summary>readpage: fill a locked page from the store, mark it uptodate, unlock it.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         Store.AsSpan((int)page.Index * Page.Size, Page.Size).CopyTo(page.Bytes);
         page.Set(PageFlags.Uptodate);

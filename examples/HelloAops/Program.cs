@@ -1,8 +1,7 @@
 using System;
 using AopsGen;
 using HelloAops;
-using File = AopsGen.File;
-
+using AopsGen.Mm;
 // The generated table: which ops MemoryFs declared, and the NULL default of every other one.
 AddressSpaceOperations aops = MemoryFs.Operations;
 Console.WriteLine(aops);
@@ -11,7 +10,7 @@ Console.Write(aops.Describe());
 using var frames = new PageFrames(2);
 var sb = new SuperBlock("memoryfs", Page.Size);
 var inode = new Inode(sb, number: 1, FileType.Regular, permissions: 0x180 /* 0600 */, aops) { Size = MemoryFs.Store.Length };
-var file = new File("/hello", inode, OpenFlags.ReadWrite);
+var file = new OpenFile("/hello", inode, OpenFlags.ReadWrite);
 
 // direct_IO through the table writes "hello, aops" at page 3, as swap_writepage writes a swap page.
 Page page = frames.Alloc()!;
@@ -33,7 +32,7 @@ Console.WriteLine($"bmap (not declared): {AopsCalls.Bmap(aops, inode.Mapping, 3)
 // The same op through the compile-time form: a direct call the JIT can inline.
 Console.WriteLine($"StaticOps readpage with the page locked again: {ReadThrough<MemoryFs.StaticOps>(file, Relock(copy))}");
 
-static int ReadThrough<TOps>(File file, Page page) where TOps : struct, IAddressSpaceOperations<TOps> => TOps.ReadPage(file, page);
+static int ReadThrough<TOps>(OpenFile file, Page page) where TOps : struct, IAddressSpaceOperations<TOps> => TOps.ReadPage(file, page);
 
 static Page Relock(Page page)
 {

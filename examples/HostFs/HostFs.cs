@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples;
 
@@ -41,7 +43,7 @@ public static unsafe partial class HostFs
     /// <paramref name="mountPoint"/> of <paramref name="vfs"/>. Returns 0, the host's error opening the directory
     /// (-ENOENT, -ENOTDIR, -EACCES) or the mount's.
     /// </summary>
-    public static int Mount(Vfs vfs, string mountPoint, string hostDirectory, out SuperBlock? sb)
+    public static int Mount(MountNamespace vfs, string mountPoint, string hostDirectory, out SuperBlock? sb)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentNullException.ThrowIfNull(hostDirectory);
@@ -80,7 +82,7 @@ public static unsafe partial class HostFs
     /// none is a hole or unwritten; registered in <paramref name="vfs"/> for <paramref name="cred"/>. Returns 0,
     /// -EEXIST (also for a symlink of that name: it is not followed), -EINVAL (not a plain name), -ENOSPC, ...
     /// </summary>
-    public static int CreateFile(Vfs vfs, SuperBlock sb, string path, long size, Credentials cred, out Inode? inode, uint permissions = 0x180)
+    public static int CreateFile(MountNamespace vfs, SuperBlock sb, string path, long size, Credentials cred, out Inode? inode, uint permissions = 0x180)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
@@ -108,15 +110,15 @@ public static unsafe partial class HostFs
 
     /// <summary>
     /// <c>mkswap --file</c> on HostFs: <see cref="CreateFile"/> with mode 0600, then the header
-    /// <see cref="AopsGen.Mkswap"/> makes for <paramref name="options"/>, synced. Returns 0, the create's error or
+    /// <see cref="AopsGen.Swap.Mkswap"/> makes for <paramref name="options"/>, synced. Returns 0, the create's error or
     /// mkswap's (-EINVAL: fewer than 10 pages; <paramref name="mkswap"/> says why).
     /// </summary>
-    public static int CreateSwapFile(Vfs vfs, SuperBlock sb, string path, long size, MkswapOptions? options, out Inode? inode, out MkswapResult mkswap)
+    public static int CreateSwapFile(MountNamespace vfs, SuperBlock sb, string path, long size, MkswapOptions? options, out Inode? inode, out MkswapResult mkswap)
     {
         byte* header = stackalloc byte[Page.Size];
         var headerSpan = new Span<byte>(header, Page.Size);
         headerSpan.Clear();
-        mkswap = AopsGen.Mkswap.Format(headerSpan, size, options);
+        mkswap = AopsGen.Swap.Mkswap.Format(headerSpan, size, options);
         inode = null;
         if (!mkswap.Succeeded)
         {
@@ -140,7 +142,7 @@ public static unsafe partial class HostFs
     /// it in <paramref name="vfs"/> with the host's size, mode and owner. Returns 0, -ENOENT, -ELOOP (a symlink:
     /// never followed), -EINVAL (not a plain name, or not a regular file), -EEXIST (already registered), ...
     /// </summary>
-    public static int Open(Vfs vfs, SuperBlock sb, string path, Credentials cred, out Inode? inode)
+    public static int Open(MountNamespace vfs, SuperBlock sb, string path, Credentials cred, out Inode? inode)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         inode = null;
@@ -231,7 +233,7 @@ public static unsafe partial class HostFs
     private static int NameOf(Mounted mount, string path, out string name)
     {
         name = path.StartsWith(mount.MountPoint + "/", StringComparison.Ordinal) ? path[(mount.MountPoint.Length + 1)..] : "";
-        if (name.Length == 0 || name == "." || name == ".." || name.Contains('/') || name.Contains('\0') || name.Length > Vfs.NameMax)
+        if (name.Length == 0 || name == "." || name == ".." || name.Contains('/') || name.Contains('\0') || name.Length > MountNamespace.NameMax)
         {
             return Errnos.Neg(Errno.EINVAL);
         }
@@ -266,7 +268,7 @@ public static unsafe partial class HostFs
     /// through the O_DIRECT descriptor, as its writes (<c>direct_IO</c>) do: a swapped-in page comes from the disk,
     /// not from the host's page cache (which would also keep a second copy of every page read).</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         HostFile host = FileOf(file.Inode);
         nint n = HostLibc.PRead(host.SwapActive ? host.DirectFd : host.Fd, page.Data, Page.Size, page.FileOffset);
@@ -302,7 +304,7 @@ public static unsafe partial class HostFs
     /// in the swap core's log. A host filesystem without FIEMAP is judged by its block count alone.
     /// </summary>
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         span = 0;
         HostFile host = FileOf(file.Inode);
@@ -319,7 +321,7 @@ public static unsafe partial class HostFs
 
     /// <summary><c>swap_deactivate</c>: the file is an ordinary file again.</summary>
     [SwapDeactivate]
-    public static void SwapDeactivate(File file) => FileOf(file.Inode).SwapActive = false;
+    public static void SwapDeactivate(OpenFile file) => FileOf(file.Inode).SwapActive = false;
 
     private static string? FindProblem(HostFile host, long size)
     {

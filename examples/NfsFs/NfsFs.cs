@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples;
 
@@ -55,7 +57,7 @@ public static unsafe partial class NfsFs
     /// <c>&lt;file&gt;</c> standing for a file's name) on <paramref name="mountPoint"/>. Returns 0, -EINVAL (not such
     /// a URL) or the mount's error. Files connect when created or opened.
     /// </summary>
-    public static int Mount(Vfs vfs, string mountPoint, string exportUrl, out SuperBlock? sb)
+    public static int Mount(MountNamespace vfs, string mountPoint, string exportUrl, out SuperBlock? sb)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         sb = null;
@@ -92,7 +94,7 @@ public static unsafe partial class NfsFs
     /// <summary>
     /// <c>mkswap</c> onto the server: the file at <paramref name="fileUrl"/> (created, mode 0600, when
     /// <paramref name="size"/> is given) made <paramref name="size"/> bytes long — or kept at its size — with every
-    /// block written (no holes), then the header <see cref="AopsGen.Mkswap"/> makes, committed. Returns 0 or -errno;
+    /// block written (no holes), then the header <see cref="AopsGen.Swap.Mkswap"/> makes, committed. Returns 0 or -errno;
     /// <paramref name="mkswap"/> has the header and mkswap's messages, <paramref name="error"/> the server's.
     /// </summary>
     public static int Mkswap(string fileUrl, long? size, MkswapOptions? options, out MkswapResult? mkswap, out string? error)
@@ -110,7 +112,7 @@ public static unsafe partial class NfsFs
             byte* header = stackalloc byte[Page.Size];
             var headerSpan = new Span<byte>(header, Page.Size);
             headerSpan.Clear();
-            mkswap = rc == 0 ? AopsGen.Mkswap.Format(headerSpan, length, options) : null;
+            mkswap = rc == 0 ? AopsGen.Swap.Mkswap.Format(headerSpan, length, options) : null;
             if (rc == 0 && !mkswap!.Succeeded)
             {
                 return mkswap.ReturnValue;
@@ -131,7 +133,7 @@ public static unsafe partial class NfsFs
     /// in <paramref name="vfs"/> with the server's size and allocation. Returns 0, -ENOENT, -EINVAL (not a plain
     /// name), the server's error (-EIO when it does not answer), or the VFS's.
     /// </summary>
-    public static int Open(Vfs vfs, SuperBlock sb, string path, Credentials cred, out Inode? inode)
+    public static int Open(MountNamespace vfs, SuperBlock sb, string path, Credentials cred, out Inode? inode)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         inode = null;
@@ -175,7 +177,7 @@ public static unsafe partial class NfsFs
     /// fs/nfs/file.c <c>nfs_file_write</c>: a user's write, refused on an active swap file (ETXTBSY, with the kernel's
     /// KERN_INFO line in <paramref name="log"/>), else WRITEs and a COMMIT. Returns the bytes written or -errno.
     /// </summary>
-    public static long Write(File file, long position, ReadOnlySpan<byte> data, KernelLog? log = null)
+    public static long Write(OpenFile file, long position, ReadOnlySpan<byte> data, KernelLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (file.Inode.IsSwapFile)
@@ -199,7 +201,7 @@ public static unsafe partial class NfsFs
     /// <summary><c>nfs_readpage</c>: a READ of the page at <see cref="Page.FileOffset"/> (zeros past the end of the
     /// file); uptodate and unlocked, or unlocked with -errno.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         long n = FileOf(file.Inode).Connection.Read(page.FileOffset, page.Data, Page.Size);
         if (n < 0)
@@ -255,7 +257,7 @@ public static unsafe partial class NfsFs
     /// <summary><c>nfs_swap_activate</c> (6.x): a file with fewer bytes allocated than its size has holes and is refused;
     /// otherwise the connection is pinned for swap (<c>xs_swapper</c>).</summary>
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         span = 0;
         NfsFile nfs = FileOf(file.Inode);
@@ -276,7 +278,7 @@ public static unsafe partial class NfsFs
 
     /// <summary><c>nfs_swap_deactivate</c>: the connection is unpinned.</summary>
     [SwapDeactivate]
-    public static void SwapDeactivate(File file) => FileOf(file.Inode).SwapActive = false;
+    public static void SwapDeactivate(OpenFile file) => FileOf(file.Inode).SwapActive = false;
 
     /// <summary><c>__set_page_dirty_nobuffers</c>.</summary>
     [SetPageDirty]

@@ -1,5 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Threading;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples;
 
@@ -21,7 +24,7 @@ public static unsafe partial class RamFs
     /// <c>mount -t ramfs</c>: a new, empty RamFs mounted on the directory <paramref name="mountPoint"/>. Returns 0,
     /// or the mount's error (-ENOENT, -ENOTDIR).
     /// </summary>
-    public static int Mount(Vfs vfs, string mountPoint, out SuperBlock? sb)
+    public static int Mount(MountNamespace vfs, string mountPoint, out SuperBlock? sb)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         sb = new SuperBlock(FsType, Page.Size) { FsInfo = new PageFrames(StagingFrames) };
@@ -39,15 +42,15 @@ public static unsafe partial class RamFs
     /// <c>init_mount_tree</c>: a new namespace whose "/" is a new RamFs (in Linux too the root filesystem, rootfs,
     /// is a ramfs), to make directories and mount other filesystems in.
     /// </summary>
-    public static Vfs NewNamespace(out SuperBlock rootFs)
+    public static MountNamespace NewNamespace(out SuperBlock rootFs)
     {
         rootFs = new SuperBlock("rootfs", Page.Size) { FsInfo = new PageFrames(StagingFrames) };
-        return new Vfs(new Inode(rootFs, NextInode(), FileType.Directory, 0x1ED /* 0755 */, Operations));
+        return new MountNamespace(new Inode(rootFs, NextInode(), FileType.Directory, 0x1ED /* 0755 */, Operations));
     }
 
     /// <summary><c>mkdir</c>: an empty directory at <paramref name="path"/> on the RamFs <paramref name="sb"/>, mode
     /// 0755. Returns 0 or the create's error (-EEXIST, -ENOENT, -EXDEV, -EACCES).</summary>
-    public static int Mkdir(Vfs vfs, SuperBlock sb, string path, Credentials cred)
+    public static int Mkdir(MountNamespace vfs, SuperBlock sb, string path, Credentials cred)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentNullException.ThrowIfNull(sb);
@@ -60,7 +63,7 @@ public static unsafe partial class RamFs
     /// on a RamFs, with mode <paramref name="permissions"/> (0600 by default, as for a swap file) owned by
     /// <paramref name="cred"/>. Returns 0 or the create's error (-EEXIST, -ENOENT, -EXDEV, -EACCES).
     /// </summary>
-    public static int CreateFile(Vfs vfs, SuperBlock sb, string path, long size, Credentials cred, out Inode? inode, uint permissions = 0x180)
+    public static int CreateFile(MountNamespace vfs, SuperBlock sb, string path, long size, Credentials cred, out Inode? inode, uint permissions = 0x180)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentNullException.ThrowIfNull(sb);
@@ -85,15 +88,15 @@ public static unsafe partial class RamFs
 
     /// <summary>
     /// <c>mkswap --file</c> on RamFs: a file of <paramref name="size"/> bytes at <paramref name="path"/>, mode 0600,
-    /// owned by root, with a swap header written by <see cref="AopsGen.Mkswap"/> (<paramref name="options"/> for the
+    /// owned by root, with a swap header written by <see cref="AopsGen.Swap.Mkswap"/> (<paramref name="options"/> for the
     /// label and UUID). Returns 0, the create's error, or mkswap's (-EINVAL: fewer than 10 pages); the header and
     /// mkswap's messages are in <paramref name="mkswap"/>.
     /// </summary>
-    public static int CreateSwapFile(Vfs vfs, SuperBlock sb, string path, long size, MkswapOptions? options, out Inode? inode, out MkswapResult mkswap)
+    public static int CreateSwapFile(MountNamespace vfs, SuperBlock sb, string path, long size, MkswapOptions? options, out Inode? inode, out MkswapResult mkswap)
     {
         Span<byte> header = stackalloc byte[Page.Size];
         header.Clear();
-        mkswap = AopsGen.Mkswap.Format(header, size, options);
+        mkswap = AopsGen.Swap.Mkswap.Format(header, size, options);
         inode = null;
         if (!mkswap.Succeeded)
         {
@@ -118,7 +121,7 @@ public static unsafe partial class RamFs
     /// <summary><c>readpage</c>: copy the file's bytes at <see cref="Page.FileOffset"/> (zeros past the end), set
     /// Uptodate, unlock. Swap-cache pages come here too: the offset is their slot's.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         DataOf(file.Inode).Read(page.FileOffset, page.Bytes);
         page.Set(PageFlags.Uptodate);
@@ -150,7 +153,7 @@ public static unsafe partial class RamFs
     /// <summary><c>write_begin</c> (<c>simple_write_begin</c>): a locked, uptodate page for the write, staged in
     /// one of the mount's frames; -ENOMEM when all are busy.</summary>
     [WriteBegin]
-    public static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    public static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
     {
         fsData = null;
         var frames = (PageFrames)file.Inode.SuperBlock.FsInfo!;
@@ -172,7 +175,7 @@ public static unsafe partial class RamFs
     /// <summary><c>write_end</c>: write the copied bytes through to the file (growing it), unlock and release
     /// the staging frame. Returns the bytes committed.</summary>
     [WriteEnd]
-    public static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+    public static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
     {
         int offset = (int)(pos & (Page.Size - 1));
         int error = DataOf(file.Inode).Write(pos, page.Bytes.Slice(offset, (int)copied));
@@ -220,7 +223,7 @@ public static unsafe partial class RamFs
     /// <summary><c>swap_activate</c>: RamFs files have no holes and never move, so any file can back swap; the
     /// span is the area's pages.</summary>
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         span = sis.Pages;
         DataOf(file.Inode).SwapActive = true;
@@ -229,7 +232,7 @@ public static unsafe partial class RamFs
 
     /// <summary><c>swap_deactivate</c>: the file is an ordinary file again.</summary>
     [SwapDeactivate]
-    public static void SwapDeactivate(File file) => DataOf(file.Inode).SwapActive = false;
+    public static void SwapDeactivate(OpenFile file) => DataOf(file.Inode).SwapActive = false;
 }
 
 /// <summary>The bytes of one RamFs file, in native memory. Thread-safe: I/O within the file runs concurrently;

@@ -13,9 +13,9 @@ public sealed class AllocationRuleTests
     private const string SwapTableStart = """
         [AddressSpaceOperations] public static partial class SwapFs
         {
-            [ReadPage] public static int ReadPage(File file, Page page) => 0;
-            [SwapActivate] public static int SwapActivate(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }
-            [SwapDeactivate] public static void SwapDeactivate(File file) { }
+            [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+            [SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
+            [SwapDeactivate] public static void SwapDeactivate(OpenFile file) { }
             private static readonly int[] Sizes = { 1, 2, 3 };
             private static int Sum(params int[] values) => values.Length;
             private record class Rec(int A);
@@ -74,15 +74,15 @@ public sealed class AllocationRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public static partial class NoSwapFs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => new byte[1].Length;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => new byte[1].Length;
                 [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => new object().GetHashCode();
             }
             [AddressSpaceOperations] public static partial class SwapFs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
                 [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-                [SwapActivate] public static int SwapActivate(SwapInfo sis, File file, out ulong span) { span = (ulong)new byte[1].Length; return 0; }
-                [SwapDeactivate] public static void SwapDeactivate(File file) { _ = new object(); }
+                [SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = (ulong)new byte[1].Length; return 0; }
+                [SwapDeactivate] public static void SwapDeactivate(OpenFile file) { _ = new object(); }
                 [Bmap] public static ulong Bmap(AddressSpace mapping, ulong block) => (ulong)new byte[1].Length;
                 public static int Helper() => new byte[1].Length;
             }

@@ -32,7 +32,7 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
             }
             """,
             "AOPS001",
@@ -40,7 +40,7 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
             }
             """);
     }
@@ -78,7 +78,7 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public partial class Fs
             {
-                [ReadPage] public int ReadPage(File file, Page page) => 0;
+                [ReadPage] public int ReadPage(OpenFile file, Page page) => 0;
 
                 [WritePage]
                 public virtual int WritePage(Page page, WritebackControl wbc) => 0;
@@ -89,7 +89,7 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
 
                 [WritePage]
                 public virtual int WritePage(Page page, WritebackControl wbc) => 0;
@@ -123,7 +123,7 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [ReadPage] public static long Read(Page p, File f) => 0;
+                [ReadPage] public static long Read(Page p, OpenFile f) => 0;
                 [WritePage] public static int Write(Page p, WritebackControl control, int extra) { return 0; }
             }
             """,
@@ -132,11 +132,11 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [ReadPage] public static int Read(File file, Page page) => 0;
+                [ReadPage] public static int Read(OpenFile file, Page page) => 0;
                 [WritePage] public static int Write(Page p, WritebackControl control, int extra) { return 0; }
             }
             """);
-        Assert.Equal("Change the signature to static int Read(File file, Page page)", result.Title);
+        Assert.Equal("Change the signature to static int Read(OpenFile file, Page page)", result.Title);
 
         await CheckAsync(
             """
@@ -165,7 +165,7 @@ public sealed class CodeFixTests
             public partial class Fs
             {
                 [WriteBegin]
-                public int Begin<T>(File file, AddressSpace mapping, long pos, uint len, uint flags) where T : class
+                public int Begin<T>(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags) where T : class
                 {
                     return 0;
                 }
@@ -177,7 +177,7 @@ public sealed class CodeFixTests
             public partial class Fs
             {
                 [WriteBegin]
-                public static int Begin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+                public static int Begin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
                 {
                     return 0;
                 }
@@ -204,7 +204,7 @@ public sealed class CodeFixTests
             "AOPS003",
             occurrence: 1);
         Assert.True(
-            result.Text.Contains("[AopsGen.WriteBegin] public static int Begin(AopsGen.File file, AopsGen.AddressSpace mapping, long pos, uint len, uint flags, out AopsGen.Page page, out object fsData) => 0;", StringComparison.Ordinal),
+            result.Text.Contains("[AopsGen.WriteBegin] public static int Begin(AopsGen.OpenFile file, AopsGen.AddressSpace mapping, long pos, uint len, uint flags, out AopsGen.Page page, out object fsData) => 0;", StringComparison.Ordinal),
             result.Text);
     }
 
@@ -216,11 +216,11 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
                 [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
 
                 [SwapActivate]
-                public static int Activate(SwapInfo sis, File file, out ulong span)
+                public static int Activate(SwapInfo sis, OpenFile file, out ulong span)
                 {
                     span = 0;
                     return 0;
@@ -232,18 +232,18 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
                 [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
 
                 [SwapActivate]
-                public static int Activate(SwapInfo sis, File file, out ulong span)
+                public static int Activate(SwapInfo sis, OpenFile file, out ulong span)
                 {
                     span = 0;
                     return 0;
                 }
 
                 [SwapDeactivate]
-                public static void SwapDeactivate(File file)
+                public static void SwapDeactivate(OpenFile file)
                 {
                     // swapoff: release what Activate pinned for this swap file.
                 }
@@ -260,12 +260,12 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [SwapActivate] public static int SwapActivate(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }
+                [SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
                 public static void SwapDeactivate() { }
             }
             """,
             "AOPS005");
-        Assert.Contains("public static void SwapDeactivate2(File file)", result.Text, StringComparison.Ordinal);
+        Assert.Contains("public static void SwapDeactivate2(OpenFile file)", result.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public sealed class CodeFixTests
             /// <summary>A filesystem.</summary>
             public static class Forgotten
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
             }
             """,
             "AOPS009",
@@ -320,7 +320,7 @@ public sealed class CodeFixTests
             [AddressSpaceOperations]
             public static partial class Forgotten
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
             }
             """);
         Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));

@@ -29,21 +29,19 @@ public sealed class MSBuildWorkspaceTests
     private const string FixableSource = """
         using System;
         using AopsGen;
-        using File = AopsGen.File;
-
         namespace Fixable;
 
         [AddressSpaceOperations("fixable_aops")]
         public static class FixableFs
         {
             [ReadPage]
-            public static int ReadPage(File file, Page page) => 0;
+            public static int ReadPage(OpenFile file, Page page) => 0;
 
             [DirectIO]
             public static int DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
 
             [SwapActivate]
-            public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+            public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
             {
                 span = 0;
                 return 0;
@@ -123,7 +121,7 @@ public sealed class MSBuildWorkspaceTests
             string fixedSource = System.IO.File.ReadAllText(sourcePath).ReplaceLineEndings("\n");
             Assert.Contains("public static partial class FixableFs", fixedSource, StringComparison.Ordinal);
             Assert.Contains("public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;", fixedSource, StringComparison.Ordinal);
-            Assert.Contains("    [SwapDeactivate]\n    public static void SwapDeactivate(File file)\n", fixedSource, StringComparison.Ordinal);
+            Assert.Contains("    [SwapDeactivate]\n    public static void SwapDeactivate(OpenFile file)\n", fixedSource, StringComparison.Ordinal);
             Assert.Contains("[AddressSpaceOperations]\npublic sealed partial class ForgottenFs", fixedSource, StringComparison.Ordinal);
             Assert.Contains("public static int WritePage(Page page, WritebackControl wbc) => 0;", fixedSource, StringComparison.Ordinal);
 

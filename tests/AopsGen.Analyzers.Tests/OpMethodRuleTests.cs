@@ -16,7 +16,7 @@ public sealed class OpMethodRuleTests
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
             [AddressSpaceOperations] public partial class Fs
             {
-                [ReadPage] public int {|AOPS002:ReadPage|}(File file, Page page) => 0;
+                [ReadPage] public int {|AOPS002:ReadPage|}(OpenFile file, Page page) => 0;
             }
             """);
         Assert.Equal("Op method 'ReadPage' must be static: the table holds its address, as a kernel table holds a function pointer", diagnostics.Single().GetMessage());
@@ -29,7 +29,7 @@ public sealed class OpMethodRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public partial class Fs
             {
-                [ReadPage] public long {|AOPS002,AOPS003:ReadPage|}(File file, Page page) => 0;
+                [ReadPage] public long {|AOPS002,AOPS003:ReadPage|}(OpenFile file, Page page) => 0;
             }
             """);
     }
@@ -40,20 +40,20 @@ public sealed class OpMethodRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
-                public int Helper(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+                public int Helper(OpenFile file, Page page) => 0;
             }
             """);
     }
 
     [Theory]
-    [InlineData("long {|AOPS003:ReadPage|}(File file, Page page)")] // return type
-    [InlineData("int {|AOPS003:ReadPage|}(Page page, File file)")] // parameter order
-    [InlineData("int {|AOPS003:ReadPage|}(File file)")] // too few
-    [InlineData("int {|AOPS003:ReadPage|}(File file, Page page, int extra)")] // too many
-    [InlineData("int {|AOPS003:ReadPage|}(File file, ref Page page)")] // ref kind
-    [InlineData("int {|AOPS003:ReadPage|}<T>(File file, Page page)")] // generic
-    [InlineData("ref int {|AOPS003:ReadPage|}(File file, Page page) => ref Box")] // returns by ref
+    [InlineData("long {|AOPS003:ReadPage|}(OpenFile file, Page page)")] // return type
+    [InlineData("int {|AOPS003:ReadPage|}(Page page, OpenFile file)")] // parameter order
+    [InlineData("int {|AOPS003:ReadPage|}(OpenFile file)")] // too few
+    [InlineData("int {|AOPS003:ReadPage|}(OpenFile file, Page page, int extra)")] // too many
+    [InlineData("int {|AOPS003:ReadPage|}(OpenFile file, ref Page page)")] // ref kind
+    [InlineData("int {|AOPS003:ReadPage|}<T>(OpenFile file, Page page)")] // generic
+    [InlineData("ref int {|AOPS003:ReadPage|}(OpenFile file, Page page) => ref Box")] // returns by ref
     public async Task AOPS003_signature_differs(string signature)
     {
         string body = signature.Contains("=>", StringComparison.Ordinal) ? ";" : " => 0;";
@@ -66,10 +66,10 @@ public sealed class OpMethodRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public partial class Fs
             {
-                public static int Outer() { [ReadPage] static int {|AOPS003:Local|}(File file, Page page) => 0; return Local(null!, null!); }
+                public static int Outer() { [ReadPage] static int {|AOPS003:Local|}(OpenFile file, Page page) => 0; return Local(null!, null!); }
             }
             """);
-        Document document = CodeFixHarness.CreateDocument(Usings + "[AddressSpaceOperations] public partial class Fs { public static int Outer() { [ReadPage] static int Local(File file, Page page) => 0; return 0; } }");
+        Document document = CodeFixHarness.CreateDocument(Usings + "[AddressSpaceOperations] public partial class Fs { public static int Outer() { [ReadPage] static int Local(OpenFile file, Page page) => 0; return 0; } }");
         Diagnostic local = (await CodeFixHarness.DiagnosticsAsync(document.Project)).Single();
         var actions = new System.Collections.Generic.List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
         await CodeFixHarness.ProviderFor("AOPS003").RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, local, (a, _) => actions.Add(a), System.Threading.CancellationToken.None));
@@ -82,12 +82,12 @@ public sealed class OpMethodRuleTests
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
             [AddressSpaceOperations] public static partial class Fs
             {
-                [WriteBegin] public static int {|AOPS003:Begin|}(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page) { page = null; return 0; }
+                [WriteBegin] public static int {|AOPS003:Begin|}(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page) { page = null; return 0; }
                 [DirectIO] public static int {|AOPS003:Direct|}(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
             }
             """);
         Assert.Equal(
-            "'Begin' does not have the signature of [WriteBegin] (write_begin); expected: static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)",
+            "'Begin' does not have the signature of [WriteBegin] (write_begin); expected: static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)",
             diagnostics[0].GetMessage());
         Assert.Equal(
             "'Direct' does not have the signature of [DirectIO] (direct_IO); expected: static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)",
@@ -102,13 +102,13 @@ public sealed class OpMethodRuleTests
             #nullable disable
             [AddressSpaceOperations] public static partial class Fs
             {
-                [ReadPage] public static int Read(File f, Page p) => 0;
-                [WriteBegin] public static int Begin(File a, AddressSpace b, long c, uint d, uint e, out Page g, out object h) { g = null; h = null; return 0; }
+                [ReadPage] public static int Read(OpenFile f, Page p) => 0;
+                [WriteBegin] public static int Begin(OpenFile a, AddressSpace b, long c, uint d, uint e, out Page g, out object h) { g = null; h = null; return 0; }
             }
             #nullable enable
             [AddressSpaceOperations] public static partial class Gs
             {
-                [WriteEnd] public static int End(File? file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object fsData) => 0;
+                [WriteEnd] public static int End(OpenFile? file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object fsData) => 0;
             }
             """);
     }
@@ -136,7 +136,7 @@ public sealed class OpMethodRuleTests
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
             public static partial class Forgotten
             {
-                [{|AOPS009:ReadPage|}] public static int ReadPage(File file, Page page) => 0;
+                [{|AOPS009:ReadPage|}] public static int ReadPage(OpenFile file, Page page) => 0;
                 [{|AOPS009:DirectIO|}] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
             }
             """);
@@ -149,7 +149,7 @@ public sealed class OpMethodRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public static partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
                 public static class Nested { [{|AOPS009:WritePage|}] public static int WritePage(Page page, WritebackControl wbc) => 0; }
             }
             """);
@@ -159,8 +159,8 @@ public sealed class OpMethodRuleTests
     public async Task AOPS009_not_reported_in_tables_or_for_other_attributes()
     {
         await VerifyAsync("""
-            [AddressSpaceOperations] public static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }
-            public static class Plain { [Obsolete] public static int ReadPage(File file, Page page) => 0; [NoAlloc] public static int Zero() => 0; }
+            [AddressSpaceOperations] public static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }
+            public static class Plain { [Obsolete] public static int ReadPage(OpenFile file, Page page) => 0; [NoAlloc] public static int Zero() => 0; }
             """);
     }
 }

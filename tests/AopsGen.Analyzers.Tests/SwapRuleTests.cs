@@ -14,7 +14,7 @@ public sealed class SwapRuleTests
     {
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
             + Sources.ReadPage + "\n" + Sources.DirectIO + "\n"
-            + "[SwapActivate] public static int {|AOPS005:Activate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+            + "[SwapActivate] public static int {|AOPS005:Activate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
         Assert.Equal("'Fs' has [SwapActivate] but no [SwapDeactivate]: swapoff cannot release what 'Activate' pinned", diagnostics[0].GetMessage());
     }
 
@@ -31,7 +31,7 @@ public sealed class SwapRuleTests
     {
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
             + Sources.ReadPage + "\n" + Sources.SwapDeactivate + "\n"
-            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
         Assert.Equal(
             "'Fs' has [SwapActivate] but no [DirectIO] or [SwapRw]: the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails",
             diagnostics[0].GetMessage());
@@ -42,13 +42,13 @@ public sealed class SwapRuleTests
     {
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
             + Sources.DirectIO + "\n" + Sources.SwapDeactivate + "\n"
-            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
         Assert.Equal(
             "'Fs' has [SwapActivate] but no [ReadPage]: swapon refuses a file without readpage (EINVAL), and swapped-out pages are read back through it",
             diagnostics[0].GetMessage());
 
         await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + "[SwapActivate] public static int {|AOPS005,AOPS006,AOPS006:SwapActivate|}(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }\n}");
+            + "[SwapActivate] public static int {|AOPS005,AOPS006,AOPS006:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class SwapRuleTests
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
             [AddressSpaceOperations] public static partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page)
+                [ReadPage] public static int ReadPage(OpenFile file, Page page)
                 {
                     if (page is null) {|AOPS011:throw|} new ArgumentNullException(nameof(page));
                     try { return 0; }
@@ -75,7 +75,7 @@ public sealed class SwapRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public static partial class Fs
             {
-                [ReadPage] public static int ReadPage(File file, Page page) => page is null ? Errnos.Neg(Errno.EIO) : 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => page is null ? Errnos.Neg(Errno.EIO) : 0;
                 public static void Check(Page page) { if (page is null) throw new ArgumentNullException(nameof(page)); }
             }
             """);

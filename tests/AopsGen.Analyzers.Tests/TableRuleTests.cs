@@ -37,7 +37,7 @@ public sealed class TableRuleTests
                 {
                     public class {|AOPS001:Inner|}
                     {
-                        [AddressSpaceOperations] public static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }
+                        [AddressSpaceOperations] public static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }
                     }
                 }
             }
@@ -50,7 +50,7 @@ public sealed class TableRuleTests
     public async Task AOPS001_not_reported_for_partial_tables_or_for_types_without_tables()
     {
         await VerifyAsync("""
-            public partial class Outer { [AddressSpaceOperations] internal sealed partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; } }
+            public partial class Outer { [AddressSpaceOperations] internal sealed partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; } }
             public class Plain { public class Nested { } }
             public static class Helpers { public static int Twice(int x) => 2 * x; }
             """);
@@ -62,9 +62,9 @@ public sealed class TableRuleTests
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
             [AddressSpaceOperations] public static partial class Fs
             {
-                [ReadPage] public static int ReadPageA(File file, Page page) => 0;
-                [ReadPage] public static int {|AOPS004:ReadPageB|}(File file, Page page) => 0;
-                [ReadPage] public static int {|AOPS004:ReadPageC|}(File file, Page page) => 0;
+                [ReadPage] public static int ReadPageA(OpenFile file, Page page) => 0;
+                [ReadPage] public static int {|AOPS004:ReadPageB|}(OpenFile file, Page page) => 0;
+                [ReadPage] public static int {|AOPS004:ReadPageC|}(OpenFile file, Page page) => 0;
             }
             """);
         Assert.Equal("'ReadPageB' declares [ReadPage] again; the table of 'Fs' uses 'ReadPageA', the first in source order", diagnostics[0].GetMessage());
@@ -74,8 +74,8 @@ public sealed class TableRuleTests
     public async Task AOPS004_first_is_chosen_by_file_path_then_position_as_the_generator_does()
     {
         // Source1.cs's method comes first by position, but Source0.cs comes first by path: Source1's is the duplicate.
-        string first = Usings + "public static partial class Fs\n{\n\n\n\n\n\n\n\n\n    [ReadPage] public static int FromSource0(File file, Page page) => 0;\n}";
-        string second = Usings + "[AddressSpaceOperations] public static partial class Fs { [ReadPage] public static int {|AOPS004:FromSource1|}(File file, Page page) => 0; }";
+        string first = Usings + "public static partial class Fs\n{\n\n\n\n\n\n\n\n\n    [ReadPage] public static int FromSource0(OpenFile file, Page page) => 0;\n}";
+        string second = Usings + "[AddressSpaceOperations] public static partial class Fs { [ReadPage] public static int {|AOPS004:FromSource1|}(OpenFile file, Page page) => 0; }";
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync(new[] { first, second });
         Assert.Contains("uses 'FromSource0'", diagnostics.Single().GetMessage(), StringComparison.Ordinal);
 
@@ -90,8 +90,8 @@ public sealed class TableRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public static partial class Fs
             {
-                [ReadPage] public static long {|AOPS003:Broken|}(File file, Page page) => 0;
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static long {|AOPS003:Broken|}(OpenFile file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
                 [WritePage] public static int WritePage(Page page, WritebackControl wbc) => 0;
             }
             """);
@@ -102,7 +102,7 @@ public sealed class TableRuleTests
     {
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync(
             new[] { Usings + """
-                [{|AOPS007:AddressSpaceOperations("one")|}] public static partial class One { [ReadPage] public static int ReadPage(File file, Page page) => 0; }
+                [{|AOPS007:AddressSpaceOperations("one")|}] public static partial class One { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }
                 [{|AOPS007:AddressSpaceOperations|}] public static partial class Two { }
                 public static class NotATable { }
                 """ },
@@ -135,7 +135,7 @@ public sealed class TableRuleTests
     public async Task AOPS010_file_local_class_which_the_generator_skips_instead_of_failing()
     {
         ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
-            [AddressSpaceOperations] file static partial class {|AOPS010:Local|} { [ReadPage] public static int ReadPage(File file, Page page) => 0; }
+            [AddressSpaceOperations] file static partial class {|AOPS010:Local|} { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }
             file static partial class Around { [AddressSpaceOperations] public static partial class {|AOPS010:Inner|} { } }
             """);
         Assert.Equal("'Local' cannot hold an operations table: 'Local' is a file-local type, and the generator adds the table in a file of its own", diagnostics[0].GetMessage());
@@ -166,7 +166,7 @@ public sealed class TableRuleTests
             [AddressSpaceOperations] public static partial class Fs
             {
                 public static int {|AOPS012:Operations|} => 0;
-                [ReadPage] public static int ReadPage(File file, Page page) => 0;
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
             }
             [AddressSpaceOperations] public partial class Gs { public struct {|AOPS012:StaticOps|} { } }
             """);

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using AopsGen.Benchmarks.Swap;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen.Benchmarks.Tests;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using Xunit;
+using AopsGen.Vfs;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -36,19 +37,19 @@ internal sealed class BlockFsMachine : IDisposable
 
     public string ImagePath { get; }
 
-    public Vfs Vfs { get; }
+    public MountNamespace Vfs { get; }
 
     /// <summary>A namespace "/" of rootfs with an empty directory "/mnt".</summary>
-    public static Vfs NewVfs()
+    public static MountNamespace NewVfs()
     {
         var rootfs = new SuperBlock("rootfs", Page.Size);
-        var vfs = new Vfs(new Inode(rootfs, 1, FileType.Directory, 0x1ED, RootFsOps));
+        var vfs = new MountNamespace(new Inode(rootfs, 1, FileType.Directory, 0x1ED, RootFsOps));
         Assert.Equal(0, vfs.Create(MountPoint, new Inode(rootfs, 2, FileType.Directory, 0x1ED, RootFsOps), Credentials.Root));
         return vfs;
     }
 
     /// <summary>Mounts the image on /mnt of <paramref name="vfs"/> (this machine's by default); disposed with the machine.</summary>
-    public BlockFsMount Mount(BlockFsMountOptions? options = null, Vfs? vfs = null)
+    public BlockFsMount Mount(BlockFsMountOptions? options = null, MountNamespace? vfs = null)
     {
         int error = BlockFs.Mount(vfs ?? Vfs, MountPoint, ImagePath, options, out BlockFsMount? mount, out string? message);
         Assert.True(error == 0, $"mount: {error} {message}");

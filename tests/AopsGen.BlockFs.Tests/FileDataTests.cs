@@ -1,9 +1,11 @@
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
-/// <summary>File data: written with Vfs.Write (write_begin/write_end), read with readpage and through the page cache,
+/// <summary>File data: written with MountNamespace.Write (write_begin/write_end), read with readpage and through the page cache,
 /// on the image at the blocks bmap names, and still there after a remount.</summary>
 public sealed class FileDataTests : IDisposable
 {
@@ -23,9 +25,9 @@ public sealed class FileDataTests : IDisposable
         return data;
     }
 
-    private static File OpenRw(BlockFsMount mount, string name)
+    private static OpenFile OpenRw(BlockFsMount mount, string name)
     {
-        Assert.Equal(0, mount.Open(name, OpenFlags.ReadWrite, out File? file));
+        Assert.Equal(0, mount.Open(name, OpenFlags.ReadWrite, out OpenFile? file));
         return file!;
     }
 
@@ -34,10 +36,10 @@ public sealed class FileDataTests : IDisposable
     {
         BlockFsMount mount = _m.Mount();
         Assert.Equal(0, mount.CreateFile("hello", out Inode? inode));
-        File file = OpenRw(mount, "hello");
+        OpenFile file = OpenRw(mount, "hello");
         byte[] data = Data(1, (3 * Page.Size) + 1000);
 
-        Assert.Equal(data.Length, Vfs.Write(file, 500, data));
+        Assert.Equal(data.Length, MountNamespace.Write(file, 500, data));
         Assert.Equal(0, mount.Sync());
 
         Assert.Equal(500 + data.Length, inode!.Size);
@@ -63,9 +65,9 @@ public sealed class FileDataTests : IDisposable
     {
         BlockFsMount mount = _m.Mount();
         Assert.Equal(0, mount.CreateFile("cached", out _));
-        File file = OpenRw(mount, "cached");
+        OpenFile file = OpenRw(mount, "cached");
         byte[] data = Data(2, (2 * Page.Size) + 77);
-        Assert.Equal(data.Length, Vfs.Write(file, 0, data));
+        Assert.Equal(data.Length, MountNamespace.Write(file, 0, data));
 
         byte[] back = new byte[data.Length + 4096];
         Assert.Equal(data.Length, BlockFs.Read(file, 0, back));
@@ -80,13 +82,13 @@ public sealed class FileDataTests : IDisposable
         BlockFsMount first = _m.Mount();
         Assert.Equal(0, first.CreateFile("keep", out Inode? written));
         byte[] data = Data(3, (20 * Page.Size) + 123);
-        Assert.Equal(data.Length, Vfs.Write(OpenRw(first, "keep"), 0, data));
+        Assert.Equal(data.Length, MountNamespace.Write(OpenRw(first, "keep"), 0, data));
         ulong[] map = BlockFsMachine.BlockMap(written!, 21);
         first.Dispose();
 
-        Vfs vfs = BlockFsMachine.NewVfs();
+        MountNamespace vfs = BlockFsMachine.NewVfs();
         BlockFsMount second = _m.Mount(vfs: vfs);
-        Assert.Equal(0, vfs.Open("/mnt/keep", OpenFlags.ReadOnly, Credentials.Root, out File? file));
+        Assert.Equal(0, vfs.Open("/mnt/keep", OpenFlags.ReadOnly, Credentials.Root, out OpenFile? file));
 
         Assert.Equal(data.Length, file!.Inode.Size);
         Assert.Equal((21 + 1) * 8, file.Inode.Blocks); // 21 data blocks and the indirect block, in 512-byte units
@@ -101,11 +103,11 @@ public sealed class FileDataTests : IDisposable
     {
         BlockFsMount mount = _m.Mount();
         Assert.Equal(0, mount.CreateFile("mapped", out Inode? inode));
-        File file = OpenRw(mount, "mapped");
+        OpenFile file = OpenRw(mount, "mapped");
         const int pages = 20; // past the 12 direct pointers: the rest come through the indirect block
         for (int i = 0; i < pages; i++)
         {
-            Assert.Equal(Page.Size, Vfs.Write(file, (long)i * Page.Size, BlockFsMachine.Pattern(4, i)));
+            Assert.Equal(Page.Size, MountNamespace.Write(file, (long)i * Page.Size, BlockFsMachine.Pattern(4, i)));
         }
         Assert.Equal(0, mount.Sync());
 
@@ -125,7 +127,7 @@ public sealed class FileDataTests : IDisposable
     {
         BlockFsMount mount = _m.Mount();
         Assert.Equal(0, mount.CreateFile("lazy", out Inode? inode));
-        Assert.Equal(Page.Size, Vfs.Write(OpenRw(mount, "lazy"), 0, BlockFsMachine.Pattern(5, 0)));
+        Assert.Equal(Page.Size, MountNamespace.Write(OpenRw(mount, "lazy"), 0, BlockFsMachine.Pattern(5, 0)));
         ulong block = AopsCalls.Bmap(BlockFs.Operations, inode!.Mapping, 0);
         Page cached = inode.Mapping.FindGetPage(0)!;
         Assert.True(cached.IsDirty);
@@ -143,7 +145,7 @@ public sealed class FileDataTests : IDisposable
         BlockFsMount mount = _m.Mount(new BlockFsMountOptions { Sync = true });
         Assert.Equal(0, mount.CreateFile("eager", out Inode? inode));
 
-        Assert.Equal(Page.Size, Vfs.Write(OpenRw(mount, "eager"), 0, BlockFsMachine.Pattern(6, 0)));
+        Assert.Equal(Page.Size, MountNamespace.Write(OpenRw(mount, "eager"), 0, BlockFsMachine.Pattern(6, 0)));
 
         Page cached = inode!.Mapping.FindGetPage(0)!;
         Assert.False(cached.IsDirty);
@@ -157,11 +159,11 @@ public sealed class FileDataTests : IDisposable
     {
         BlockFsMount mount = _m.Mount(new BlockFsMountOptions { CacheFrames = 4 });
         Assert.Equal(0, mount.CreateFile("big", out Inode? inode));
-        File file = OpenRw(mount, "big");
+        OpenFile file = OpenRw(mount, "big");
         const int pages = 24;
         for (int i = 0; i < pages; i++)
         {
-            Assert.Equal(Page.Size, Vfs.Write(file, (long)i * Page.Size, BlockFsMachine.Pattern(7, i)));
+            Assert.Equal(Page.Size, MountNamespace.Write(file, (long)i * Page.Size, BlockFsMachine.Pattern(7, i)));
         }
 
         Assert.True(inode!.Mapping.NrPages <= 4);
@@ -180,7 +182,7 @@ public sealed class FileDataTests : IDisposable
         Assert.Equal(0, mount.CreateFile("sparse", out Inode? inode));
         ulong free = mount.FreeBlocks;
         Assert.Equal(0, mount.Truncate("sparse", 5L * Page.Size));
-        Assert.Equal(Page.Size, Vfs.Write(OpenRw(mount, "sparse"), 3L * Page.Size, BlockFsMachine.Pattern(8, 3)));
+        Assert.Equal(Page.Size, MountNamespace.Write(OpenRw(mount, "sparse"), 3L * Page.Size, BlockFsMachine.Pattern(8, 3)));
         Assert.Equal(0, mount.Sync());
 
         Assert.Equal(5L * Page.Size, inode!.Size);

@@ -1,5 +1,6 @@
 using System.IO;
 using Xunit;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 

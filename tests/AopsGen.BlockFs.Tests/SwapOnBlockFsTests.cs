@@ -1,6 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
@@ -28,16 +31,16 @@ public sealed class SwapOnBlockFsTests : IDisposable
         _m.Dispose();
     }
 
-    // Pages 1.. get a pattern each and page 0 mkswap's header, all with Vfs.Write, then synced so that swapon's
+    // Pages 1.. get a pattern each and page 0 mkswap's header, all with MountNamespace.Write, then synced so that swapon's
     // readpage finds the header on the device and the image shows where each page really is.
     private Inode MakeSwapFile(AllocationPolicy policy)
     {
         Assert.Equal(0, _mount.CreateFile("swapfile", 0x180, Credentials.Root, out Inode? inode));
         Assert.Equal(0, _mount.Fallocate("swapfile", (long)SwapPages * Page.Size, policy));
-        Assert.Equal(0, _mount.Open("swapfile", OpenFlags.ReadWrite, out File? file));
+        Assert.Equal(0, _mount.Open("swapfile", OpenFlags.ReadWrite, out OpenFile? file));
         for (int i = 1; i < SwapPages; i++)
         {
-            Assert.Equal(Page.Size, Vfs.Write(file!, (long)i * Page.Size, BlockFsMachine.Pattern(77, i)));
+            Assert.Equal(Page.Size, MountNamespace.Write(file!, (long)i * Page.Size, BlockFsMachine.Pattern(77, i)));
         }
         WriteHeader();
         return inode!;
@@ -56,8 +59,8 @@ public sealed class SwapOnBlockFsTests : IDisposable
     {
         byte[] header = new byte[Page.Size];
         Assert.True(Mkswap.Format(header, (long)SwapPages * Page.Size, new MkswapOptions { Label = "blockfs-swap" }).Succeeded);
-        Assert.Equal(0, _mount.Open("swapfile", OpenFlags.ReadWrite, out File? file));
-        Assert.Equal(Page.Size, Vfs.Write(file!, 0, header));
+        Assert.Equal(0, _mount.Open("swapfile", OpenFlags.ReadWrite, out OpenFile? file));
+        Assert.Equal(Page.Size, MountNamespace.Write(file!, 0, header));
         Assert.Equal(0, _mount.Sync());
     }
 
@@ -188,7 +191,7 @@ public sealed class SwapOnBlockFsTests : IDisposable
         }
         Assert.Equal(8, mm.SwapOut(region, Enumerable.Range(0, 8).ToArray()));
         Assert.Equal(Errnos.Neg(Errno.EBUSY), _mount.Unmount());
-        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), (int)Vfs.Write(OpenSwapFile(), 0, data));
+        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), (int)MountNamespace.Write(OpenSwapFile(), 0, data));
 
         Assert.Equal(0, _swap.SwapOff(SwapPath, Credentials.Root));
 
@@ -250,9 +253,9 @@ public sealed class SwapOnBlockFsTests : IDisposable
         Assert.Equal(0, swap.SwapOff("/mnt/big", Credentials.Root));
     }
 
-    private File OpenSwapFile()
+    private OpenFile OpenSwapFile()
     {
-        Assert.Equal(0, _mount.Open("swapfile", OpenFlags.ReadWrite, out File? file));
+        Assert.Equal(0, _mount.Open("swapfile", OpenFlags.ReadWrite, out OpenFile? file));
         return file!;
     }
 

@@ -88,13 +88,13 @@ public sealed class CompileAndRunTests
                 public static string Last = "";
 
                 [ReadPage]
-                public static int Read(File file, Page page) { Last = nameof(Read); return 1; }
+                public static int Read(OpenFile file, Page page) { Last = nameof(Read); return 1; }
 
                 [WritePage]
                 public static int Write(Page page, WritebackControl wbc) { Last = nameof(Write); return 2; }
 
                 // Same parameter list, no attribute: must not be what the table points at.
-                public static int NotAnOp(File file, Page page) { Last = nameof(NotAnOp); return -1; }
+                public static int NotAnOp(OpenFile file, Page page) { Last = nameof(NotAnOp); return -1; }
             }
             """);
         Assembly assembly = GeneratorHarness.EmitAndLoad(run);

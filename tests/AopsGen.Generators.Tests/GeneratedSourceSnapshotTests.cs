@@ -44,7 +44,7 @@ public sealed class GeneratedSourceSnapshotTests
                 internal static partial class InnerFs
                 {
                     [ReadPage]
-                    private static int ReadPage(File file, Page page) => 0;
+                    private static int ReadPage(OpenFile file, Page page) => 0;
 
                     [FreePage]
                     public static void FreePage(Page page) { }
@@ -149,16 +149,16 @@ public sealed class GeneratedSourceSnapshotTests
             public static partial class NfsFile
             {
                 [ReadPage]
-                public static int ReadPage(File file, Page page) => 0;
+                public static int ReadPage(OpenFile file, Page page) => 0;
 
                 [DirectIO]
                 public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
 
                 [SwapActivate]
-                public static int SwapActivate(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }
+                public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
 
                 [SwapDeactivate]
-                public static void SwapDeactivate(File file) { }
+                public static void SwapDeactivate(OpenFile file) { }
             }
             """);
 
@@ -196,7 +196,7 @@ public sealed class GeneratedSourceSnapshotTests
             public static partial class KeywordFs
             {
                 [ReadPage]
-                public static int @checked(File file, Page page) => 0;
+                public static int @checked(OpenFile file, Page page) => 0;
 
                 [Bmap]
                 public static ulong @class(AddressSpace mapping, ulong block) => 0;
@@ -223,7 +223,7 @@ public sealed class GeneratedSourceSnapshotTests
                 public static partial class Table
                 {
                     [ReadPage]
-                    public static int ReadPage(File file, Page page) => 1;
+                    public static int ReadPage(OpenFile file, Page page) => 1;
                 }
             }
             """,

@@ -114,7 +114,7 @@ public sealed class IncrementalTests
         public static partial class SplitFs
         {
             [ReadPage]
-            public static int ReadPageFromA(File file, Page page) => 1;
+            public static int ReadPageFromA(OpenFile file, Page page) => 1;
 
             [DirectIO]
             public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
@@ -134,10 +134,10 @@ public sealed class IncrementalTests
 
             // A second readpage (AOPS004): the one in the file that sorts first (A) must win, whatever the order.
             [ReadPage]
-            public static int ReadPageFromB(File file, Page page) => 2;
+            public static int ReadPageFromB(OpenFile file, Page page) => 2;
 
             [SwapActivate]
-            public static int SwapActivate(SwapInfo sis, File file, out ulong span) { span = 0; return 0; }
+            public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
         }
         """;
 

@@ -57,21 +57,21 @@ public static class MalformedSources
     {
         // Incomplete code, as typed in an editor.
         new("MissingClosingBrace", MalformedExpectation.NoCrash,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n{\n    [ReadPage] public static int ReadPage(File file, Page page) { return 0;\n"),
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n{\n    [ReadPage] public static int ReadPage(OpenFile file, Page page) { return 0;\n"),
         new("MissingOpeningBrace", MalformedExpectation.NoCrash,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n    [ReadPage] public static int ReadPage(File file, Page page) => 0;\n}\n"),
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n    [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;\n}\n"),
         new("HalfTypedClassAttribute", MalformedExpectation.NoCrash,
-            Usings + "namespace Corpus;\n[AddressSpaceOpera\npublic static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n"),
+            Usings + "namespace Corpus;\n[AddressSpaceOpera\npublic static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n"),
         new("UnterminatedClassAttribute", MalformedExpectation.NoCrash,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations(\"x\"\npublic static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n"),
-        new("UnterminatedOpAttribute", MalformedExpectation.NoCrash, InClass("[ReadPage\n    public static int ReadPage(File file, Page page) => 0;")),
+            Usings + "namespace Corpus;\n[AddressSpaceOperations(\"x\"\npublic static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n"),
+        new("UnterminatedOpAttribute", MalformedExpectation.NoCrash, InClass("[ReadPage\n    public static int ReadPage(OpenFile file, Page page) => 0;")),
         new("AttributeAtEndOfFile", MalformedExpectation.NoCrash, Usings + "namespace Corpus;\n[AddressSpaceOperations]\n"),
         new("AttributeBeforeNamespace", MalformedExpectation.NoCrash, Usings + "[AddressSpaceOperations]\nnamespace Corpus { public static partial class Fs { } }\n"),
-        new("OpMethodWithoutBody", MalformedExpectation.NoCrash, InClass("[ReadPage] public static int ReadPage(File file, Page page)")),
+        new("OpMethodWithoutBody", MalformedExpectation.NoCrash, InClass("[ReadPage] public static int ReadPage(OpenFile file, Page page)")),
         new("OpMethodWithoutParameterList", MalformedExpectation.NoCrash, InClass("[ReadPage] public static int ReadPage { return 0; }")),
         new("UnknownParameterType", MalformedExpectation.NoCrash, InClass("[ReadPage] public static int ReadPage(Fiel file, Page page) => 0;")),
         new("GarbageTokens", MalformedExpectation.NoCrash, InClass("@@@ ### ))) [[[ ReadPage ] } {")),
-        new("EmptyAttributeList", MalformedExpectation.NoCrash, InClass("[] public static int ReadPage(File file, Page page) => 0;")),
+        new("EmptyAttributeList", MalformedExpectation.NoCrash, InClass("[] public static int ReadPage(OpenFile file, Page page) => 0;")),
 
         // Wrong attribute arguments.
         new("ClassAttributeIntArgument", MalformedExpectation.NoCrash,
@@ -85,59 +85,59 @@ public static class MalformedSources
         new("ClassAttributeConstantName", MalformedExpectation.Valid,
             InClass("private const string Name = \"const_aops\";", "[AddressSpaceOperations(Fs.Name + \"_x\")]\npublic static partial class Fs"))
             { Bound = new[] { "name: \"const_aops_x\"," } },
-        new("OpAttributeWithArgument", MalformedExpectation.NoCrash, InClass("[ReadPage(1)] public static int ReadPage(File file, Page page) => 0;")),
+        new("OpAttributeWithArgument", MalformedExpectation.NoCrash, InClass("[ReadPage(1)] public static int ReadPage(OpenFile file, Page page) => 0;")),
 
         // The class attribute on something that cannot hold a table (AOPS010).
         new("OnStruct", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial struct Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n") { Rule = "AOPS010" },
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial struct Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n") { Rule = "AOPS010" },
         new("OnRecord", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial record Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n") { Rule = "AOPS010" },
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial record Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n") { Rule = "AOPS010" },
         new("OnRecordStruct", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial record struct Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n") { Rule = "AOPS010" },
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial record struct Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n") { Rule = "AOPS010" },
         new("OnInterface", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial interface IFs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n") { Rule = "AOPS010" },
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic partial interface IFs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n") { Rule = "AOPS010" },
         new("OnEnum", MalformedExpectation.NoSource, Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic enum Fs { A, B }\n") { Rule = "AOPS010" },
-        new("OnDelegate", MalformedExpectation.NoSource, Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic delegate int Fs(File file, Page page);\n") { Rule = "AOPS010" },
+        new("OnDelegate", MalformedExpectation.NoSource, Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic delegate int Fs(OpenFile file, Page page);\n") { Rule = "AOPS010" },
         new("OnGenericClass", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs<T> { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n") { Rule = "AOPS010" },
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs<T> { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n") { Rule = "AOPS010" },
         new("InGenericClass", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\npublic partial class Outer<T>\n{\n    [AddressSpaceOperations]\n    public static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n}\n") { Rule = "AOPS010" },
+            Usings + "namespace Corpus;\npublic partial class Outer<T>\n{\n    [AddressSpaceOperations]\n    public static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n}\n") { Rule = "AOPS010" },
         new("OnMethod", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\npublic static partial class Fs { [AddressSpaceOperations] public static int ReadPage(File file, Page page) => 0; }\n"),
+            Usings + "namespace Corpus;\npublic static partial class Fs { [AddressSpaceOperations] public static int ReadPage(OpenFile file, Page page) => 0; }\n"),
 
         // Not partial (AOPS001).
         new("NotPartial", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n") { Rule = "AOPS001" },
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n") { Rule = "AOPS001" },
         new("ContainingTypeNotPartial", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\npublic class Outer\n{\n    [AddressSpaceOperations]\n    public static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n}\n") { Rule = "AOPS001" },
+            Usings + "namespace Corpus;\npublic class Outer\n{\n    [AddressSpaceOperations]\n    public static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n}\n") { Rule = "AOPS001" },
         new("OneDeclarationNotPartial", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n",
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n",
             Usings + "namespace Corpus;\npublic static class Fs { }\n") { Rule = "AOPS001" },
 
         // Op methods that cannot fill their slot: the table is generated without them.
         new("InstanceOpMethod", MalformedExpectation.TableWithoutOp,
-            InClass("[ReadPage] public int ReadPage(File file, Page page) => 0;", "[AddressSpaceOperations]\npublic partial class Fs"))
+            InClass("[ReadPage] public int ReadPage(OpenFile file, Page page) => 0;", "[AddressSpaceOperations]\npublic partial class Fs"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:", "ReadPage(" }, Rule = "AOPS002" },
-        new("InstanceOpMethodInStaticClass", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public int ReadPage(File file, Page page) => 0;"))
+        new("InstanceOpMethodInStaticClass", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public int ReadPage(OpenFile file, Page page) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" }, Rule = "AOPS002" },
-        new("WrongReturnType", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static long ReadPage(File file, Page page) => 0;"))
+        new("WrongReturnType", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static long ReadPage(OpenFile file, Page page) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" }, Rule = "AOPS003" },
-        new("SwappedParameters", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static int ReadPage(Page page, File file) => 0;"))
+        new("SwappedParameters", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static int ReadPage(Page page, OpenFile file) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" }, Rule = "AOPS003" },
         new("TooFewParameters", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static int ReadPage(Page page) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" }, Rule = "AOPS003" },
-        new("TooManyParameters", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static int ReadPage(File file, Page page, int extra) => 0;"))
+        new("TooManyParameters", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static int ReadPage(OpenFile file, Page page, int extra) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" }, Rule = "AOPS003" },
         new("RefInsteadOfOut", MalformedExpectation.TableWithoutOp,
-            InClass("[SwapActivate] public static int SwapActivate(SwapInfo sis, File file, ref ulong span) => 0;"))
+            InClass("[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, ref ulong span) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "swapActivate:" }, Rule = "AOPS003" },
         new("OutMissing", MalformedExpectation.TableWithoutOp,
-            InClass("[SwapActivate] public static int SwapActivate(SwapInfo sis, File file, ulong span) => 0;"))
+            InClass("[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, ulong span) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "swapActivate:" }, Rule = "AOPS003" },
         new("InParameter", MalformedExpectation.TableWithoutOp, InClass("[FreePage] public static void FreePage(in Page page) { }"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "freePage:" }, Rule = "AOPS003" },
         new("ParamsArrayInsteadOfSpan", MalformedExpectation.TableWithoutOp,
-            InClass("[ReadPages] public static int ReadPages(File file, AddressSpace mapping, params Page[] pages) => 0;"))
+            InClass("[ReadPages] public static int ReadPages(OpenFile file, AddressSpace mapping, params Page[] pages) => 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPages:" }, Rule = "AOPS003" },
         new("ReturnsByRef", MalformedExpectation.TableWithoutOp,
             InClass("private static int s_value;\n    [LaunderPage] public static ref int LaunderPage(Page page) => ref s_value;"))
@@ -145,7 +145,7 @@ public static class MalformedSources
         new("GenericOpMethod", MalformedExpectation.TableWithoutOp, InClass("[FreePage] public static void FreePage<T>(Page page) { }"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "freePage:" }, Rule = "AOPS003" },
         new("DuplicateOp", MalformedExpectation.TableWithoutOp,
-            InClass("[ReadPage] public static int FirstRead(File file, Page page) => 1;\n    [ReadPage] public static int SecondRead(File file, Page page) => 2;"))
+            InClass("[ReadPage] public static int FirstRead(OpenFile file, Page page) => 1;\n    [ReadPage] public static int SecondRead(OpenFile file, Page page) => 2;"))
             { Bound = new[] { "readPage: &FirstRead" }, NotBound = new[] { "SecondRead" }, Rule = "AOPS004" },
         new("TwoOpsOnOneMethod", MalformedExpectation.Valid,
             InClass("[FreePage, SyncPage] public static void Drop(Page page) { }"))
@@ -157,7 +157,7 @@ public static class MalformedSources
         new("OpOnField", MalformedExpectation.TableWithoutOp, InClass("[ReadPage] public static int ReadPage = 0;"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" } },
         new("OpOnLocalFunction", MalformedExpectation.TableWithoutOp,
-            InClass("public static int Outer() { [ReadPage] static int Local(File file, Page page) => 0; return Local(null!, null!); }"))
+            InClass("public static int Outer() { [ReadPage] static int Local(OpenFile file, Page page) => 0; return Local(null!, null!); }"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:", "Local" } },
         new("OpOnStaticConstructor", MalformedExpectation.TableWithoutOp, InClass("[FreePage] static Fs() { }"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "freePage:" } },
@@ -168,17 +168,17 @@ public static class MalformedSources
             InClass("[LaunderPage] public static int operator +(Fs fs, Page page) => 0;", "[AddressSpaceOperations]\npublic partial class Fs"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "launderPage:" } },
         new("OpOnNestedTypeMethod", MalformedExpectation.TableWithoutOp,
-            InClass("public static class Nested { [ReadPage] public static int ReadPage(File file, Page page) => 0; }"))
+            InClass("public static class Nested { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }"))
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" } },
         new("ForeignReadPageAttribute", MalformedExpectation.TableWithoutOp,
-            InClass("[Other.ReadPage] public static int ReadPage(File file, Page page) => 0;")
+            InClass("[Other.ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;")
             + "\nnamespace Other { public sealed class ReadPageAttribute : System.Attribute { } }\n")
             { Bound = new[] { "writePage: &WritePage" }, NotBound = new[] { "readPage:" } },
 
         // The attribute twice on a class split over two files (CS0579): the parser sees each part apart,
         // so it counts the attributes on the symbol and emits nothing rather than one file twice.
         new("ClassAttributeOnTwoPartialDeclarations", MalformedExpectation.NoSource,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs { [ReadPage] public static int ReadPage(File file, Page page) => 0; }\n",
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }\n",
             Usings + "namespace Corpus;\n[AddressSpaceOperations(\"second\")]\npublic static partial class Fs { [WritePage] public static int WritePage(Page page, WritebackControl wbc) => 0; }\n")
         {
         },
@@ -197,29 +197,29 @@ public static class MalformedSources
         new("HugeClass", MalformedExpectation.Valid, HugeClass())
             { Bound = OpCatalog.All.Select(op => op.ConstructorParameter + ": &M" + (int)op.Kind).ToArray(), NotBound = new[] { "&M20", "&M199" } },
         new("UnicodeIdentifiers", MalformedExpectation.Valid,
-            Usings + "namespace Корпус.Файлы;\n\n[AddressSpaceOperations(\"файл_aops\")]\npublic static partial class Файл\n{\n    [ReadPage] public static int Läs(File file, Page page) => 0;\n    [WritePage] public static int Écrire(Page page, WritebackControl wbc) => 0;\n}\n")
+            Usings + "namespace Корпус.Файлы;\n\n[AddressSpaceOperations(\"файл_aops\")]\npublic static partial class Файл\n{\n    [ReadPage] public static int Läs(OpenFile file, Page page) => 0;\n    [WritePage] public static int Écrire(Page page, WritebackControl wbc) => 0;\n}\n")
             { Bound = new[] { "readPage: &Läs", "writePage: &Écrire", "name: \"файл_aops\"" } },
         new("IfBranchesWithoutSymbol", MalformedExpectation.Valid,
-            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n{\n#if FEATURE\n    [ReadPage] public static int ReadA(File file, Page page) => 1;\n#else\n    [ReadPage] public static int ReadB(File file, Page page) => 2;\n#endif\n#if false\n    [Bmap] public static ulong Bmap(AddressSpace mapping, ulong block) => 0;\n#endif\n}\n")
+            Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n{\n#if FEATURE\n    [ReadPage] public static int ReadA(OpenFile file, Page page) => 1;\n#else\n    [ReadPage] public static int ReadB(OpenFile file, Page page) => 2;\n#endif\n#if false\n    [Bmap] public static ulong Bmap(AddressSpace mapping, ulong block) => 0;\n#endif\n}\n")
             { Bound = new[] { "readPage: &ReadB" }, NotBound = new[] { "ReadA", "bmap:" } },
         new("IfBranchesWithSymbol", MalformedExpectation.Valid,
-            "#define FEATURE\n" + Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n{\n#if FEATURE\n    [ReadPage] public static int ReadA(File file, Page page) => 1;\n#else\n    [ReadPage] public static int ReadB(File file, Page page) => 2;\n#endif\n}\n")
+            "#define FEATURE\n" + Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs\n{\n#if FEATURE\n    [ReadPage] public static int ReadA(OpenFile file, Page page) => 1;\n#else\n    [ReadPage] public static int ReadB(OpenFile file, Page page) => 2;\n#endif\n}\n")
             { Bound = new[] { "readPage: &ReadA" }, NotBound = new[] { "ReadB" } },
         new("OpAttributeAlias", MalformedExpectation.Valid,
-            "using RP = AopsGen.ReadPageAttribute;\n" + Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs { [RP] public static int Read(File file, Page page) => 0; }\n")
+            "using RP = AopsGen.ReadPageAttribute;\n" + Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs { [RP] public static int Read(OpenFile file, Page page) => 0; }\n")
             { Bound = new[] { "readPage: &Read" } },
         new("ClassAttributeAlias", MalformedExpectation.Valid,
-            "using Aops = AopsGen.AddressSpaceOperationsAttribute;\n" + Usings + "namespace Corpus;\n[Aops]\npublic static partial class Fs { [ReadPage] public static int Read(File file, Page page) => 0; }\n")
+            "using Aops = AopsGen.AddressSpaceOperationsAttribute;\n" + Usings + "namespace Corpus;\n[Aops]\npublic static partial class Fs { [ReadPage] public static int Read(OpenFile file, Page page) => 0; }\n")
             { Bound = new[] { "readPage: &Read" } },
         new("GlobalUsingAliasInAnotherFile", MalformedExpectation.Valid,
             "global using GlobalAops = AopsGen.AddressSpaceOperationsAttribute;\nglobal using GlobalRead = AopsGen.ReadPageAttribute;\n",
-            Usings + "namespace Corpus;\n[GlobalAops]\npublic static partial class Fs { [GlobalRead] public static int Read(File file, Page page) => 0; }\n")
+            Usings + "namespace Corpus;\n[GlobalAops]\npublic static partial class Fs { [GlobalRead] public static int Read(OpenFile file, Page page) => 0; }\n")
             { Bound = new[] { "readPage: &Read" } },
         new("FullyQualifiedAttributes", MalformedExpectation.Valid,
-            "namespace Corpus;\n[global::AopsGen.AddressSpaceOperationsAttribute]\npublic static partial class Fs { [AopsGen.ReadPage] public static int Read(AopsGen.File file, AopsGen.Page page) => 0; }\n")
+            "namespace Corpus;\n[global::AopsGen.AddressSpaceOperationsAttribute]\npublic static partial class Fs { [AopsGen.ReadPage] public static int Read(AopsGen.OpenFile file, AopsGen.Page page) => 0; }\n")
             { Bound = new[] { "readPage: &Read" } },
         new("NullableAnnotationsDiffer", MalformedExpectation.Valid,
-            InClass("[WriteBegin] public static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page page, out object fsData) { page = null!; fsData = null!; return 0; }"))
+            InClass("[WriteBegin] public static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page page, out object fsData) { page = null!; fsData = null!; return 0; }"))
             { Bound = new[] { "writeBegin: &WriteBegin" } },
         new("ExtensionOpMethod", MalformedExpectation.Valid,
             Usings + "namespace Corpus;\n[AddressSpaceOperations]\npublic static partial class Fs { [FreePage] public static void Drop(this Page page) { } }\n")

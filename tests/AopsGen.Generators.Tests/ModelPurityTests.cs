@@ -62,7 +62,7 @@ public sealed class ModelPurityTests
             namespace Fs.Invalid;
 
             [AddressSpaceOperations]
-            public class NotPartial { [ReadPage] public static int ReadPage(File file, Page page) => 0; }
+            public class NotPartial { [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0; }
             """);
 
         foreach (string name in new[] { Tracking.Parse, Tracking.Tables })

@@ -22,7 +22,7 @@ internal static class TestSources
             public static int MyWritePage(Page page, WritebackControl wbc) { Last = "writepage"; return 0; }
 
             [ReadPage]
-            public static int MyReadPage(File file, Page page) { Last = "readpage"; return 1; }
+            public static int MyReadPage(OpenFile file, Page page) { Last = "readpage"; return 1; }
 
             [WritePages]
             public static int MyWritePages(AddressSpace mapping, WritebackControl wbc) { Last = "writepages"; return 2; }
@@ -31,10 +31,10 @@ internal static class TestSources
             public static bool MySetPageDirty(Page page) { Last = "set_page_dirty"; return true; }
 
             [ReadPages]
-            public static int MyReadPages(File file, AddressSpace mapping, ReadOnlySpan<Page> pages) { Last = "readpages"; return 4; }
+            public static int MyReadPages(OpenFile file, AddressSpace mapping, ReadOnlySpan<Page> pages) { Last = "readpages"; return 4; }
 
             [WriteBegin]
-            public static int MyWriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+            public static int MyWriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
             {
                 Last = "write_begin";
                 page = null;
@@ -43,7 +43,7 @@ internal static class TestSources
             }
 
             [WriteEnd]
-            public static int MyWriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) { Last = "write_end"; return 6; }
+            public static int MyWriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) { Last = "write_end"; return 6; }
 
             [Bmap]
             public static ulong MyBmap(AddressSpace mapping, ulong block) { Last = "bmap"; return 7; }
@@ -73,10 +73,10 @@ internal static class TestSources
             public static int MyErrorRemovePage(AddressSpace mapping, Page page) { Last = "error_remove_page"; return 15; }
 
             [SwapActivate]
-            public static int MySwapActivate(SwapInfo sis, File file, out ulong span) { Last = "swap_activate"; span = 16; return 16; }
+            public static int MySwapActivate(SwapInfo sis, OpenFile file, out ulong span) { Last = "swap_activate"; span = 16; return 16; }
 
             [SwapDeactivate]
-            public static void MySwapDeactivate(File file) { Last = "swap_deactivate"; }
+            public static void MySwapDeactivate(OpenFile file) { Last = "swap_deactivate"; }
 
             [SyncPage]
             public static void MySyncPage(Page page) { Last = "sync_page"; }
@@ -102,13 +102,13 @@ internal static class TestSources
                 public static string Last = "";
 
                 [ReadPage]
-                internal static int ReadPage(File file, Page page) { Last += "ReadPage;"; return 42; }
+                internal static int ReadPage(OpenFile file, Page page) { Last += "ReadPage;"; return 42; }
 
                 [DirectIO]
                 private static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) { Last += "DirectIO@" + offset + ";"; return offset + 1; }
 
                 [SwapActivate]
-                public static int SwapActivate(SwapInfo sis, File file, out ulong span) { Last += "SwapActivate;"; span = 1234; return 0; }
+                public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { Last += "SwapActivate;"; span = 1234; return 0; }
             }
 
             public static class Probe

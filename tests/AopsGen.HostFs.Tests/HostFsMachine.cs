@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Xunit;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -23,7 +25,7 @@ internal sealed class HostFsMachine : IDisposable
     }
 
     public string Directory { get; }
-    public Vfs Vfs { get; }
+    public MountNamespace Vfs { get; }
     public SuperBlock Sb { get; }
     public SwapCore Swap { get; }
 

@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
@@ -30,7 +32,7 @@ public sealed class HostFsOpsTests : IDisposable
         byte[] bytes = Enumerable.Range(0, 6000).Select(i => (byte)(i % 253)).ToArray();
         System.IO.File.WriteAllBytes(_m.HostPath("data"), bytes);
         Inode inode = _m.Open("data");
-        var file = new File("/mnt/data", inode, OpenFlags.ReadOnly);
+        var file = new OpenFile("/mnt/data", inode, OpenFlags.ReadOnly);
         Page page = _ram.Alloc()!;
         page.Index = 1;
         page.Lock();
@@ -51,7 +53,7 @@ public sealed class HostFsOpsTests : IDisposable
     public void Direct_io_moves_a_batch_with_one_vectored_call_and_allocates_nothing(int segments)
     {
         Assert.Equal(0, HostFs.CreateFile(_m.Vfs, _m.Sb, "/mnt/direct", 64L * Page.Size, Credentials.Root, out Inode? inode));
-        var file = new File("/mnt/direct", inode!, OpenFlags.ReadWrite);
+        var file = new OpenFile("/mnt/direct", inode!, OpenFlags.ReadWrite);
         Page[] pages = Enumerable.Range(0, segments).Select(_ => _ram.Alloc()!).ToArray();
         IoVec[] iov = pages.Select(IoVec.ForPage).ToArray();
         for (int i = 0; i < segments; i++)
@@ -84,7 +86,7 @@ public sealed class HostFsOpsTests : IDisposable
     public void A_direct_io_error_comes_back_as_the_hosts_negative_errno()
     {
         Assert.Equal(0, HostFs.CreateFile(_m.Vfs, _m.Sb, "/mnt/small", 4L * Page.Size, Credentials.Root, out Inode? inode));
-        var file = new File("/mnt/small", inode!, OpenFlags.ReadWrite);
+        var file = new OpenFile("/mnt/small", inode!, OpenFlags.ReadWrite);
         Page page = _ram.Alloc()!;
         IoVec whole = IoVec.ForPage(page);
         IoVec misaligned = new(whole.Base + 1, Page.Size - 1);

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Xunit;
+using AopsGen.Swap;
 
 namespace AopsGen.Examples.Tests;
 

@@ -3,6 +3,9 @@ using System.Linq;
 using System.Threading;
 using Xunit;
 using Xunit.Abstractions;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
@@ -11,7 +14,7 @@ namespace AopsGen.Examples.Tests;
 public sealed unsafe class SwapOnNfsTests : IDisposable
 {
     private readonly ITestOutputHelper _output;
-    private readonly Vfs _vfs;
+    private readonly MountNamespace _vfs;
     private readonly SuperBlock _sb = null!;
     private readonly SwapCore _swap;
     private readonly List<string> _files = new();
@@ -124,7 +127,7 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         string name = NfsServer.NewName("busy");
         Inode inode = SwapFile(name, 32);
         Assert.Equal(0, _swap.SwapOn("/nfs/" + name, 0, Credentials.Root));
-        var file = new File("/nfs/" + name, inode, OpenFlags.ReadWrite);
+        var file = new OpenFile("/nfs/" + name, inode, OpenFlags.ReadWrite);
 
         Assert.Equal(Errnos.Neg(Errno.ETXTBSY), NfsFs.Write(file, 0, new byte[8], _swap.Log));
         Assert.Equal("NFS: attempt to write to active swap file!", _swap.Log.Last?.Message);

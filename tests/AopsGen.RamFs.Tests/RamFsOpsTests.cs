@@ -1,12 +1,15 @@
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
 /// <summary>RamFs's ops, each called through the generated table as the VFS and the swap core call it.</summary>
 public sealed class RamFsOpsTests : IDisposable
 {
-    private readonly Vfs _vfs;
+    private readonly MountNamespace _vfs;
     private readonly SuperBlock _sb;
     private readonly PageFrames _ram = new(40);
 
@@ -35,10 +38,10 @@ public sealed class RamFsOpsTests : IDisposable
     [Fact]
     public void Bytes_written_through_write_begin_and_write_end_are_read_back_by_readpage_with_zeros_past_the_end()
     {
-        File file = Open(CreateFile("/mnt/notes", 0));
+        OpenFile file = Open(CreateFile("/mnt/notes", 0));
         byte[] text = Enumerable.Range(0, 6000).Select(i => (byte)(i % 251)).ToArray();
 
-        Assert.Equal(6000, Vfs.Write(file, 100, text));
+        Assert.Equal(6000, MountNamespace.Write(file, 100, text));
         Assert.Equal(6100, file.Inode.Size);
 
         Page second = PageAt(file, 1);
@@ -53,7 +56,7 @@ public sealed class RamFsOpsTests : IDisposable
     [Fact]
     public void Writepage_writes_a_dirty_page_back_up_to_the_end_of_the_file_and_ends_its_writeback()
     {
-        File file = Open(CreateFile("/mnt/data", 5000));
+        OpenFile file = Open(CreateFile("/mnt/data", 5000));
         Page page = PageAt(file, 1);
         page.Bytes.Fill(0x5A);
         Assert.True(AopsCalls.SetPageDirty(file.Mapping.Aops, page));
@@ -77,7 +80,7 @@ public sealed class RamFsOpsTests : IDisposable
     [InlineData(32)]
     public void Direct_io_moves_a_batch_of_page_segments_each_way_without_allocating(int segments)
     {
-        File file = Open(CreateFile("/mnt/direct", 64L * Page.Size));
+        OpenFile file = Open(CreateFile("/mnt/direct", 64L * Page.Size));
         Page[] pages = Enumerable.Range(0, segments).Select(_ => _ram.Alloc()!).ToArray();
         IoVec[] iov = pages.Select(IoVec.ForPage).ToArray();
         for (int i = 0; i < segments; i++)
@@ -109,7 +112,7 @@ public sealed class RamFsOpsTests : IDisposable
     [Fact]
     public void A_direct_read_past_the_end_of_the_memory_held_is_cut_short_there()
     {
-        File file = Open(CreateFile("/mnt/short", 2L * Page.Size));
+        OpenFile file = Open(CreateFile("/mnt/short", 2L * Page.Size));
         IoVec[] iov = Enumerable.Range(0, 4).Select(_ => IoVec.ForPage(_ram.Alloc()!)).ToArray();
         var iocb = new Kiocb();
 
@@ -127,12 +130,12 @@ public sealed class RamFsOpsTests : IDisposable
 
         Assert.True(RamFs.DataOf(inode!).SwapActive);
         Assert.True((swap.Areas[0].Flags & SwapFlags.File) != 0);
-        Assert.Equal(0, _vfs.Open("/mnt/swapfile", OpenFlags.ReadWrite, Credentials.Root, out File? file));
-        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), Vfs.Write(file!, 0, new byte[1]));
+        Assert.Equal(0, _vfs.Open("/mnt/swapfile", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
+        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), MountNamespace.Write(file!, 0, new byte[1]));
 
         Assert.Equal(0, swap.SwapOff("/mnt/swapfile", Credentials.Root));
         Assert.False(RamFs.DataOf(inode!).SwapActive);
-        Assert.Equal(1, Vfs.Write(file!, 0, new byte[1]));
+        Assert.Equal(1, MountNamespace.Write(file!, 0, new byte[1]));
     }
 
     [Fact]
@@ -151,13 +154,13 @@ public sealed class RamFsOpsTests : IDisposable
         return inode!;
     }
 
-    private File Open(Inode inode)
+    private OpenFile Open(Inode inode)
     {
-        var file = new File("/mnt/file", inode, OpenFlags.ReadWrite);
+        var file = new OpenFile("/mnt/file", inode, OpenFlags.ReadWrite);
         return file;
     }
 
-    private Page PageAt(File file, ulong index)
+    private Page PageAt(OpenFile file, ulong index)
     {
         Page page = _ram.Alloc()!;
         page.Index = index;

@@ -1,5 +1,8 @@
 using System.Threading.Tasks;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
@@ -8,7 +11,7 @@ namespace AopsGen.Examples.Tests;
 public sealed class SwapOnRamFsTests : IDisposable
 {
     private const int Frames = 64;
-    private readonly Vfs _vfs;
+    private readonly MountNamespace _vfs;
     private readonly SwapCore _swap;
     private readonly PageFrames _ram = new(Frames);
     private readonly MemoryManager _mm;

@@ -1,5 +1,6 @@
 using AopsGen.Examples;
 using Xunit;
+using AopsGen.Vfs;
 
 namespace AopsGen.Reliability.Tests;
 
@@ -27,10 +28,10 @@ public sealed class ActiveSwapFileTests : IDisposable
     public void An_active_swap_file_cannot_be_written_shrunk_unlinked_or_renamed_and_stays_intact()
     {
         byte[] header = Snapshot();
-        Assert.Equal(0, _m.Vfs.Open("/swapfile", OpenFlags.ReadWrite, Credentials.Root, out File? file));
+        Assert.Equal(0, _m.Vfs.Open("/swapfile", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
 
-        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), Vfs.Write(file!, 0, new byte[16]));
-        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), Vfs.Write(file!, 63L * Page.Size, new byte[16]));
+        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), MountNamespace.Write(file!, 0, new byte[16]));
+        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), MountNamespace.Write(file!, 63L * Page.Size, new byte[16]));
         Assert.Equal(Errnos.Neg(Errno.ETXTBSY), _m.Vfs.Truncate("/swapfile", 0, Credentials.Root));
         Assert.Equal(Errnos.Neg(Errno.ETXTBSY), _m.Vfs.Truncate("/swapfile", _inode.Size, Credentials.Root));
         Assert.Equal(Errnos.Neg(Errno.EPERM), _m.Vfs.Unlink("/swapfile", Credentials.Root));
@@ -54,9 +55,9 @@ public sealed class ActiveSwapFileTests : IDisposable
     public void After_swapoff_the_file_is_an_ordinary_file_again()
     {
         Assert.Equal(0, _m.Swap.SwapOff("/swapfile", Credentials.Root));
-        Assert.Equal(0, _m.Vfs.Open("/swapfile", OpenFlags.ReadWrite, Credentials.Root, out File? file));
+        Assert.Equal(0, _m.Vfs.Open("/swapfile", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
 
-        Assert.Equal(16, Vfs.Write(file!, 0, new byte[16]));
+        Assert.Equal(16, MountNamespace.Write(file!, 0, new byte[16]));
         Assert.Equal(0, _m.Vfs.Rename("/swapfile", "/moved", Credentials.Root));
         Assert.Equal(0, _m.Vfs.Unlink("/moved", Credentials.Root));
     }

@@ -4,6 +4,8 @@ using System.Threading.Tasks;
 using AopsGen.Examples;
 using Xunit;
 using Xunit.Abstractions;
+using AopsGen.Mm;
+using AopsGen.Vfs;
 
 namespace AopsGen.Reliability.Tests;
 

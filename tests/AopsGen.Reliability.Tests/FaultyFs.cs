@@ -91,7 +91,7 @@ public static unsafe partial class FaultyFs
     public static int Deactivations => Volatile.Read(ref s_deactivations);
 
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         if (s_schedule.Next(Fault.ReadPageError))
         {
@@ -108,11 +108,11 @@ public static unsafe partial class FaultyFs
     public static bool SetPageDirty(Page page) => AopsCalls.SetPageDirty(s_inner, page);
 
     [WriteBegin]
-    public static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData) =>
+    public static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData) =>
         AopsCalls.WriteBegin(s_inner, file, mapping, pos, len, flags, out page, out fsData);
 
     [WriteEnd]
-    public static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) =>
+    public static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) =>
         AopsCalls.WriteEnd(s_inner, file, mapping, pos, len, copied, page, fsData);
 
     [DirectIO]
@@ -139,7 +139,7 @@ public static unsafe partial class FaultyFs
     }
 
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         int rc = AopsCalls.SwapActivate(s_inner, sis, file, out span);
         if (rc == 0 && s_schedule.Next(Fault.ActivateHalfWay))
@@ -157,7 +157,7 @@ public static unsafe partial class FaultyFs
     }
 
     [SwapDeactivate]
-    public static void SwapDeactivate(File file)
+    public static void SwapDeactivate(OpenFile file)
     {
         Interlocked.Increment(ref s_deactivations);
         AopsCalls.SwapDeactivate(s_inner, file);

@@ -4,6 +4,8 @@ using System.Linq;
 using AopsGen.Examples;
 using AopsGen.Swap.Tests;
 using Xunit;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Reliability.Tests;
 

@@ -3,6 +3,8 @@ using AopsGen.Examples;
 using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Reliability.Tests;
 

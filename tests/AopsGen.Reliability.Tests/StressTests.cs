@@ -5,6 +5,9 @@ using System.Threading;
 using AopsGen.Examples;
 using Xunit;
 using Xunit.Abstractions;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Reliability.Tests;
 

@@ -1,5 +1,7 @@
 using AopsGen.Examples;
 using Xunit;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -18,7 +20,7 @@ internal sealed class SwapMachine : IDisposable
         Swap = new SwapCore(Vfs);
     }
 
-    public Vfs Vfs { get; }
+    public MountNamespace Vfs { get; }
     public SuperBlock Root { get; }
     public SwapCore Swap { get; }
 

@@ -75,7 +75,7 @@ public sealed class UtilLinuxInteropTests : IDisposable
     {
         string path = _temp.File("aopsgen.swap");
         var uuid = Guid.Parse("a1b2c3d4-e5f6-4789-9abc-def012345678");
-        MkswapResult result = AopsGen.Mkswap.Format(path, new MkswapOptions { Pages = 256, Label = "aops-swap", Uuid = uuid });
+        MkswapResult result = AopsGen.Swap.Mkswap.Format(path, new MkswapOptions { Pages = 256, Label = "aops-swap", Uuid = uuid });
         Assert.True(result.Succeeded, result.ToString());
 
         Dictionary<string, string> blkid = BlkidExport(path);
@@ -90,7 +90,7 @@ public sealed class UtilLinuxInteropTests : IDisposable
     public void Header_written_by_AopsGen_is_recognised_by_swaplabel()
     {
         string path = _temp.File("aopsgen.swap");
-        MkswapResult result = AopsGen.Mkswap.Format(path, new MkswapOptions { Pages = 64, Label = "aops-swap", Uuid = Guid.Parse("a1b2c3d4-e5f6-4789-9abc-def012345678") });
+        MkswapResult result = AopsGen.Swap.Mkswap.Format(path, new MkswapOptions { Pages = 64, Label = "aops-swap", Uuid = Guid.Parse("a1b2c3d4-e5f6-4789-9abc-def012345678") });
         Assert.True(result.Succeeded, result.ToString());
 
         ToolResult swaplabel = UtilLinux.Run("swaplabel", path);
@@ -103,7 +103,7 @@ public sealed class UtilLinuxInteropTests : IDisposable
     public void Swaplabel_relabelling_an_AopsGen_header_is_read_back()
     {
         string path = _temp.File("relabel.swap");
-        Assert.True(AopsGen.Mkswap.Format(path, new MkswapOptions { Pages = 64, Label = "before" }).Succeeded);
+        Assert.True(AopsGen.Swap.Mkswap.Format(path, new MkswapOptions { Pages = 64, Label = "before" }).Succeeded);
 
         ToolResult swaplabel = UtilLinux.Run("swaplabel", "-L", "after", "-U", "99999999-8888-4777-a666-555555555555", path);
         Assert.True(swaplabel.ExitCode == 0, swaplabel.ToString());
@@ -143,7 +143,7 @@ public sealed class UtilLinuxInteropTests : IDisposable
         Assert.True(mkswap.ExitCode == 0, mkswap.ToString());
 
         string ours = _temp.NewFile("aopsgen.swap", size);
-        MkswapResult result = AopsGen.Mkswap.Format(ours, new MkswapOptions { Label = label, Uuid = Guid.Parse(uuid) });
+        MkswapResult result = AopsGen.Swap.Mkswap.Format(ours, new MkswapOptions { Label = label, Uuid = Guid.Parse(uuid) });
         Assert.True(result.Succeeded, result.ToString());
 
         byte[] theirPage = TempDirectory.ReadPage(theirs);
@@ -161,7 +161,7 @@ public sealed class UtilLinuxInteropTests : IDisposable
         string path = _temp.NewFile("small.swap", Pages.Bytes(9));
 
         ToolResult mkswap = Mkswap(path);
-        MkswapResult result = AopsGen.Mkswap.Format(path);
+        MkswapResult result = AopsGen.Swap.Mkswap.Format(path);
 
         Assert.NotEqual(0, mkswap.ExitCode);
         Assert.False(result.Succeeded);
@@ -184,7 +184,7 @@ public sealed class UtilLinuxInteropTests : IDisposable
         Pages.SetBadPages(expected, bad);
 
         byte[] ours = new byte[Pages.Size];
-        MkswapResult result = AopsGen.Mkswap.Format(ours, Pages.Bytes(256), new MkswapOptions { Label = "bad-pages", Uuid = Pages.TestUuid, BadPages = bad });
+        MkswapResult result = AopsGen.Swap.Mkswap.Format(ours, Pages.Bytes(256), new MkswapOptions { Label = "bad-pages", Uuid = Pages.TestUuid, BadPages = bad });
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.True(expected.AsSpan().SequenceEqual(ours), "the hand-built bad-page header differs from AopsGen's");
@@ -240,7 +240,7 @@ public sealed class UtilLinuxInteropTests : IDisposable
         Assert.Equal(Guid.Parse(Uuid), verdict.Header.Uuid);
 
         byte[] ours = new byte[Pages.Size];
-        Assert.True(AopsGen.Mkswap.Format(ours, Pages.Bytes(100), new MkswapOptions { Endianness = SwapEndianness.Big, Label = "big-endian", Uuid = Guid.Parse(Uuid) }).Succeeded);
+        Assert.True(AopsGen.Swap.Mkswap.Format(ours, Pages.Bytes(100), new MkswapOptions { Endianness = SwapEndianness.Big, Label = "big-endian", Uuid = Guid.Parse(Uuid) }).Succeeded);
         Assert.True(page.AsSpan().SequenceEqual(ours), "AopsGen's big-endian header differs");
 
         Dictionary<string, string> blkid = BlkidExport(path);

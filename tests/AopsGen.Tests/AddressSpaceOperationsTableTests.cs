@@ -5,7 +5,7 @@ namespace AopsGen.Tests;
 
 public sealed unsafe class AddressSpaceOperationsTableTests
 {
-    private static int ReadPageOp(File file, Page page) => 0;
+    private static int ReadPageOp(OpenFile file, Page page) => 0;
 
     private static long DirectIOOp(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
 
@@ -68,7 +68,7 @@ public sealed unsafe class AddressSpaceOperationsTableTests
             bool expected = op is AddressSpaceOp.ReadPage or AddressSpaceOp.DirectIO;
             Assert.True(expected == aops.Has(op), $"Has({op}) should be {expected}");
         }
-        Assert.Equal((nint)(delegate*<File, Page, int>)&ReadPageOp, (nint)aops.ReadPage);
+        Assert.Equal((nint)(delegate*<OpenFile, Page, int>)&ReadPageOp, (nint)aops.ReadPage);
         Assert.Equal((nint)(delegate*<Rw, Kiocb, ReadOnlySpan<IoVec>, long, long>)&DirectIOOp, (nint)aops.DirectIO);
         Assert.True(aops.WritePage == null);
         Assert.Equal([AddressSpaceOp.ReadPage, AddressSpaceOp.DirectIO], aops.SetOps);

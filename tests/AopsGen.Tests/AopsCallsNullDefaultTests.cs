@@ -1,4 +1,5 @@
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 
@@ -8,7 +9,7 @@ public sealed class AopsCallsNullDefaultTests : IDisposable
 {
     private readonly PageFrames _frames = new(8);
     private readonly AddressSpaceOperations _aops = TestFs.NewTable("null_aops");
-    private readonly File _file;
+    private readonly OpenFile _file;
     private readonly AddressSpace _mapping;
 
     public AopsCallsNullDefaultTests()

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 
@@ -12,7 +13,7 @@ public sealed unsafe class AopsCallsReadPagesDefaultTests : IDisposable
 
     private readonly PageFrames _frames = new(16);
     private readonly AddressSpaceOperations _aops;
-    private readonly File _file;
+    private readonly OpenFile _file;
     private readonly AddressSpace _mapping;
 
     public AopsCallsReadPagesDefaultTests()
@@ -32,7 +33,7 @@ public sealed unsafe class AopsCallsReadPagesDefaultTests : IDisposable
 
     /// <summary>A readpage that checks it gets a locked page already in the file's mapping, fills it with
     /// its index, marks it uptodate and unlocks it; index 13 fails with -EIO.</summary>
-    private static int RecordingReadPage(File file, Page page)
+    private static int RecordingReadPage(OpenFile file, Page page)
     {
         if (!page.IsLocked)
         {

@@ -1,4 +1,5 @@
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 
@@ -9,7 +10,7 @@ public sealed unsafe class AopsCallsSetOpTests : IDisposable
 {
     private readonly PageFrames _frames = new(4);
     private readonly AddressSpaceOperations _aops = TestOps.Full();
-    private readonly File _file;
+    private readonly OpenFile _file;
     private readonly AddressSpace _mapping;
     private readonly Page _page;
     private readonly Page _newPage;

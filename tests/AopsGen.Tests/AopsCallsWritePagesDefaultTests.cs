@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 

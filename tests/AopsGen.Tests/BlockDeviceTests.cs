@@ -1,4 +1,6 @@
 using Xunit;
+using AopsGen.Block;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 

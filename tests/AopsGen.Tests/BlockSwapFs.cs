@@ -1,3 +1,7 @@
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
+
 namespace AopsGen.Tests;
 
 /// <summary>
@@ -11,7 +15,7 @@ internal static unsafe partial class BlockSwapFs
 {
     /// <summary>Creates <paramref name="path"/> with its pages at <paramref name="blocks"/> of the superblock's
     /// device, formatted by <see cref="Mkswap"/>.</summary>
-    public static Inode CreateSwapFile(Vfs vfs, SuperBlock sb, ulong number, string path, ulong[] blocks)
+    public static Inode CreateSwapFile(MountNamespace vfs, SuperBlock sb, ulong number, string path, ulong[] blocks)
     {
         using var header = new PageFrames(1);
         Page page = header.AllocZeroed()!;
@@ -37,7 +41,7 @@ internal static unsafe partial class BlockSwapFs
     }
 
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         var blocks = (ulong[])file.Inode.Private!;
         int error = 0;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 

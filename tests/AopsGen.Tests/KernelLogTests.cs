@@ -1,5 +1,6 @@
 using System.Linq;
 using Xunit;
+using AopsGen.Swap;
 
 namespace AopsGen.Tests;
 

@@ -30,8 +30,8 @@ public sealed unsafe class KiocbTests
     [Fact]
     public void Init_resets_every_field_and_returns_the_same_kiocb()
     {
-        File first = TestFs.NewFile(TestFs.Empty, "/swap/first");
-        File second = TestFs.NewFile(TestFs.Empty, "/swap/second");
+        OpenFile first = TestFs.NewFile(TestFs.Empty, "/swap/first");
+        OpenFile second = TestFs.NewFile(TestFs.Empty, "/swap/second");
         var iocb = new Kiocb();
         iocb.Init(first, 4096, 4096);
         iocb.Position = 123;

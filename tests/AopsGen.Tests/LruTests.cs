@@ -1,4 +1,5 @@
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Tests;
 
@@ -60,7 +62,7 @@ internal static unsafe partial class MemSwapFs
 
     /// <summary>Creates <paramref name="path"/> as a file of <paramref name="pages"/> pages formatted by
     /// <see cref="Mkswap"/>, mode 0600, owned by root.</summary>
-    public static Inode CreateSwapFile(Vfs vfs, SuperBlock sb, ulong number, string path, int pages)
+    public static Inode CreateSwapFile(MountNamespace vfs, SuperBlock sb, ulong number, string path, int pages)
     {
         var data = new FileData((long)pages << Page.Shift);
         if (!Mkswap.Format(data.PageBytes(0), data.Size, new MkswapOptions { Label = "memswap" }).Succeeded)
@@ -76,10 +78,10 @@ internal static unsafe partial class MemSwapFs
         return inode;
     }
 
-    public static FileData Of(File file) => (FileData)file.Inode.Private!;
+    public static FileData Of(OpenFile file) => (FileData)file.Inode.Private!;
 
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         FileData data = Of(file);
         Interlocked.Increment(ref data.ReadPages);
@@ -155,7 +157,7 @@ internal static unsafe partial class MemSwapFs
     }
 
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         FileData data = Of(file);
         span = sis.Pages;
@@ -164,7 +166,7 @@ internal static unsafe partial class MemSwapFs
     }
 
     [SwapDeactivate]
-    public static void SwapDeactivate(File file) => Interlocked.Increment(ref Of(file).Deactivations);
+    public static void SwapDeactivate(OpenFile file) => Interlocked.Increment(ref Of(file).Deactivations);
 
     [SetPageDirty]
     public static bool SetPageDirty(Page page)

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen.Tests;
 

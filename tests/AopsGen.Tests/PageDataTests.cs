@@ -1,5 +1,6 @@
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 

@@ -1,4 +1,6 @@
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen.Tests;
 

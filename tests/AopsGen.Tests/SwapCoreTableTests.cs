@@ -1,12 +1,14 @@
 using System.Linq;
 using Xunit;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Tests;
 
 /// <summary>mm/swapfile.c's swap table: entries, priorities, get_swap_page across areas, and the counters.</summary>
 public sealed class SwapCoreTableTests
 {
-    private static SwapCore NewCore() => new(new Vfs(new Inode(new SuperBlock("rootfs", 4096), 1, FileType.Directory, 0x1ED, TestFs.Empty)));
+    private static SwapCore NewCore() => new(new MountNamespace(new Inode(new SuperBlock("rootfs", 4096), 1, FileType.Directory, 0x1ED, TestFs.Empty)));
 
     private static SwapInfo Enable(SwapCore core, uint maxPages, int priority)
     {

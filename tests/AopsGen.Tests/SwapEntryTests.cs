@@ -1,4 +1,5 @@
 using Xunit;
+using AopsGen.Swap;
 
 namespace AopsGen.Tests;
 

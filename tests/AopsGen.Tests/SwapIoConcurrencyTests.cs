@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading;
 using Xunit;
+using AopsGen.Mm;
 
 namespace AopsGen.Tests;
 

@@ -1,4 +1,8 @@
 using System.Buffers.Binary;
+using AopsGen.Block;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Tests;
 
@@ -16,7 +20,7 @@ internal sealed class SwapMachine : IDisposable
     public SwapMachine(int frames, int swapPages, bool blockPath = false, int devicePages = 0)
     {
         Fs = new SuperBlock(blockPath ? "blockswapfs" : "memswapfs", 4096);
-        Vfs = new Vfs(new Inode(Fs, 1, FileType.Directory, 0x1ED, TestFs.Empty));
+        Vfs = new MountNamespace(new Inode(Fs, 1, FileType.Directory, 0x1ED, TestFs.Empty));
         Swap = new SwapCore(Vfs);
         Ram = new PageFrames(frames);
         Mm = new MemoryManager(Ram, Swap);
@@ -44,7 +48,7 @@ internal sealed class SwapMachine : IDisposable
     }
 
     public SuperBlock Fs { get; }
-    public Vfs Vfs { get; }
+    public MountNamespace Vfs { get; }
     public SwapCore Swap { get; }
     public PageFrames Ram { get; }
     public MemoryManager Mm { get; }

@@ -1,5 +1,8 @@
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Tests;
 

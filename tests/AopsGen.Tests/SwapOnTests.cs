@@ -1,5 +1,7 @@
 using System.Linq;
 using Xunit;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Tests;
 
@@ -22,7 +24,7 @@ public sealed unsafe class SwapOnTests : IDisposable
     private readonly AddressSpaceOperations _bmapAops = new("bmapfs_aops", readPage: &ReadPage, bmap: &Bmap);
     private readonly AddressSpaceOperations _noReadAops = new("noread_aops", bmap: &Bmap);
     private readonly AddressSpaceOperations _noDirectIoAops = new("nodio_aops", readPage: &ReadPage, swapActivate: &SwapActivate, swapDeactivate: &SwapDeactivate);
-    private readonly Vfs _vfs;
+    private readonly MountNamespace _vfs;
     private readonly SwapCore _core;
     private readonly TempBlockDevice _disk = new(16 << 20);
     private ulong _ino = 2;
@@ -35,7 +37,7 @@ public sealed unsafe class SwapOnTests : IDisposable
         _blockMap = Enumerable.Range(0, FilePages).Select(i => (ulong)(1000 + i)).ToArray();
         _fs.Device = _disk.Device;
         _fs1k.Device = _disk.Device;
-        _vfs = new Vfs(new Inode(_fs, 1, FileType.Directory, 0x1ED, TestFs.Empty));
+        _vfs = new MountNamespace(new Inode(_fs, 1, FileType.Directory, 0x1ED, TestFs.Empty));
         _core = new SwapCore(_vfs);
     }
 
@@ -289,11 +291,11 @@ public sealed unsafe class SwapOnTests : IDisposable
         Assert.Equal(Errnos.Neg(Errno.ETXTBSY), _vfs.Truncate("/swapfile", 0, Credentials.Root));
         Assert.Equal(Errnos.Neg(Errno.EPERM), _vfs.Unlink("/swapfile", Credentials.Root));
         Assert.Equal(Errnos.Neg(Errno.EPERM), _vfs.Rename("/swapfile", "/elsewhere", Credentials.Root));
-        Assert.Equal(0, _vfs.Open("/swapfile", OpenFlags.ReadWrite, Credentials.Root, out File? file));
-        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), Vfs.Write(file!, 0, new byte[] { 1 }));
+        Assert.Equal(0, _vfs.Open("/swapfile", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
+        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), MountNamespace.Write(file!, 0, new byte[] { 1 }));
     }
 
-    private static int ReadPage(File file, Page page)
+    private static int ReadPage(OpenFile file, Page page)
     {
         byte[] data = (byte[])file.Inode.Private!;
         data.AsSpan((int)page.Index * Page.Size, Page.Size).CopyTo(page.Bytes);
@@ -304,7 +306,7 @@ public sealed unsafe class SwapOnTests : IDisposable
 
     private static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => Errnos.Neg(Errno.EIO);
 
-    private static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    private static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         span = sis.Pages;
         if (_activateResult == 0)
@@ -314,7 +316,7 @@ public sealed unsafe class SwapOnTests : IDisposable
         return _activateResult;
     }
 
-    private static void SwapDeactivate(File file) => _deactivations++;
+    private static void SwapDeactivate(OpenFile file) => _deactivations++;
 
     private static ulong Bmap(AddressSpace mapping, ulong block) => block < (ulong)_blockMap.Length ? _blockMap[block] : 0;
 }

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen.Tests;
 

@@ -5,6 +5,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen.Tests;
 

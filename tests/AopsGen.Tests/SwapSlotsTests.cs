@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
+using AopsGen.Swap;
 
 namespace AopsGen.Tests;
 

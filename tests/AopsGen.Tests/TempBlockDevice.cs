@@ -1,4 +1,5 @@
 using System.IO;
+using AopsGen.Block;
 
 namespace AopsGen.Tests;
 

@@ -6,7 +6,7 @@ internal static unsafe class TestFs
     public static Inode NewInode(AddressSpaceOperations aops, ulong number = 1)
         => new(new SuperBlock("testfs", 4096), number, FileType.Regular, 0x1A4 /* 0644 */, aops);
 
-    public static File NewFile(AddressSpaceOperations aops, string path = "/mnt/test/file")
+    public static OpenFile NewFile(AddressSpaceOperations aops, string path = "/mnt/test/file")
         => new(path, NewInode(aops), OpenFlags.ReadWrite);
 
     public static readonly AddressSpaceOperations Empty = new("empty_aops");

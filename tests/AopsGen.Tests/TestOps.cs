@@ -43,18 +43,18 @@ internal static unsafe class TestOps
     }
 
     public static int WritePage(Page page, WritebackControl wbc) { Record(AddressSpaceOp.WritePage, page, wbc); return WritePageResult; }
-    public static int ReadPage(File file, Page page) { Record(AddressSpaceOp.ReadPage, file, page); return ReadPageResult; }
+    public static int ReadPage(OpenFile file, Page page) { Record(AddressSpaceOp.ReadPage, file, page); return ReadPageResult; }
     public static int WritePages(AddressSpace mapping, WritebackControl wbc) { Record(AddressSpaceOp.WritePages, mapping, wbc); return WritePagesResult; }
     public static bool SetPageDirty(Page page) { Record(AddressSpaceOp.SetPageDirty, page); return false; }
-    public static int ReadPages(File file, AddressSpace mapping, ReadOnlySpan<Page> pages) { Record(AddressSpaceOp.ReadPages, file, mapping, pages.Length); return ReadPagesResult; }
-    public static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    public static int ReadPages(OpenFile file, AddressSpace mapping, ReadOnlySpan<Page> pages) { Record(AddressSpaceOp.ReadPages, file, mapping, pages.Length); return ReadPagesResult; }
+    public static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
     {
         Record(AddressSpaceOp.WriteBegin, file, mapping, pos, len, flags);
         page = null;
         fsData = FsData;
         return WriteBeginResult;
     }
-    public static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) { Record(AddressSpaceOp.WriteEnd, file, mapping, pos, len, copied, page, fsData); return WriteEndResult; }
+    public static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) { Record(AddressSpaceOp.WriteEnd, file, mapping, pos, len, copied, page, fsData); return WriteEndResult; }
     public static ulong Bmap(AddressSpace mapping, ulong block) { Record(AddressSpaceOp.Bmap, mapping, block); return BmapResult; }
     public static void InvalidatePage(Page page, ulong offset) => Record(AddressSpaceOp.InvalidatePage, page, offset);
     public static bool ReleasePage(Page page, GfpFlags gfp) { Record(AddressSpaceOp.ReleasePage, page, gfp); return false; }
@@ -64,13 +64,13 @@ internal static unsafe class TestOps
     public static int LaunderPage(Page page) { Record(AddressSpaceOp.LaunderPage, page); return LaunderPageResult; }
     public static bool IsPartiallyUptodate(Page page, ulong from, ulong count) { Record(AddressSpaceOp.IsPartiallyUptodate, page, from, count); return true; }
     public static int ErrorRemovePage(AddressSpace mapping, Page page) { Record(AddressSpaceOp.ErrorRemovePage, mapping, page); return ErrorRemovePageResult; }
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         Record(AddressSpaceOp.SwapActivate, sis, file);
         span = SwapActivateSpan;
         return SwapActivateResult;
     }
-    public static void SwapDeactivate(File file) => Record(AddressSpaceOp.SwapDeactivate, file);
+    public static void SwapDeactivate(OpenFile file) => Record(AddressSpaceOp.SwapDeactivate, file);
     public static void SyncPage(Page page) => Record(AddressSpaceOp.SyncPage, page);
     public static int SwapRw(Kiocb iocb, IovIter iter) { Record(AddressSpaceOp.SwapRw, iocb, iter.Direction, iter.Count); return SwapRwResult; }
 
@@ -106,12 +106,12 @@ internal static unsafe class TestOps
     public static nint Address(AddressSpaceOp op) => op switch
     {
         AddressSpaceOp.WritePage => (nint)(delegate*<Page, WritebackControl, int>)&WritePage,
-        AddressSpaceOp.ReadPage => (nint)(delegate*<File, Page, int>)&ReadPage,
+        AddressSpaceOp.ReadPage => (nint)(delegate*<OpenFile, Page, int>)&ReadPage,
         AddressSpaceOp.WritePages => (nint)(delegate*<AddressSpace, WritebackControl, int>)&WritePages,
         AddressSpaceOp.SetPageDirty => (nint)(delegate*<Page, bool>)&SetPageDirty,
-        AddressSpaceOp.ReadPages => (nint)(delegate*<File, AddressSpace, ReadOnlySpan<Page>, int>)&ReadPages,
-        AddressSpaceOp.WriteBegin => (nint)(delegate*<File, AddressSpace, long, uint, uint, out Page?, out object?, int>)&WriteBegin,
-        AddressSpaceOp.WriteEnd => (nint)(delegate*<File, AddressSpace, long, uint, uint, Page, object?, int>)&WriteEnd,
+        AddressSpaceOp.ReadPages => (nint)(delegate*<OpenFile, AddressSpace, ReadOnlySpan<Page>, int>)&ReadPages,
+        AddressSpaceOp.WriteBegin => (nint)(delegate*<OpenFile, AddressSpace, long, uint, uint, out Page?, out object?, int>)&WriteBegin,
+        AddressSpaceOp.WriteEnd => (nint)(delegate*<OpenFile, AddressSpace, long, uint, uint, Page, object?, int>)&WriteEnd,
         AddressSpaceOp.Bmap => (nint)(delegate*<AddressSpace, ulong, ulong>)&Bmap,
         AddressSpaceOp.InvalidatePage => (nint)(delegate*<Page, ulong, void>)&InvalidatePage,
         AddressSpaceOp.ReleasePage => (nint)(delegate*<Page, GfpFlags, bool>)&ReleasePage,
@@ -121,8 +121,8 @@ internal static unsafe class TestOps
         AddressSpaceOp.LaunderPage => (nint)(delegate*<Page, int>)&LaunderPage,
         AddressSpaceOp.IsPartiallyUptodate => (nint)(delegate*<Page, ulong, ulong, bool>)&IsPartiallyUptodate,
         AddressSpaceOp.ErrorRemovePage => (nint)(delegate*<AddressSpace, Page, int>)&ErrorRemovePage,
-        AddressSpaceOp.SwapActivate => (nint)(delegate*<SwapInfo, File, out ulong, int>)&SwapActivate,
-        AddressSpaceOp.SwapDeactivate => (nint)(delegate*<File, void>)&SwapDeactivate,
+        AddressSpaceOp.SwapActivate => (nint)(delegate*<SwapInfo, OpenFile, out ulong, int>)&SwapActivate,
+        AddressSpaceOp.SwapDeactivate => (nint)(delegate*<OpenFile, void>)&SwapDeactivate,
         AddressSpaceOp.SyncPage => (nint)(delegate*<Page, void>)&SyncPage,
         AddressSpaceOp.SwapRw => (nint)(delegate*<Kiocb, IovIter, int>)&SwapRw,
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),

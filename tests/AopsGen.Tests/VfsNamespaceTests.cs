@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using Xunit;
+using AopsGen.Mm;
+using AopsGen.Vfs;
 
 namespace AopsGen.Tests;
 
@@ -13,12 +15,12 @@ public sealed unsafe class VfsNamespaceTests : IDisposable
     private readonly SuperBlock _rootFs = new("rootfs", 4096);
     private readonly SuperBlock _otherFs = new("otherfs", 4096);
     private readonly AddressSpaceOperations _memAops = new("mem_aops", writeBegin: &WriteBegin, writeEnd: &WriteEnd);
-    private readonly Vfs _vfs;
+    private readonly MountNamespace _vfs;
     private ulong _nextIno = 2;
 
     public VfsNamespaceTests()
     {
-        _vfs = new Vfs(Dir(_rootFs, 0x1ED /* 0755 */));
+        _vfs = new MountNamespace(Dir(_rootFs, 0x1ED /* 0755 */));
         Assert.Equal(0, _vfs.Create("/dir", Dir(_rootFs, 0x1ED), Credentials.Root));
         Assert.Equal(0, _vfs.Create("/dir/file", Reg(_rootFs, 0x180 /* 0600 */), Credentials.Root));
         Assert.Equal(0, _vfs.Create("/mnt", Dir(_rootFs, 0x1ED), Credentials.Root));
@@ -116,7 +118,7 @@ public sealed unsafe class VfsNamespaceTests : IDisposable
         Assert.Equal(Errnos.Neg(Errno.EINVAL), _vfs.Open("/dir/file", OpenFlags.ReadWrite | OpenFlags.Direct, Credentials.Root, out _));
         Assert.Equal(Errnos.Neg(Errno.ENOENT), _vfs.Open("/dir/none", OpenFlags.ReadOnly, Credentials.Root, out _));
 
-        Assert.Equal(0, _vfs.Open("/dir/file", OpenFlags.ReadWrite, Credentials.Root, out File? file));
+        Assert.Equal(0, _vfs.Open("/dir/file", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
         Assert.Equal("/dir/file", file!.Path);
     }
 
@@ -200,19 +202,19 @@ public sealed unsafe class VfsNamespaceTests : IDisposable
     public void Writing_to_an_active_swap_file_through_the_vfs_is_ETXTBSY()
     {
         Inode swap = SwapFile("/dir/swap");
-        Assert.Equal(0, _vfs.Open("/dir/swap", OpenFlags.ReadWrite, Credentials.Root, out File? file));
+        Assert.Equal(0, _vfs.Open("/dir/swap", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
 
-        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), Vfs.Write(file!, 0, new byte[] { 1, 2, 3 }));
+        Assert.Equal(Errnos.Neg(Errno.ETXTBSY), MountNamespace.Write(file!, 0, new byte[] { 1, 2, 3 }));
         Assert.False(Stores.ContainsKey(swap));
     }
 
     [Fact]
     public void Write_goes_through_write_begin_and_write_end_page_by_page_and_grows_i_size()
     {
-        Assert.Equal(0, _vfs.Open("/dir/file", OpenFlags.ReadWrite, Credentials.Root, out File? file));
+        Assert.Equal(0, _vfs.Open("/dir/file", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
         byte[] data = Enumerable.Range(0, 6000).Select(i => (byte)(i * 7)).ToArray();
 
-        Assert.Equal(data.Length, Vfs.Write(file!, 1000, data));
+        Assert.Equal(data.Length, MountNamespace.Write(file!, 1000, data));
 
         Assert.Equal(7000, file!.Inode.Size);
         Assert.Equal(data, Stores[file.Inode].AsSpan(1000, data.Length).ToArray());
@@ -221,17 +223,17 @@ public sealed unsafe class VfsNamespaceTests : IDisposable
     [Fact]
     public void Write_needs_a_file_open_for_writing_and_a_filesystem_with_write_begin()
     {
-        Assert.Equal(0, _vfs.Open("/dir/file", OpenFlags.ReadOnly, Credentials.Root, out File? readOnly));
-        Assert.Equal(Errnos.Neg(Errno.EBADF), Vfs.Write(readOnly!, 0, new byte[] { 1 }));
+        Assert.Equal(0, _vfs.Open("/dir/file", OpenFlags.ReadOnly, Credentials.Root, out OpenFile? readOnly));
+        Assert.Equal(Errnos.Neg(Errno.EBADF), MountNamespace.Write(readOnly!, 0, new byte[] { 1 }));
 
         Assert.Equal(0, _vfs.Create("/dir/plain", Reg(_rootFs, 0x180, TestFs.Empty), Credentials.Root));
-        Assert.Equal(0, _vfs.Open("/dir/plain", OpenFlags.ReadWrite, Credentials.Root, out File? plain));
-        Assert.Equal(Errnos.Neg(Errno.EINVAL), Vfs.Write(plain!, 0, new byte[] { 1 }));
+        Assert.Equal(0, _vfs.Open("/dir/plain", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? plain));
+        Assert.Equal(Errnos.Neg(Errno.EINVAL), MountNamespace.Write(plain!, 0, new byte[] { 1 }));
     }
 
     // A memory filesystem's buffered write: write_begin hands out a locked page holding the current bytes,
     // write_end copies the written range back to the inode's store and unlocks the page.
-    private static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    private static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
     {
         page = Frames.Alloc()!;
         page.Lock();
@@ -242,7 +244,7 @@ public sealed unsafe class VfsNamespaceTests : IDisposable
         return 0;
     }
 
-    private static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+    private static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
     {
         int offset = (int)(pos & (Page.Size - 1));
         byte[] store = Store(file.Inode, (page.Index + 1) * Page.Size);

@@ -4,6 +4,9 @@ using System.IO;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Win32.SafeHandles;
+using AopsGen.Block;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen.Benchmarks.Block;
 

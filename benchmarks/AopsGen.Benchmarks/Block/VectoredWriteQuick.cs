@@ -1,4 +1,5 @@
 using AopsGen.Benchmarks.Quick;
+using AopsGen.Swap;
 
 namespace AopsGen.Benchmarks.Block;
 

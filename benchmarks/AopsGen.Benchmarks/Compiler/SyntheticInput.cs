@@ -105,8 +105,6 @@ public sealed class SyntheticInput
         string common = $$"""
             using System;
             using AopsGen;
-            using File = AopsGen.File;
-
             namespace Synthetic;
 
             /// <summary>Synthetic filesystem {{index}}: its bytes in one array, written through.</summary>
@@ -117,7 +115,7 @@ public sealed class SyntheticInput
                 private static long s_reads;
 
                 [ReadPage]
-                public static int ReadPage(File file, Page page)
+                public static int ReadPage(OpenFile file, Page page)
                 {
             {{EditedLine}}
                     long offset = page.FileOffset;
@@ -148,7 +146,7 @@ public sealed class SyntheticInput
                 public static bool SetPageDirty(Page page) => !page.TestAndSet(PageFlags.Dirty);
 
                 [WriteBegin]
-                public static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+                public static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
                 {
                     page = null;
                     fsData = null;
@@ -156,7 +154,7 @@ public sealed class SyntheticInput
                 }
 
                 [WriteEnd]
-                public static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+                public static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
                 {
                     int offset = (int)(pos & (Page.Size - 1));
                     int length = (int)Math.Min(copied, (uint)(s_data.Length - pos));
@@ -195,14 +193,14 @@ public sealed class SyntheticInput
                 }
 
                 [SwapActivate]
-                public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+                public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
                 {
                     span = Math.Min(sis.Pages, (ulong)(s_data.Length / Page.Size));
                     return 0;
                 }
 
                 [SwapDeactivate]
-                public static void SwapDeactivate(File file) => s_reads = 0;
+                public static void SwapDeactivate(OpenFile file) => s_reads = 0;
             }
 
             """;

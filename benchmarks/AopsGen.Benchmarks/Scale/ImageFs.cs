@@ -8,7 +8,7 @@ namespace AopsGen.Benchmarks.Scale;
 internal static unsafe partial class ImageFs
 {
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         IoVec segment = IoVec.ForPage(page);
         long done = file.Inode.SuperBlock.Device!.Read(new ReadOnlySpan<IoVec>(in segment), page.FileOffset + Page.Size);

@@ -1,4 +1,8 @@
 using System.IO;
+using AopsGen.Block;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Benchmarks.Scale;
 
@@ -12,7 +16,7 @@ namespace AopsGen.Benchmarks.Scale;
 internal static partial class HeaderOnlyFs
 {
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         if (page.FileIndex == 0)
         {
@@ -41,7 +45,7 @@ internal static partial class HeaderOnlyFs
     }
 
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         span = sis.Pages;
         return 0;
@@ -91,7 +95,7 @@ public sealed class ScaleArea : IDisposable
             _device = OpenSparseImage(System.IO.Path.Combine(_directory, "disk.img"), size, header);
             sb = new SuperBlock("imagefs", Page.Size) { Device = _device };
         }
-        Vfs = new Vfs(new Inode(sb, 1, FileType.Directory, 0x1ED, aops));
+        Vfs = new MountNamespace(new Inode(sb, 1, FileType.Directory, 0x1ED, aops));
         var inode = new Inode(sb, 2, FileType.Regular, 0x180, aops) { Size = size, Blocks = size / 512, Private = header };
         int rc = Vfs.Create(Path, inode, Credentials.Root);
         if (rc != 0)
@@ -105,7 +109,7 @@ public sealed class ScaleArea : IDisposable
 
     public int Slots { get; }
 
-    public Vfs Vfs { get; }
+    public MountNamespace Vfs { get; }
 
     public string Path => "/swapfile";
 

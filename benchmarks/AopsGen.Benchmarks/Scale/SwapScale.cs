@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Benchmarks.Scale;
 

@@ -1,6 +1,9 @@
 using System.Linq;
 using AopsGen.Examples;
 using BenchmarkDotNet.Attributes;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Benchmarks.Swap;
 
@@ -42,7 +45,7 @@ public unsafe class NfsThroughputBenchmarks
         Check(NfsFs.Mkswap(NfsFs.FileUrl(_exportUrl, _rawName), size, null, out _, out error), "raw file " + error);
         Check(NfsConnection.Open(NfsFs.FileUrl(_exportUrl, _rawName), create: false, out NfsConnection? raw, out error), "open raw " + error);
         _raw = raw!;
-        Vfs vfs = RamFs.NewNamespace(out SuperBlock root);
+        MountNamespace vfs = RamFs.NewNamespace(out SuperBlock root);
         Check(RamFs.Mkdir(vfs, root, "/nfs", Credentials.Root), "mkdir");
         Check(NfsFs.Mount(vfs, "/nfs", _exportUrl, out SuperBlock? sb), "mount");
         _sb = sb!;

@@ -1,4 +1,6 @@
 using AopsGen.Benchmarks.Quick;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen.Benchmarks.Swap;
 

@@ -1,6 +1,10 @@
 using System.IO;
 using System.Numerics;
 using AopsGen.Examples;
+using AopsGen.Block;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Benchmarks.Swap;
 
@@ -50,7 +54,7 @@ public sealed class SwapRig : IDisposable
         Fs = fs;
         Pages = pages;
         long swapPages = 2L * pages + 64;
-        Vfs vfs = RamFs.NewNamespace(out SuperBlock rootFs);
+        MountNamespace vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         Check(RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root), "mkdir /mnt");
         var mkswap = new MkswapOptions { Label = "bench" };
         if (fs != SwapFs.RamFs)

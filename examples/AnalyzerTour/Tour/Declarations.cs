@@ -1,6 +1,5 @@
 using System;
 using AopsGen;
-using File = AopsGen.File;
 
 namespace AnalyzerTour;
 
@@ -10,7 +9,7 @@ public static class NotPartialFs // AOPS001
 {
     /// <summary>readpage.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 }
 
 /// <summary>AOPS002: an op method that is not static has no address to put in the table.</summary>
@@ -19,7 +18,7 @@ public sealed partial class InstanceFs
 {
     /// <summary>readpage, as an instance method.</summary>
     [ReadPage]
-    public int ReadPage(File file, Page page) => 0; // AOPS002
+    public int ReadPage(OpenFile file, Page page) => 0; // AOPS002
 }
 
 /// <summary>AOPS003: direct_IO returns ssize_t, which is long in C#, not int.</summary>
@@ -37,11 +36,11 @@ public static partial class TwiceFs
 {
     /// <summary>readpage: the one the table uses.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 
     /// <summary>readpage again: dead code that looks live.</summary>
     [ReadPage]
-    public static int ReadPageAgain(File file, Page page) => 0; // AOPS004
+    public static int ReadPageAgain(OpenFile file, Page page) => 0; // AOPS004
 }
 
 /// <summary>AOPS009: op attributes in a class without [AddressSpaceOperations] are never read.</summary>
@@ -49,7 +48,7 @@ public static class ForgottenFs
 {
     /// <summary>readpage, in no table.</summary>
     [ReadPage] // AOPS009
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 }
 
 /// <summary>AOPS010: a generic class would need one table per instantiation.</summary>
@@ -59,7 +58,7 @@ public static partial class GenericFs<TCache> // AOPS010
 {
     /// <summary>readpage.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 }
 
 /// <summary>AOPS012: the class declares a member named as the generated table.</summary>
@@ -71,7 +70,7 @@ public static partial class ClashFs
 
     /// <summary>readpage.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 }
 
 /// <summary>AOPS013: a partial op method that is never implemented is removed by the compiler, and has no address.</summary>
@@ -80,7 +79,7 @@ public static partial class BodilessFs
 {
     /// <summary>readpage.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 
     /// <summary>freepage, declared and never implemented.</summary>
     [FreePage]

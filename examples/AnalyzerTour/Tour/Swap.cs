@@ -1,6 +1,5 @@
 using System;
 using AopsGen;
-using File = AopsGen.File;
 
 namespace AnalyzerTour;
 
@@ -10,7 +9,7 @@ public static partial class NoDeactivateFs
 {
     /// <summary>readpage: swap-in.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 
     /// <summary>direct_IO: swap-out.</summary>
     [DirectIO]
@@ -18,7 +17,7 @@ public static partial class NoDeactivateFs
 
     /// <summary>swap_activate, with no swap_deactivate to undo it.</summary>
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span) // AOPS005
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) // AOPS005
     {
         span = 0;
         return 0;
@@ -31,11 +30,11 @@ public static partial class NoWriteFs
 {
     /// <summary>readpage: swap-in.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 
     /// <summary>swap_activate.</summary>
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span) // AOPS006
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) // AOPS006
     {
         span = 0;
         return 0;
@@ -43,7 +42,7 @@ public static partial class NoWriteFs
 
     /// <summary>swap_deactivate.</summary>
     [SwapDeactivate]
-    public static void SwapDeactivate(File file)
+    public static void SwapDeactivate(OpenFile file)
     {
     }
 }
@@ -54,7 +53,7 @@ public static partial class CarelessFs
 {
     /// <summary>readpage: reports a missing page by throwing instead of returning -EIO.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page)
+    public static int ReadPage(OpenFile file, Page page)
     {
         if (page.Mapping is null)
         {
@@ -73,7 +72,7 @@ public static partial class CarelessFs
 
     /// <summary>swap_activate.</summary>
     [SwapActivate]
-    public static int SwapActivate(SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
         span = 0;
         return 0;
@@ -81,7 +80,7 @@ public static partial class CarelessFs
 
     /// <summary>swap_deactivate.</summary>
     [SwapDeactivate]
-    public static void SwapDeactivate(File file)
+    public static void SwapDeactivate(OpenFile file)
     {
     }
 }

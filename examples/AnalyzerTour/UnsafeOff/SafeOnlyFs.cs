@@ -1,5 +1,4 @@
 using AopsGen;
-using File = AopsGen.File;
 
 namespace AnalyzerTour.UnsafeOff;
 
@@ -9,5 +8,5 @@ public static partial class SafeOnlyFs
 {
     /// <summary>readpage: nothing to read.</summary>
     [ReadPage]
-    public static int ReadPage(File file, Page page) => 0;
+    public static int ReadPage(OpenFile file, Page page) => 0;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.IO;
+using AopsGen.Swap;
 
 namespace AopsGen.Examples.Aops.Commands;
 

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Aops.Demo;
 
@@ -25,7 +27,7 @@ internal sealed class DemoSwapArea : IDisposable
     private const string Label = "aops-demo";
     private readonly Action _teardown;
 
-    private DemoSwapArea(Vfs vfs, string swapPath, string description, IReadOnlyList<string> warnings, Action teardown)
+    private DemoSwapArea(MountNamespace vfs, string swapPath, string description, IReadOnlyList<string> warnings, Action teardown)
     {
         Vfs = vfs;
         SwapPath = swapPath;
@@ -34,9 +36,9 @@ internal sealed class DemoSwapArea : IDisposable
         _teardown = teardown;
     }
 
-    public Vfs Vfs { get; }
+    public MountNamespace Vfs { get; }
 
-    /// <summary>The swap file's path in <see cref="Vfs"/>.</summary>
+    /// <summary>The swap file's path in <see cref="MountNamespace"/>.</summary>
     public string SwapPath { get; }
 
     /// <summary>Where the swap file lives, for the summary.</summary>
@@ -52,7 +54,7 @@ internal sealed class DemoSwapArea : IDisposable
     {
         area = null;
         error = null;
-        Vfs vfs = RamFs.NewNamespace(out SuperBlock rootFs);
+        MountNamespace vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         long bytes = swapPages << Page.Shift;
         var mkswap = new MkswapOptions { Label = Label };
         if (fs == DemoFs.Nfs)
@@ -87,7 +89,7 @@ internal sealed class DemoSwapArea : IDisposable
         return status;
     }
 
-    private static int CreateOnBlockFs(Vfs vfs, string dir, long swapPages, bool temporary, out DemoSwapArea? area, out string? error)
+    private static int CreateOnBlockFs(MountNamespace vfs, string dir, long swapPages, bool temporary, out DemoSwapArea? area, out string? error)
     {
         area = null;
         string image = Path.Combine(dir, "aops-demo-blockfs.img");
@@ -112,7 +114,7 @@ internal sealed class DemoSwapArea : IDisposable
         return 0;
     }
 
-    private static int CreateOnHostFs(Vfs vfs, string dir, long bytes, MkswapOptions mkswap, bool temporary, out DemoSwapArea? area, out string? error)
+    private static int CreateOnHostFs(MountNamespace vfs, string dir, long bytes, MkswapOptions mkswap, bool temporary, out DemoSwapArea? area, out string? error)
     {
         area = null;
         const string Name = "aops-demo.swap";
@@ -139,7 +141,7 @@ internal sealed class DemoSwapArea : IDisposable
         return 0;
     }
 
-    private static int CreateOnNfs(Vfs vfs, string exportUrl, long bytes, MkswapOptions mkswap, out DemoSwapArea? area, out string? error)
+    private static int CreateOnNfs(MountNamespace vfs, string exportUrl, long bytes, MkswapOptions mkswap, out DemoSwapArea? area, out string? error)
     {
         area = null;
         string name = $"aops-demo-{Environment.ProcessId}.swap";

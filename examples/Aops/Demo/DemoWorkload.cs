@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Threading;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Aops.Demo;
 

@@ -17,7 +17,7 @@ public sealed class WritePageAttribute : Attribute
 
 /// <summary>
 /// <c>readpage</c>: Read one locked page; on success set PG_uptodate. Unlock the page in every case.
-/// <code>static int ReadPage(File file, Page page)</code>
+/// <code>static int ReadPage(OpenFile file, Page page)</code>
 /// When no method has it: none: swapon refuses the file with EINVAL (mm/swapfile.c:2000); a call gets -EINVAL.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
@@ -47,7 +47,7 @@ public sealed class SetPageDirtyAttribute : Attribute
 
 /// <summary>
 /// <c>readpages</c>: Read a batch of pages for readahead (errors are ignored by the caller).
-/// <code>static int ReadPages(File file, AddressSpace mapping, ReadOnlySpan&lt;Page&gt; pages)</code>
+/// <code>static int ReadPages(OpenFile file, AddressSpace mapping, ReadOnlySpan&lt;Page&gt; pages)</code>
 /// When no method has it: readpage for each page (mm/readahead.c:120).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
@@ -57,7 +57,7 @@ public sealed class ReadPagesAttribute : Attribute
 
 /// <summary>
 /// <c>write_begin</c>: Buffered write, step 1: return a locked page ready to take <c>len</c> bytes at <c>pos</c>.
-/// <code>static int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)</code>
+/// <code>static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)</code>
 /// When no method has it: none: the generic buffered write path cannot be used; a call gets -EINVAL.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
@@ -67,7 +67,7 @@ public sealed class WriteBeginAttribute : Attribute
 
 /// <summary>
 /// <c>write_end</c>: Buffered write, step 2: commit <c>copied</c> bytes, unlock the page, return the bytes copied.
-/// <code>static int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)</code>
+/// <code>static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)</code>
 /// When no method has it: none: the generic buffered write path cannot be used; a call gets -EINVAL.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
@@ -167,7 +167,7 @@ public sealed class ErrorRemovePageAttribute : Attribute
 
 /// <summary>
 /// <c>swap_activate</c>: Prepare the file for swap and pin what I/O to it needs; 0 on success (the area becomes SWP_FILE).
-/// <code>static int SwapActivate(SwapInfo sis, File file, out ulong span)</code>
+/// <code>static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)</code>
 /// When no method has it: swapon walks bmap page by page (generic_swapfile_activate, mm/page_io.c:90); a call gets -EINVAL.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
@@ -177,7 +177,7 @@ public sealed class SwapActivateAttribute : Attribute
 
 /// <summary>
 /// <c>swap_deactivate</c>: Called on swapoff (or a failed swapon) after a successful swap_activate: release what it pinned.
-/// <code>static void SwapDeactivate(File file)</code>
+/// <code>static void SwapDeactivate(OpenFile file)</code>
 /// When no method has it: nothing is called (NULL-checked since 4.19; 3.6 called it unconditionally).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace AopsGen;
+namespace AopsGen.Block;
 
 /// <summary>
 /// include/linux/blkdev.h, block/: a block device, here an image file opened with O_DIRECT — a bio is one

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AopsGen;
+namespace AopsGen.Block;
 
 /// <summary>The few libc calls the block layer needs: vectored, positioned, unbuffered I/O on a file
 /// descriptor with no managed allocation per call (the <c>RandomAccess</c> vectored overloads allocate).</summary>

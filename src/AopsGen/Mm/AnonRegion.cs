@@ -1,6 +1,7 @@
 using System.Threading;
+using AopsGen.Swap;
 
-namespace AopsGen;
+namespace AopsGen.Mm;
 
 /// <summary>
 /// An anonymous memory region (<c>mmap(MAP_ANONYMOUS)</c>, one <c>vm_area_struct</c>) and its page table: each

@@ -1,4 +1,4 @@
-namespace AopsGen;
+namespace AopsGen.Mm;
 
 /// <summary>
 /// mm/swap.c, mm/vmscan.c: the anonymous LRU lists of one memory — active and inactive, each a doubly linked

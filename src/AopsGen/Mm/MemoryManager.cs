@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Threading;
+using AopsGen.Swap;
 
-namespace AopsGen;
+namespace AopsGen.Mm;
 
 /// <summary>
 /// The memory of one machine: its page frames (the RAM), its swap, its anonymous regions — the kernel's

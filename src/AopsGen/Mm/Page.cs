@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading;
+using AopsGen.Mm;
+using AopsGen.Swap;
 
 namespace AopsGen;
 

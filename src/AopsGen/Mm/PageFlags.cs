@@ -1,3 +1,5 @@
+using AopsGen.Mm;
+
 namespace AopsGen;
 
 /// <summary>

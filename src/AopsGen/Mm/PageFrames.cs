@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace AopsGen;
+namespace AopsGen.Mm;
 
 /// <summary>
 /// A fixed set of page frames, the "RAM" of the model: one block of page-aligned native memory cut

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace AopsGen;
+namespace AopsGen.Mm;
 
 /// <summary>include/linux/vm_event_item.h and mm/swap_state.c <c>swap_cache_info</c>: the events
 /// <c>/proc/vmstat</c> counts on the swap path.</summary>

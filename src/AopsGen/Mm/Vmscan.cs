@@ -1,4 +1,6 @@
-namespace AopsGen;
+using AopsGen.Swap;
+
+namespace AopsGen.Mm;
 
 /// <summary>What reclaim did with one page (mm/vmscan.c <c>shrink_page_list</c>'s outcomes).</summary>
 public enum PageReclaimResult

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>The printk levels the swap code uses.</summary>
 public enum KernelLogLevel

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>util-linux mkswap <c>--endianness</c> (2.39+): the byte order of the header's numbers.</summary>
 public enum SwapEndianness

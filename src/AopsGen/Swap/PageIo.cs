@@ -1,4 +1,6 @@
-namespace AopsGen;
+using AopsGen.Mm;
+
+namespace AopsGen.Swap;
 
 /// <summary>
 /// mm/page_io.c: how swap pages reach the disk. An SWP_FILE area (its filesystem has <c>swap_activate</c>)
@@ -65,7 +67,7 @@ public sealed partial class SwapCore
         int ret;
         if ((area.Flags & SwapFlags.File) != 0)
         {
-            File file = area.SwapFile!;
+            OpenFile file = area.SwapFile!;
             ret = AopsCalls.ReadPage(file.Mapping.Aops, file, page);
             if (ret == 0 && !page.IsLocked && !page.IsUptodate)
             {
@@ -131,7 +133,7 @@ public sealed partial class SwapCore
     {
         if ((area.Flags & SwapFlags.File) != 0)
         {
-            File file = area.SwapFile!;
+            OpenFile file = area.SwapFile!;
             iocb.Init(file, position, length);
             return AopsCalls.DirectIO(file.Mapping.Aops, rw, iocb, segments, position);
         }
@@ -224,7 +226,7 @@ public sealed partial class SwapCore
     /// or whose blocks are not contiguous, is skipped (the walk moves on by one block), as the kernel does;
     /// contiguous pages merge into extents. The area shrinks to the pages found. Returns the number of extents.
     /// </summary>
-    private int GenericSwapfileActivate(SwapInfo area, File file)
+    private int GenericSwapfileActivate(SwapInfo area, OpenFile file)
     {
         Inode inode = file.Inode;
         AddressSpaceOperations aops = file.Mapping.Aops;

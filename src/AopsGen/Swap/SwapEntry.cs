@@ -1,4 +1,4 @@
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>
 /// include/linux/swapops.h (3.6): <c>swp_entry_t</c>, a swap slot named by its area (<see cref="Type"/>, the

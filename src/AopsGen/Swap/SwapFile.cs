@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Threading;
+using AopsGen.Mm;
+using AopsGen.Vfs;
 
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>
 /// mm/swapfile.c: the swap subsystem's global state and the calls on it — the swap table (<c>swap_info[]</c>),
@@ -24,11 +26,11 @@ public sealed partial class SwapCore : IDisposable
     private int _leastPriority;
     private long _nrSwapPages;
     private long _totalSwapPages;
-    private readonly Vfs _vfs;
+    private readonly MountNamespace _vfs;
     private readonly PageFrames _headerFrame = new(1);
 
     /// <summary>The swap subsystem of a machine whose paths <paramref name="vfs"/> resolves.</summary>
-    public SwapCore(Vfs vfs)
+    public SwapCore(MountNamespace vfs)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         _vfs = vfs;

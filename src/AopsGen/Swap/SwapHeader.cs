@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>
 /// include/linux/swap.h: <c>union swap_header</c>, page 0 of a swap area (the <c>info</c> view), byte for byte

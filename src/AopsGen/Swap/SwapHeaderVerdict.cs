@@ -1,4 +1,4 @@
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>Why mm/swapfile.c refuses a swap header; every refusal is <see cref="Errno.EINVAL"/> from swapon.</summary>
 public enum SwapHeaderProblem

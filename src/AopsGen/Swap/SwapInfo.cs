@@ -1,3 +1,6 @@
+using AopsGen.Block;
+using AopsGen.Swap;
+
 namespace AopsGen;
 
 /// <summary>include/linux/swap.h (3.6): <c>enum { SWP_USED, SWP_WRITEOK, ... }</c>, the flags of a swap area.</summary>
@@ -59,7 +62,7 @@ public sealed partial class SwapInfo
     public uint InUsePages { get; set; }
 
     /// <summary><c>swap_file</c>: the open swap file or device.</summary>
-    public File? SwapFile { get; set; }
+    public OpenFile? SwapFile { get; set; }
 
     /// <summary><c>bdev</c>: the block device the area's extents point into (the swap file's filesystem's
     /// device); the I/O of an area that is not SWP_FILE goes straight to it.</summary>

@@ -1,4 +1,4 @@
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>
 /// include/linux/swap.h: the encoding of a <c>swap_map</c> byte, one per slot of a swap area. The low six bits

@@ -1,6 +1,8 @@
 using System.Threading;
+using AopsGen.Mm;
+using AopsGen.Vfs;
 
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>mm/swapfile.c: sys_swapoff and try_to_unuse, following Linux 3.6's checks in their order.</summary>
 public sealed partial class SwapCore
@@ -37,7 +39,7 @@ public sealed partial class SwapCore
         {
             return Errnos.Neg(Errno.EPERM);
         }
-        int error = _vfs.Open(path, OpenFlags.ReadWrite | OpenFlags.LargeFile, cred, out File? victim);
+        int error = _vfs.Open(path, OpenFlags.ReadWrite | OpenFlags.LargeFile, cred, out OpenFile? victim);
         if (error != 0)
         {
             return error;
@@ -69,7 +71,7 @@ public sealed partial class SwapCore
         }
 
         DestroySwapExtents(area);
-        File file = area.SwapFile!;
+        OpenFile file = area.SwapFile!;
         file.Inode.Flags &= ~InodeFlags.SwapFile;
         FreeSwapInfo(area);
         return 0;

@@ -1,4 +1,6 @@
-namespace AopsGen;
+using AopsGen.Vfs;
+
+namespace AopsGen.Swap;
 
 /// <summary>mm/swapfile.c: sys_swapon, following Linux 3.6's checks in their order.</summary>
 public sealed partial class SwapCore
@@ -59,7 +61,7 @@ public sealed partial class SwapCore
     // Steps 4 to 10 of sys_swapon: open, claim, header, map, extents. On error the caller undoes what was done.
     private int SetUpArea(SwapInfo area, string path, Credentials cred)
     {
-        int error = _vfs.Open(path, OpenFlags.ReadWrite | OpenFlags.LargeFile, cred, out File? file);
+        int error = _vfs.Open(path, OpenFlags.ReadWrite | OpenFlags.LargeFile, cred, out OpenFile? file);
         if (error != 0)
         {
             return error;
@@ -117,7 +119,7 @@ public sealed partial class SwapCore
     }
 
     // read_mapping_page(mapping, 0) and read_swap_header.
-    private int ReadHeader(SwapInfo area, File file, out uint maxPages)
+    private int ReadHeader(SwapInfo area, OpenFile file, out uint maxPages)
     {
         maxPages = 0;
         Page page;
@@ -167,7 +169,7 @@ public sealed partial class SwapCore
     /// aborts swapon with it); on success the area is SWP_FILE with one linear extent. Without it, the generic
     /// bmap walk (<see cref="GenericSwapfileActivate"/>).
     /// </summary>
-    private int SetUpSwapExtents(SwapInfo area, File file)
+    private int SetUpSwapExtents(SwapInfo area, OpenFile file)
     {
         AddressSpaceOperations aops = file.Mapping.Aops;
         if (aops.Has(AddressSpaceOp.SwapActivate))

@@ -1,4 +1,4 @@
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>
 /// The swap I/O a thread holds back to submit as one vectored call: 6.x mm/page_io.c's

@@ -1,3 +1,5 @@
+using AopsGen.Swap;
+
 namespace AopsGen;
 
 /// <summary>

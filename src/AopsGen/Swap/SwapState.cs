@@ -1,6 +1,7 @@
 using System.Threading;
+using AopsGen.Mm;
 
-namespace AopsGen;
+namespace AopsGen.Swap;
 
 /// <summary>
 /// mm/swap_state.c: <c>swap_aops</c>, the ops of <c>swapper_space</c>. Declared with the attributes like any

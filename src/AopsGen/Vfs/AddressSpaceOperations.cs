@@ -16,8 +16,8 @@ public sealed unsafe class AddressSpaceOperations
     /// <summary><c>writepage</c>: <c>int WritePage(Page page, WritebackControl wbc)</c>, or null.</summary>
     public readonly delegate*<Page, WritebackControl, int> WritePage;
 
-    /// <summary><c>readpage</c>: <c>int ReadPage(File file, Page page)</c>, or null.</summary>
-    public readonly delegate*<File, Page, int> ReadPage;
+    /// <summary><c>readpage</c>: <c>int ReadPage(OpenFile file, Page page)</c>, or null.</summary>
+    public readonly delegate*<OpenFile, Page, int> ReadPage;
 
     /// <summary><c>writepages</c>: <c>int WritePages(AddressSpace mapping, WritebackControl wbc)</c>, or null.</summary>
     public readonly delegate*<AddressSpace, WritebackControl, int> WritePages;
@@ -25,14 +25,14 @@ public sealed unsafe class AddressSpaceOperations
     /// <summary><c>set_page_dirty</c>: <c>bool SetPageDirty(Page page)</c>, or null.</summary>
     public readonly delegate*<Page, bool> SetPageDirty;
 
-    /// <summary><c>readpages</c>: <c>int ReadPages(File file, AddressSpace mapping, ReadOnlySpan&lt;Page&gt; pages)</c>, or null.</summary>
-    public readonly delegate*<File, AddressSpace, ReadOnlySpan<Page>, int> ReadPages;
+    /// <summary><c>readpages</c>: <c>int ReadPages(OpenFile file, AddressSpace mapping, ReadOnlySpan&lt;Page&gt; pages)</c>, or null.</summary>
+    public readonly delegate*<OpenFile, AddressSpace, ReadOnlySpan<Page>, int> ReadPages;
 
-    /// <summary><c>write_begin</c>: <c>int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)</c>, or null.</summary>
-    public readonly delegate*<File, AddressSpace, long, uint, uint, out Page?, out object?, int> WriteBegin;
+    /// <summary><c>write_begin</c>: <c>int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)</c>, or null.</summary>
+    public readonly delegate*<OpenFile, AddressSpace, long, uint, uint, out Page?, out object?, int> WriteBegin;
 
-    /// <summary><c>write_end</c>: <c>int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)</c>, or null.</summary>
-    public readonly delegate*<File, AddressSpace, long, uint, uint, Page, object?, int> WriteEnd;
+    /// <summary><c>write_end</c>: <c>int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)</c>, or null.</summary>
+    public readonly delegate*<OpenFile, AddressSpace, long, uint, uint, Page, object?, int> WriteEnd;
 
     /// <summary><c>bmap</c>: <c>ulong Bmap(AddressSpace mapping, ulong block)</c>, or null.</summary>
     public readonly delegate*<AddressSpace, ulong, ulong> Bmap;
@@ -61,11 +61,11 @@ public sealed unsafe class AddressSpaceOperations
     /// <summary><c>error_remove_page</c>: <c>int ErrorRemovePage(AddressSpace mapping, Page page)</c>, or null.</summary>
     public readonly delegate*<AddressSpace, Page, int> ErrorRemovePage;
 
-    /// <summary><c>swap_activate</c>: <c>int SwapActivate(SwapInfo sis, File file, out ulong span)</c>, or null.</summary>
-    public readonly delegate*<SwapInfo, File, out ulong, int> SwapActivate;
+    /// <summary><c>swap_activate</c>: <c>int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)</c>, or null.</summary>
+    public readonly delegate*<SwapInfo, OpenFile, out ulong, int> SwapActivate;
 
-    /// <summary><c>swap_deactivate</c>: <c>void SwapDeactivate(File file)</c>, or null.</summary>
-    public readonly delegate*<File, void> SwapDeactivate;
+    /// <summary><c>swap_deactivate</c>: <c>void SwapDeactivate(OpenFile file)</c>, or null.</summary>
+    public readonly delegate*<OpenFile, void> SwapDeactivate;
 
     /// <summary><c>sync_page</c>: <c>void SyncPage(Page page)</c>, or null.</summary>
     public readonly delegate*<Page, void> SyncPage;
@@ -98,12 +98,12 @@ public sealed unsafe class AddressSpaceOperations
     public AddressSpaceOperations(
         string? name = null,
         delegate*<Page, WritebackControl, int> writePage = null,
-        delegate*<File, Page, int> readPage = null,
+        delegate*<OpenFile, Page, int> readPage = null,
         delegate*<AddressSpace, WritebackControl, int> writePages = null,
         delegate*<Page, bool> setPageDirty = null,
-        delegate*<File, AddressSpace, ReadOnlySpan<Page>, int> readPages = null,
-        delegate*<File, AddressSpace, long, uint, uint, out Page?, out object?, int> writeBegin = null,
-        delegate*<File, AddressSpace, long, uint, uint, Page, object?, int> writeEnd = null,
+        delegate*<OpenFile, AddressSpace, ReadOnlySpan<Page>, int> readPages = null,
+        delegate*<OpenFile, AddressSpace, long, uint, uint, out Page?, out object?, int> writeBegin = null,
+        delegate*<OpenFile, AddressSpace, long, uint, uint, Page, object?, int> writeEnd = null,
         delegate*<AddressSpace, ulong, ulong> bmap = null,
         delegate*<Page, ulong, void> invalidatePage = null,
         delegate*<Page, GfpFlags, bool> releasePage = null,
@@ -113,8 +113,8 @@ public sealed unsafe class AddressSpaceOperations
         delegate*<Page, int> launderPage = null,
         delegate*<Page, ulong, ulong, bool> isPartiallyUptodate = null,
         delegate*<AddressSpace, Page, int> errorRemovePage = null,
-        delegate*<SwapInfo, File, out ulong, int> swapActivate = null,
-        delegate*<File, void> swapDeactivate = null,
+        delegate*<SwapInfo, OpenFile, out ulong, int> swapActivate = null,
+        delegate*<OpenFile, void> swapDeactivate = null,
         delegate*<Page, void> syncPage = null,
         delegate*<Kiocb, IovIter, int> swapRw = null)
     {

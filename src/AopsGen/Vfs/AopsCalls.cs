@@ -17,7 +17,7 @@ public static unsafe class AopsCalls
     }
 
     /// <summary>Calls <c>readpage</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullReadPage"/>).</summary>
-    public static int ReadPage(AddressSpaceOperations aops, File file, Page page)
+    public static int ReadPage(AddressSpaceOperations aops, OpenFile file, Page page)
     {
         ArgumentNullException.ThrowIfNull(aops);
         return aops.ReadPage != null ? aops.ReadPage(file, page) : NullReadPage(aops, file, page);
@@ -38,21 +38,21 @@ public static unsafe class AopsCalls
     }
 
     /// <summary>Calls <c>readpages</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullReadPages"/>).</summary>
-    public static int ReadPages(AddressSpaceOperations aops, File file, AddressSpace mapping, ReadOnlySpan<Page> pages)
+    public static int ReadPages(AddressSpaceOperations aops, OpenFile file, AddressSpace mapping, ReadOnlySpan<Page> pages)
     {
         ArgumentNullException.ThrowIfNull(aops);
         return aops.ReadPages != null ? aops.ReadPages(file, mapping, pages) : NullReadPages(aops, file, mapping, pages);
     }
 
     /// <summary>Calls <c>write_begin</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullWriteBegin"/>).</summary>
-    public static int WriteBegin(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    public static int WriteBegin(AddressSpaceOperations aops, OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
     {
         ArgumentNullException.ThrowIfNull(aops);
         return aops.WriteBegin != null ? aops.WriteBegin(file, mapping, pos, len, flags, out page, out fsData) : NullWriteBegin(aops, file, mapping, pos, len, flags, out page, out fsData);
     }
 
     /// <summary>Calls <c>write_end</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullWriteEnd"/>).</summary>
-    public static int WriteEnd(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+    public static int WriteEnd(AddressSpaceOperations aops, OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
     {
         ArgumentNullException.ThrowIfNull(aops);
         return aops.WriteEnd != null ? aops.WriteEnd(file, mapping, pos, len, copied, page, fsData) : NullWriteEnd(aops, file, mapping, pos, len, copied, page, fsData);
@@ -136,14 +136,14 @@ public static unsafe class AopsCalls
     }
 
     /// <summary>Calls <c>swap_activate</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullSwapActivate"/>).</summary>
-    public static int SwapActivate(AddressSpaceOperations aops, SwapInfo sis, File file, out ulong span)
+    public static int SwapActivate(AddressSpaceOperations aops, SwapInfo sis, OpenFile file, out ulong span)
     {
         ArgumentNullException.ThrowIfNull(aops);
         return aops.SwapActivate != null ? aops.SwapActivate(sis, file, out span) : NullSwapActivate(aops, sis, file, out span);
     }
 
     /// <summary>Calls <c>swap_deactivate</c> of <paramref name="aops"/>, or its NULL default (<see cref="NullSwapDeactivate"/>).</summary>
-    public static void SwapDeactivate(AddressSpaceOperations aops, File file)
+    public static void SwapDeactivate(AddressSpaceOperations aops, OpenFile file)
     {
         ArgumentNullException.ThrowIfNull(aops);
         if (aops.SwapDeactivate != null)
@@ -188,7 +188,7 @@ public static unsafe class AopsCalls
 
     /// <summary>No default (swapon refuses such a file, mm/swapfile.c:2000). Keeps the op's contract for the
     /// caller: the page is unlocked and not uptodate, and the result is <c>-EINVAL</c>.</summary>
-    public static int NullReadPage(AddressSpaceOperations aops, File file, Page page)
+    public static int NullReadPage(AddressSpaceOperations aops, OpenFile file, Page page)
     {
         ArgumentNullException.ThrowIfNull(page);
         page.Unlock();
@@ -259,7 +259,7 @@ public static unsafe class AopsCalls
     /// <summary>mm/readahead.c <c>read_pages</c>: without <c>readpages</c>, add each page to the page cache
     /// (locked) and call <c>readpage</c> on it; a page already cached is skipped. Errors are ignored, as in
     /// readahead; the caller's references are its own to drop.</summary>
-    public static int NullReadPages(AddressSpaceOperations aops, File file, AddressSpace mapping, ReadOnlySpan<Page> pages)
+    public static int NullReadPages(AddressSpaceOperations aops, OpenFile file, AddressSpace mapping, ReadOnlySpan<Page> pages)
     {
         ArgumentNullException.ThrowIfNull(aops);
         ArgumentNullException.ThrowIfNull(mapping);
@@ -282,7 +282,7 @@ public static unsafe class AopsCalls
     }
 
     /// <summary>No default: the generic buffered write path cannot be used without <c>write_begin</c>.</summary>
-    public static int NullWriteBegin(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    public static int NullWriteBegin(AddressSpaceOperations aops, OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
     {
         page = null;
         fsData = null;
@@ -290,7 +290,7 @@ public static unsafe class AopsCalls
     }
 
     /// <summary>No default: the generic buffered write path cannot be used without <c>write_end</c>.</summary>
-    public static int NullWriteEnd(AddressSpaceOperations aops, File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+    public static int NullWriteEnd(AddressSpaceOperations aops, OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
         => Errnos.Neg(Errno.EINVAL);
 
     /// <summary>fs/inode.c:1450 <c>bmap()</c>: without the op the answer is block 0, which the swap core's
@@ -416,14 +416,14 @@ public static unsafe class AopsCalls
     /// Without <c>swap_activate</c>, swapon does not call the filesystem: it walks <c>bmap</c> page by page
     /// (<c>generic_swapfile_activate</c>, mm/page_io.c:90). Calling the op anyway gets -EINVAL and a span of 0.
     /// </summary>
-    public static int NullSwapActivate(AddressSpaceOperations aops, SwapInfo sis, File file, out ulong span)
+    public static int NullSwapActivate(AddressSpaceOperations aops, SwapInfo sis, OpenFile file, out ulong span)
     {
         span = 0;
         return Errnos.Neg(Errno.EINVAL);
     }
 
     /// <summary>mm/swapfile.c (4.19+): <c>swap_deactivate</c> is NULL-checked; nothing to release.</summary>
-    public static void NullSwapDeactivate(AddressSpaceOperations aops, File file)
+    public static void NullSwapDeactivate(AddressSpaceOperations aops, OpenFile file)
     {
     }
 

@@ -1,4 +1,4 @@
-namespace AopsGen;
+namespace AopsGen.Vfs;
 
 /// <summary>
 /// include/linux/cred.h: <c>struct cred</c>, reduced to what the model checks: the caller's user and group and

@@ -19,7 +19,7 @@ public interface IAddressSpaceOperations<TSelf>
     static virtual int WritePage(Page page, WritebackControl wbc) => AopsCalls.NullWritePage(TSelf.Operations, page, wbc);
 
     /// <summary><c>readpage</c>; without the op, the NULL default: none: swapon refuses the file with EINVAL (mm/swapfile.c:2000); a call gets -EINVAL.</summary>
-    static virtual int ReadPage(File file, Page page) => AopsCalls.NullReadPage(TSelf.Operations, file, page);
+    static virtual int ReadPage(OpenFile file, Page page) => AopsCalls.NullReadPage(TSelf.Operations, file, page);
 
     /// <summary><c>writepages</c>; without the op, the NULL default: generic_writepages: writepage for each dirty page (mm/page-writeback.c:1901).</summary>
     static virtual int WritePages(AddressSpace mapping, WritebackControl wbc) => AopsCalls.NullWritePages(TSelf.Operations, mapping, wbc);
@@ -28,13 +28,13 @@ public interface IAddressSpaceOperations<TSelf>
     static virtual bool SetPageDirty(Page page) => AopsCalls.NullSetPageDirty(TSelf.Operations, page);
 
     /// <summary><c>readpages</c>; without the op, the NULL default: readpage for each page (mm/readahead.c:120).</summary>
-    static virtual int ReadPages(File file, AddressSpace mapping, ReadOnlySpan<Page> pages) => AopsCalls.NullReadPages(TSelf.Operations, file, mapping, pages);
+    static virtual int ReadPages(OpenFile file, AddressSpace mapping, ReadOnlySpan<Page> pages) => AopsCalls.NullReadPages(TSelf.Operations, file, mapping, pages);
 
     /// <summary><c>write_begin</c>; without the op, the NULL default: none: the generic buffered write path cannot be used; a call gets -EINVAL.</summary>
-    static virtual int WriteBegin(File file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData) => AopsCalls.NullWriteBegin(TSelf.Operations, file, mapping, pos, len, flags, out page, out fsData);
+    static virtual int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData) => AopsCalls.NullWriteBegin(TSelf.Operations, file, mapping, pos, len, flags, out page, out fsData);
 
     /// <summary><c>write_end</c>; without the op, the NULL default: none: the generic buffered write path cannot be used; a call gets -EINVAL.</summary>
-    static virtual int WriteEnd(File file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) => AopsCalls.NullWriteEnd(TSelf.Operations, file, mapping, pos, len, copied, page, fsData);
+    static virtual int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData) => AopsCalls.NullWriteEnd(TSelf.Operations, file, mapping, pos, len, copied, page, fsData);
 
     /// <summary><c>bmap</c>; without the op, the NULL default: 0, which the swap core reads as a hole (fs/inode.c:1450).</summary>
     static virtual ulong Bmap(AddressSpace mapping, ulong block) => AopsCalls.NullBmap(TSelf.Operations, mapping, block);
@@ -64,10 +64,10 @@ public interface IAddressSpaceOperations<TSelf>
     static virtual int ErrorRemovePage(AddressSpace mapping, Page page) => AopsCalls.NullErrorRemovePage(TSelf.Operations, mapping, page);
 
     /// <summary><c>swap_activate</c>; without the op, the NULL default: swapon walks bmap page by page (generic_swapfile_activate, mm/page_io.c:90); a call gets -EINVAL.</summary>
-    static virtual int SwapActivate(SwapInfo sis, File file, out ulong span) => AopsCalls.NullSwapActivate(TSelf.Operations, sis, file, out span);
+    static virtual int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) => AopsCalls.NullSwapActivate(TSelf.Operations, sis, file, out span);
 
     /// <summary><c>swap_deactivate</c>; without the op, the NULL default: nothing is called (NULL-checked since 4.19; 3.6 called it unconditionally).</summary>
-    static virtual void SwapDeactivate(File file) => AopsCalls.NullSwapDeactivate(TSelf.Operations, file);
+    static virtual void SwapDeactivate(OpenFile file) => AopsCalls.NullSwapDeactivate(TSelf.Operations, file);
 
     /// <summary><c>sync_page</c>; without the op, the NULL default: nothing is held back, so nothing is submitted.</summary>
     static virtual void SyncPage(Page page) => AopsCalls.NullSyncPage(TSelf.Operations, page);

@@ -1,3 +1,5 @@
+using AopsGen.Block;
+
 namespace AopsGen;
 
 /// <summary>include/linux/stat.h: the file type bits of <c>i_mode</c>.</summary>

@@ -27,7 +27,7 @@ public enum Rw
 public sealed unsafe class Kiocb
 {
     /// <summary><c>ki_filp</c>.</summary>
-    public File? File { get; private set; }
+    public OpenFile? File { get; private set; }
 
     /// <summary><c>ki_pos</c>: the file offset of the transfer.</summary>
     public long Position { get; set; }
@@ -51,7 +51,7 @@ public sealed unsafe class Kiocb
     public bool IsSync => Complete == null;
 
     /// <summary><c>init_sync_kiocb</c> plus the position and length the swap path sets.</summary>
-    public Kiocb Init(File? file, long position, long nbytes)
+    public Kiocb Init(OpenFile? file, long position, long nbytes)
     {
         File = file;
         Position = position;

@@ -1,3 +1,5 @@
+using AopsGen.Block;
+
 namespace AopsGen;
 
 /// <summary>

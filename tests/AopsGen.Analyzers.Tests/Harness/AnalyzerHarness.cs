@@ -52,7 +52,7 @@ internal static class AnalyzerHarness
         .ToImmutableArray();
 
     /// <summary>The usings every test source starts with (the runtime names, and File as AopsGen's, not System.IO's).</summary>
-    public const string Usings = "using System;\nusing AopsGen;\nusing File = AopsGen.File;\n";
+    public const string Usings = "using System;\nusing AopsGen;\n";
 
     public static CSharpCompilationOptions CompilationOptions(bool allowUnsafe = true) => new(
         OutputKind.DynamicallyLinkedLibrary,

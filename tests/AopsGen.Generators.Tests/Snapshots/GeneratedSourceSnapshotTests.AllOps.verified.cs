@@ -80,7 +80,7 @@ namespace Fs.AllOps
 
             /// <summary><c>.readpage</c>: calls <see cref="Fs.AllOps.AllOpsFs.MyReadPage"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int ReadPage(global::AopsGen.File file, global::AopsGen.Page page) => global::Fs.AllOps.AllOpsFs.MyReadPage(file, page);
+            public static int ReadPage(global::AopsGen.OpenFile file, global::AopsGen.Page page) => global::Fs.AllOps.AllOpsFs.MyReadPage(file, page);
 
             /// <summary><c>.writepages</c>: calls <see cref="Fs.AllOps.AllOpsFs.MyWritePages"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -92,15 +92,15 @@ namespace Fs.AllOps
 
             /// <summary><c>.readpages</c>: calls <see cref="Fs.AllOps.AllOpsFs.MyReadPages"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int ReadPages(global::AopsGen.File file, global::AopsGen.AddressSpace mapping, global::System.ReadOnlySpan<global::AopsGen.Page> pages) => global::Fs.AllOps.AllOpsFs.MyReadPages(file, mapping, pages);
+            public static int ReadPages(global::AopsGen.OpenFile file, global::AopsGen.AddressSpace mapping, global::System.ReadOnlySpan<global::AopsGen.Page> pages) => global::Fs.AllOps.AllOpsFs.MyReadPages(file, mapping, pages);
 
             /// <summary><c>.write_begin</c>: calls <see cref="Fs.AllOps.AllOpsFs.MyWriteBegin"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int WriteBegin(global::AopsGen.File file, global::AopsGen.AddressSpace mapping, long pos, uint len, uint flags, out global::AopsGen.Page? page, out object? fsData) => global::Fs.AllOps.AllOpsFs.MyWriteBegin(file, mapping, pos, len, flags, out page, out fsData);
+            public static int WriteBegin(global::AopsGen.OpenFile file, global::AopsGen.AddressSpace mapping, long pos, uint len, uint flags, out global::AopsGen.Page? page, out object? fsData) => global::Fs.AllOps.AllOpsFs.MyWriteBegin(file, mapping, pos, len, flags, out page, out fsData);
 
             /// <summary><c>.write_end</c>: calls <see cref="Fs.AllOps.AllOpsFs.MyWriteEnd"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int WriteEnd(global::AopsGen.File file, global::AopsGen.AddressSpace mapping, long pos, uint len, uint copied, global::AopsGen.Page page, object? fsData) => global::Fs.AllOps.AllOpsFs.MyWriteEnd(file, mapping, pos, len, copied, page, fsData);
+            public static int WriteEnd(global::AopsGen.OpenFile file, global::AopsGen.AddressSpace mapping, long pos, uint len, uint copied, global::AopsGen.Page page, object? fsData) => global::Fs.AllOps.AllOpsFs.MyWriteEnd(file, mapping, pos, len, copied, page, fsData);
 
             /// <summary><c>.bmap</c>: calls <see cref="Fs.AllOps.AllOpsFs.MyBmap"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -140,11 +140,11 @@ namespace Fs.AllOps
 
             /// <summary><c>.swap_activate</c>: calls <see cref="Fs.AllOps.AllOpsFs.MySwapActivate"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int SwapActivate(global::AopsGen.SwapInfo sis, global::AopsGen.File file, out ulong span) => global::Fs.AllOps.AllOpsFs.MySwapActivate(sis, file, out span);
+            public static int SwapActivate(global::AopsGen.SwapInfo sis, global::AopsGen.OpenFile file, out ulong span) => global::Fs.AllOps.AllOpsFs.MySwapActivate(sis, file, out span);
 
             /// <summary><c>.swap_deactivate</c>: calls <see cref="Fs.AllOps.AllOpsFs.MySwapDeactivate"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static void SwapDeactivate(global::AopsGen.File file) => global::Fs.AllOps.AllOpsFs.MySwapDeactivate(file);
+            public static void SwapDeactivate(global::AopsGen.OpenFile file) => global::Fs.AllOps.AllOpsFs.MySwapDeactivate(file);
 
             /// <summary><c>.sync_page</c>: calls <see cref="Fs.AllOps.AllOpsFs.MySyncPage"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -42,7 +42,7 @@ namespace Fs.Few
 
             /// <summary><c>.readpage</c>: calls <see cref="Fs.Few.FewOpsFs.ReadPage"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int ReadPage(global::AopsGen.File file, global::AopsGen.Page page) => global::Fs.Few.FewOpsFs.ReadPage(file, page);
+            public static int ReadPage(global::AopsGen.OpenFile file, global::AopsGen.Page page) => global::Fs.Few.FewOpsFs.ReadPage(file, page);
 
             /// <summary><c>.direct_IO</c>: calls <see cref="Fs.Few.FewOpsFs.DirectIO"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -50,7 +50,7 @@ namespace Fs.Few
 
             /// <summary><c>.swap_activate</c>: calls <see cref="Fs.Few.FewOpsFs.SwapActivate"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int SwapActivate(global::AopsGen.SwapInfo sis, global::AopsGen.File file, out ulong span) => global::Fs.Few.FewOpsFs.SwapActivate(sis, file, out span);
+            public static int SwapActivate(global::AopsGen.SwapInfo sis, global::AopsGen.OpenFile file, out ulong span) => global::Fs.Few.FewOpsFs.SwapActivate(sis, file, out span);
         }
     }
 }

@@ -42,7 +42,7 @@ namespace Fs.Keywords
 
             /// <summary><c>.readpage</c>: calls <see cref="Fs.Keywords.KeywordFs.@checked"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int ReadPage(global::AopsGen.File file, global::AopsGen.Page page) => global::Fs.Keywords.KeywordFs.@checked(file, page);
+            public static int ReadPage(global::AopsGen.OpenFile file, global::AopsGen.Page page) => global::Fs.Keywords.KeywordFs.@checked(file, page);
 
             /// <summary><c>.bmap</c>: calls <see cref="Fs.Keywords.KeywordFs.@class"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -44,7 +44,7 @@ namespace Fs.Nfs
 
             /// <summary><c>.readpage</c>: calls <see cref="Fs.Nfs.NfsFile.ReadPage"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int ReadPage(global::AopsGen.File file, global::AopsGen.Page page) => global::Fs.Nfs.NfsFile.ReadPage(file, page);
+            public static int ReadPage(global::AopsGen.OpenFile file, global::AopsGen.Page page) => global::Fs.Nfs.NfsFile.ReadPage(file, page);
 
             /// <summary><c>.direct_IO</c>: calls <see cref="Fs.Nfs.NfsFile.DirectIO"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -52,11 +52,11 @@ namespace Fs.Nfs
 
             /// <summary><c>.swap_activate</c>: calls <see cref="Fs.Nfs.NfsFile.SwapActivate"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int SwapActivate(global::AopsGen.SwapInfo sis, global::AopsGen.File file, out ulong span) => global::Fs.Nfs.NfsFile.SwapActivate(sis, file, out span);
+            public static int SwapActivate(global::AopsGen.SwapInfo sis, global::AopsGen.OpenFile file, out ulong span) => global::Fs.Nfs.NfsFile.SwapActivate(sis, file, out span);
 
             /// <summary><c>.swap_deactivate</c>: calls <see cref="Fs.Nfs.NfsFile.SwapDeactivate"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static void SwapDeactivate(global::AopsGen.File file) => global::Fs.Nfs.NfsFile.SwapDeactivate(file);
+            public static void SwapDeactivate(global::AopsGen.OpenFile file) => global::Fs.Nfs.NfsFile.SwapDeactivate(file);
         }
     }
 }

@@ -42,7 +42,7 @@ namespace Fs.Nested
 
                 /// <summary><c>.readpage</c>: calls <see cref="Fs.Nested.Outer.InnerFs.ReadPage"/> directly.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static int ReadPage(global::AopsGen.File file, global::AopsGen.Page page) => global::Fs.Nested.Outer.InnerFs.ReadPage(file, page);
+                public static int ReadPage(global::AopsGen.OpenFile file, global::AopsGen.Page page) => global::Fs.Nested.Outer.InnerFs.ReadPage(file, page);
 
                 /// <summary><c>.freepage</c>: calls <see cref="Fs.Nested.Outer.InnerFs.FreePage"/> directly.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -38,7 +38,7 @@ namespace Fs.First
 
             /// <summary><c>.readpage</c>: calls <see cref="Fs.First.Table.ReadPage"/> directly.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static int ReadPage(global::AopsGen.File file, global::AopsGen.Page page) => global::Fs.First.Table.ReadPage(file, page);
+            public static int ReadPage(global::AopsGen.OpenFile file, global::AopsGen.Page page) => global::Fs.First.Table.ReadPage(file, page);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace AopsGen;
+namespace AopsGen.Vfs;
 
 /// <summary>fs/dcache.c: <c>struct dentry</c>, one name in the tree, bound to its inode.</summary>
 public sealed class Dentry
@@ -39,7 +39,7 @@ public sealed class Dentry
 /// <c>write_end</c> via <see cref="AopsCalls"/>. Paths are absolute; symbolic links are not followed.
 /// Thread-safe: one lock guards the tree.
 /// </summary>
-public sealed class Vfs
+public sealed class MountNamespace
 {
     /// <summary>NAME_MAX.</summary>
     public const int NameMax = 255;
@@ -48,7 +48,7 @@ public sealed class Vfs
     private readonly Dentry _root;
 
     /// <summary>A namespace whose "/" is <paramref name="rootDirectory"/>, a directory of the root filesystem.</summary>
-    public Vfs(Inode rootDirectory)
+    public MountNamespace(Inode rootDirectory)
     {
         ArgumentNullException.ThrowIfNull(rootDirectory);
         if (rootDirectory.Type != FileType.Directory)
@@ -132,7 +132,7 @@ public sealed class Vfs
     /// (a directory opened for writing), -EACCES (permission bits), -EINVAL (O_DIRECT on a filesystem without
     /// <c>direct_IO</c>, fs/open.c:636).
     /// </summary>
-    public int Open(string path, OpenFlags flags, Credentials cred, out File? file)
+    public int Open(string path, OpenFlags flags, Credentials cred, out OpenFile? file)
     {
         ArgumentNullException.ThrowIfNull(cred);
         file = null;
@@ -160,7 +160,7 @@ public sealed class Vfs
         {
             return Errnos.Neg(Errno.EINVAL);
         }
-        file = new File(path, inode, flags);
+        file = new OpenFile(path, inode, flags);
         return 0;
     }
 
@@ -301,7 +301,7 @@ public sealed class Vfs
     /// written, or -EBADF (not open for writing), -EINVAL, -ETXTBSY for an active swap file (Linux 5.2+), or the
     /// filesystem's error (-EINVAL when it has no <c>write_begin</c>).
     /// </summary>
-    public static long Write(File file, long position, ReadOnlySpan<byte> data)
+    public static long Write(OpenFile file, long position, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(file);
         if ((file.Flags & (OpenFlags.WriteOnly | OpenFlags.ReadWrite)) == 0)

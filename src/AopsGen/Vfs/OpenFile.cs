@@ -28,10 +28,10 @@ public enum OpenFlags
 /// include/linux/fs.h: <c>struct file</c>, an open file: its path, inode, mapping (<c>f_mapping</c>,
 /// whose <see cref="AddressSpace.Aops"/> the swap core calls) and the filesystem's per-open data.
 /// </summary>
-public sealed class File
+public sealed class OpenFile
 {
     /// <summary>Opens <paramref name="inode"/> as <paramref name="path"/> with <paramref name="flags"/>.</summary>
-    public File(string path, Inode inode, OpenFlags flags)
+    public OpenFile(string path, Inode inode, OpenFlags flags)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(inode);
