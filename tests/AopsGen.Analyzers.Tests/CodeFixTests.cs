@@ -277,7 +277,7 @@ public sealed class CodeFixTests
         Assert.True(((CSharpCompilationOptions)result.Project.CompilationOptions!).AllowUnsafe);
         Assert.Equal("Allow unsafe code in this project (<AllowUnsafeBlocks>true</AllowUnsafeBlocks>)", result.Title);
         Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));
-        Compilation compilation = (await result.Project.GetCompilationAsync())!;
+        Compilation compilation = (await result.Project.GetCompilationAsync(TestContext.Current.CancellationToken))!;
         AnalysisRun run = await AnalyzeAsync(compilation);
         Assert.Empty(run.CompilerErrors);
         Assert.Single(run.GeneratedSources);
@@ -324,7 +324,7 @@ public sealed class CodeFixTests
             }
             """);
         Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));
-        AnalysisRun run = await AnalyzeAsync((await result.Project.GetCompilationAsync())!);
+        AnalysisRun run = await AnalyzeAsync((await result.Project.GetCompilationAsync(TestContext.Current.CancellationToken))!);
         Assert.Contains("readPage: &ReadPage", run.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
     }
 

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace AopsGen.Package.Tests;
 
+[Trait("Requires", "dotnet-pack")]
 public sealed class PackageTests : IClassFixture<PackedPackageFixture>
 {
     private readonly PackedPackageFixture _package;
