@@ -90,6 +90,22 @@ public sealed class AllocationRuleTests
     }
 
     [Fact]
+    public async Task AOPS008_not_reported_when_the_swap_activate_is_one_the_generator_skips()
+    {
+        // SwapActivate is not static (AOPS002): the table gets no swap_activate, so swapon refuses the file and
+        // DirectIO never runs on the swap path.
+        await VerifyAsync("""
+            [AddressSpaceOperations] public partial class SwapFs
+            {
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+                [SwapActivate] public int {|AOPS002:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
+                [SwapDeactivate] public static void SwapDeactivate(OpenFile file) { }
+                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => new byte[1].Length;
+            }
+            """);
+    }
+
+    [Fact]
     public async Task AOPS008_not_reported_for_what_does_not_allocate()
     {
         await VerifyAsync(SwapTableStart + """
