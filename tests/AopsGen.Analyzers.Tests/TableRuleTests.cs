@@ -117,8 +117,8 @@ public sealed class TableRuleTests
             "The table of 'One' takes the address of its op methods, which needs unsafe code, but this project sets AllowUnsafeBlocks to false; set <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project file"));
         test.ExpectedDiagnostics.Add(Diagnostic(AopsDiagnostics.UnsafeBlocksOff, 1).WithArguments("Two"));
         // The generated code of each table does not compile without unsafe code (its 'unsafe' block): the error AOPS007 explains.
-        test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS0227").WithSpan(GeneratedPath("One.Aops.g.cs"), 18, 9, 18, 15));
-        test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS0227").WithSpan(GeneratedPath("Two.Aops.g.cs"), 18, 9, 18, 15));
+        test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS0227").WithSpan(AopsTestSetup.GeneratedPath("One.Aops.g.cs"), 18, 9, 18, 15));
+        test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS0227").WithSpan(AopsTestSetup.GeneratedPath("Two.Aops.g.cs"), 18, 9, 18, 15));
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
@@ -198,8 +198,4 @@ public sealed class TableRuleTests
             public static class Plain { public static int Operations => 0; }
             """);
     }
-
-    /// <summary>Where the framework puts a generated source: the generator's assembly, its type, the hint name.</summary>
-    private static string GeneratedPath(string hintName)
-        => System.IO.Path.Combine("AopsGen.Generators", "AopsGen.Generators.AddressSpaceOperationsGenerator", hintName);
 }

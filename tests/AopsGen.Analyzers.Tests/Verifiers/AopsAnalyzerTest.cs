@@ -22,6 +22,8 @@ internal sealed class AopsAnalyzerTest : CSharpAnalyzerTest<TableAnalyzer, Defau
         // The generated tables are not what these tests check (the generator's own tests do); they are compiled, and the
         // analyzers see them, as in a build.
         TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
+        // Every project of the test, the additional ones too (the transform is called for the primary one only).
+        SolutionTransforms.Add((solution, _) => AopsTestSetup.WithCompilationOptions(solution, AllowUnsafe));
     }
 
     /// <summary>The project's AllowUnsafeBlocks.</summary>
@@ -38,7 +40,6 @@ internal sealed class AopsAnalyzerTest : CSharpAnalyzerTest<TableAnalyzer, Defau
     /// <summary>A diagnostic of <paramref name="descriptor"/> at the <c>{|#n:...|}</c> location <paramref name="markupKey"/>.</summary>
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor, int markupKey) => new DiagnosticResult(descriptor).WithLocation(markupKey);
 
-    protected override CompilationOptions CreateCompilationOptions() => AopsTestSetup.CompilationOptions(base.CreateCompilationOptions(), AllowUnsafe);
 
     protected override ParseOptions CreateParseOptions() => AopsTestSetup.ParseOptions(base.CreateParseOptions());
 

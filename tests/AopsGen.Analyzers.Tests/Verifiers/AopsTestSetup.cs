@@ -51,8 +51,20 @@ internal static class AopsTestSetup
     /// <summary>The usings every test source starts with.</summary>
     public const string Usings = "using System;\nusing AopsGen;\n";
 
-    public static CompilationOptions CompilationOptions(CompilationOptions options, bool allowUnsafe)
-        => ((CSharpCompilationOptions)options).WithAllowUnsafe(allowUnsafe).WithNullableContextOptions(NullableContextOptions.Enable);
+    /// <summary>Unsafe code as the test says, nullable annotations on, in every project of <paramref name="solution"/>.</summary>
+    public static Solution WithCompilationOptions(Solution solution, bool allowUnsafe)
+    {
+        foreach (ProjectId projectId in solution.ProjectIds)
+        {
+            var options = (CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!;
+            solution = solution.WithProjectCompilationOptions(projectId, options.WithAllowUnsafe(allowUnsafe).WithNullableContextOptions(NullableContextOptions.Enable));
+        }
+        return solution;
+    }
 
     public static ParseOptions ParseOptions(ParseOptions options) => ((CSharpParseOptions)options).WithLanguageVersion(LanguageVersion.Latest);
+
+    /// <summary>Where the framework puts a generated source: the generator's assembly, its type, the hint name.</summary>
+    public static string GeneratedPath(string hintName)
+        => Path.Combine("AopsGen.Generators", "AopsGen.Generators.AddressSpaceOperationsGenerator", hintName);
 }
