@@ -13,8 +13,9 @@ using IOFile = System.IO.File;
 namespace AopsGen.Generators.Tests.Snapshots;
 
 /// <summary>
-/// A small stand-in for Verify, which is not available in this environment (nor Microsoft.CodeAnalysis.Testing).
-/// It follows Verify's conventions: the expected text is <c>Snapshots/&lt;TestClass&gt;.&lt;name&gt;.verified.cs</c>
+/// A small stand-in for Verify, whose packages the NuGet feed here does not serve. Microsoft.CodeAnalysis.CSharp.
+/// SourceGenerators.Testing compares generated sources with expected text (GeneratedSourceFrameworkTests) but keeps no
+/// files: writing, diffing and accepting snapshots is this helper's. It follows Verify's conventions: the expected text is <c>Snapshots/&lt;TestClass&gt;.&lt;name&gt;.verified.cs</c>
 /// beside the test file and is committed; a mismatch (or a missing file) writes <c>.received.cs</c> next to it
 /// and fails with a unified diff of the changed lines; a match deletes a stale <c>.received.cs</c>. With
 /// <c>AOPSGEN_ACCEPT_SNAPSHOTS=1</c> the actual text becomes the verified file. Line endings are normalized to
