@@ -80,24 +80,25 @@ public sealed class DescriptorTests
     }
 
     [Fact]
-    public async Task Severity_follows_editorconfig()
+    public async Task Severity_follows_per_rule_options()
     {
-        // dotnet_diagnostic.AOPS005.severity = error, AOPS006 = none, in an .editorconfig beside the source.
+        // What dotnet_diagnostic.AOPS005.severity = error and AOPS006 = none in an .editorconfig, or <WarningsAsErrors> and
+        // <NoWarn>, give the compilation: per-rule severities.
         string source = "[AddressSpaceOperations] public static partial class Fs { " + Sources.ReadPage + " " + Sources.SwapActivate.Replace("SwapActivate(", "{|#0:SwapActivate|}(", StringComparison.Ordinal) + " }";
-        var configured = new AopsAnalyzerTest
-        {
-            TestState =
+        var configured = new AopsAnalyzerTest { TestCode = Usings + source };
+        configured.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(
+            projectId,
+            solution.GetProject(projectId)!.CompilationOptions!.WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
             {
-                Sources = { Usings + source },
-                AnalyzerConfigFiles = { ("/.editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.AOPS005.severity = error\ndotnet_diagnostic.AOPS006.severity = none\n") },
-            },
-        };
-        configured.ExpectedDiagnostics.Add(AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Error));
+                ["AOPS005"] = ReportDiagnostic.Error,
+                ["AOPS006"] = ReportDiagnostic.Suppress,
+            })));
+        configured.ExpectedDiagnostics.Add(AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Error).WithArguments("Fs", "SwapActivate"));
         await configured.RunAsync(TestContext.Current.CancellationToken);
 
         await AopsAnalyzerTest.VerifyAsync(
             source,
-            AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Warning),
+            AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Warning).WithArguments("Fs", "SwapActivate"),
             AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithSeverity(DiagnosticSeverity.Warning)
                 .WithArguments("Fs", "[DirectIO] or [SwapRw]", "the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails"));
     }
