@@ -159,15 +159,16 @@ public sealed class CodeFixTests
     [Fact]
     public async Task AOPS003_rewrites_return_type_and_parameters_keeping_names_where_types_fit()
     {
-        AopsCodeFixTest<FixSignatureCodeFix> test = Test<FixSignatureCodeFix>(
-            """
+        const string Before = """
             [AddressSpaceOperations]
             public static partial class Fs
             {
                 [ReadPage] public static long {|AOPS003:Read|}(Page p, OpenFile f) => 0;
                 [WritePage] public static int {|AOPS003:Write|}(Page p, WritebackControl control, int extra) { return 0; }
             }
-            """,
+            """;
+        AopsCodeFixTest<FixSignatureCodeFix> test = Test<FixSignatureCodeFix>(
+            Before,
             """
             [AddressSpaceOperations]
             public static partial class Fs
@@ -183,14 +184,7 @@ public sealed class CodeFixTests
 
         // All at once, and fix-all: one equivalence key for every op, so fix-all rewrites each AOPS003 to its own op.
         await AopsCodeFixTest<FixSignatureCodeFix>.VerifyAsync(
-            """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [ReadPage] public static long {|AOPS003:Read|}(Page p, OpenFile f) => 0;
-                [WritePage] public static int {|AOPS003:Write|}(Page p, WritebackControl control, int extra) { return 0; }
-            }
-            """,
+            Before,
             """
             [AddressSpaceOperations]
             public static partial class Fs
