@@ -63,6 +63,24 @@ public sealed class PackedPackageFixture : IDisposable
                 System.IO.File.WriteAllText(Path.Combine(target, Path.GetFileName(file)), text);
             }
         }
+        Isolate(target);
+        return target;
+    }
+
+    /// <summary>
+    /// A fresh, empty folder outside the repository, isolated as <see cref="CopyExample"/>'s copies are: the
+    /// packed feed as the only package source, a packages folder of its own, no Directory.Build.props above.
+    /// </summary>
+    public string NewFolder(string name)
+    {
+        string target = Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(target);
+        Isolate(target);
+        return target;
+    }
+
+    private void Isolate(string target)
+    {
         System.IO.File.WriteAllText(Path.Combine(target, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -78,7 +96,6 @@ public sealed class PackedPackageFixture : IDisposable
         // Stop MSBuild from walking up into any Directory.Build.props above the temporary folder.
         System.IO.File.WriteAllText(Path.Combine(target, "Directory.Build.props"), "<Project />\n");
         System.IO.File.WriteAllText(Path.Combine(target, "Directory.Packages.props"), "<Project />\n");
-        return target;
     }
 
     public void Dispose()
