@@ -12,7 +12,8 @@ namespace AopsGen.Package.Tests.Docs;
 /// Docs that compile: every <c>```csharp</c> block of README.md, docs/ and the example and benchmark READMEs is a
 /// file of a fresh console project (what <c>dotnet new console</c> makes: implicit usings and nullable on) with
 /// the packed AopsGen package from a local feed, built with warnings as errors, and run when it is a program.
-/// A block of an example's README also references that example, copied and built against the package. A block
+/// A block of an example filesystem's README also references that example (and RamFs, the root filesystem the
+/// examples mount on), copied and built against the package. A block
 /// that is only a piece of a program is marked <c>```csharp fragment</c> and not compiled
 /// (<see cref="MarkdownCodeBlock"/> states the rule). All blocks build in one <c>dotnet build</c> of one solution.
 /// </summary>
@@ -54,16 +55,15 @@ public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
             Directory.CreateDirectory(directory);
             // #line makes every diagnostic name the Markdown file and line: README.md(15,9): error CS0103 …
             System.IO.File.WriteAllText(Path.Combine(directory, "Program.cs"), $"#line {block.Line} \"{block.File}\"\n{block.Code}");
-            string reference = string.Empty;
-            if (ExampleOf(block) is { } example)
+            string references = string.Concat(ExamplesOf(block).Select(example =>
             {
                 if (!examples.TryGetValue(example, out string? copy))
                 {
                     copy = Path.Combine(_package.CopyExample(example), example + ".csproj");
                     examples.Add(example, copy);
                 }
-                reference = $"""<ItemGroup><ProjectReference Include="{copy}" /></ItemGroup>""";
-            }
+                return $"""<ItemGroup><ProjectReference Include="{copy}" /></ItemGroup>""";
+            }));
             bool program = block.IsProgram;
             System.IO.File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
@@ -74,7 +74,7 @@ public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
                     <Nullable>enable</Nullable>
                   </PropertyGroup>
                   <ItemGroup><PackageReference Include="AopsGen" Version="{PackedPackageFixture.Version}" /></ItemGroup>
-                  {reference}
+                  {references}
                 </Project>
                 """);
             projects.Add(Path.Combine(name, name + ".csproj"));
@@ -108,11 +108,15 @@ public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
     private static string ProjectName(MarkdownCodeBlock block)
         => Regex.Replace(Path.ChangeExtension(block.File, null), "[^A-Za-z0-9]", "_") + "_L" + block.Line;
 
-    // examples/RamFs/README.md → RamFs: its blocks use the example's types.
-    private static string? ExampleOf(MarkdownCodeBlock block)
+    // A block of examples/HostFs/README.md uses HostFs and RamFs, the root filesystem every example mounts on.
+    private static IEnumerable<string> ExamplesOf(MarkdownCodeBlock block)
     {
         string[] parts = block.File.Split('/');
-        return parts.Length == 3 && parts[0] == "examples" && parts[2] == "README.md" && parts[1] is "RamFs" or "BlockFs" or "HostFs" or "NfsFs" ? parts[1] : null;
+        if (parts.Length == 3 && parts[0] == "examples" && parts[2] == "README.md" && parts[1] is "RamFs" or "BlockFs" or "HostFs" or "NfsFs")
+        {
+            return parts[1] == "RamFs" ? ["RamFs"] : [parts[1], "RamFs"];
+        }
+        return [];
     }
 
     [GeneratedRegex(@": (error|warning) [A-Z]+[0-9]+")]
