@@ -16,6 +16,7 @@ namespace AopsGen.Package.Tests.Docs;
 /// examples mount on), copied and built against the package. A block
 /// that is only a piece of a program is marked <c>```csharp fragment</c> and not compiled
 /// (<see cref="MarkdownCodeBlock"/> states the rule). All blocks build in one <c>dotnet build</c> of one solution.
+/// Where the docs show what a program prints ("It prints:" and a plain block), the output must be exactly that.
 /// </summary>
 public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
 {
@@ -42,7 +43,8 @@ public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
     public void Every_csharp_block_not_marked_fragment_builds_against_the_package_without_warnings_and_runs()
     {
         var stopwatch = Stopwatch.StartNew();
-        List<MarkdownCodeBlock> blocks = MarkdownCodeBlock.All(_package.RepositoryRoot).Where(b => b.IsCSharp && !b.IsFragment).ToList();
+        List<MarkdownCodeBlock> all = MarkdownCodeBlock.All(_package.RepositoryRoot).ToList();
+        List<MarkdownCodeBlock> blocks = all.Where(b => b.IsCSharp && !b.IsFragment).ToList();
         Assert.NotEmpty(blocks);
         string solution = _package.NewFolder("docs");
         var programs = new List<(MarkdownCodeBlock Block, string Dll)>();
@@ -97,9 +99,17 @@ public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
             (int exitCode, string output) = DotNetCli.Run(Path.GetDirectoryName(dll)!, dll);
             _output.WriteLine($"{block}: exit {exitCode}\n{output}");
             Assert.True(exitCode == 0, $"{block}: the program exits with {exitCode}:\n{output}");
+            int next = all.IndexOf(block) + 1;
+            if (next < all.Count && all[next].File == block.File && all[next].IsOutput)
+            {
+                Assert.True(Lines(all[next].Code).SequenceEqual(Lines(output)),
+                    $"{all[next]}: the docs say the program of {block} prints\n{all[next].Code}\nbut it prints\n{output}");
+            }
         }
         _output.WriteLine($"built and ran in {stopwatch.Elapsed.TotalSeconds:F1} s");
     }
+
+    private static IEnumerable<string> Lines(string text) => text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0);
 
     // The distinct error and warning lines of a build, each naming a Markdown file and line thanks to #line.
     private static IEnumerable<string> Diagnostics(string buildOutput)

@@ -16,9 +16,10 @@ namespace AopsGen.Package.Tests.Docs;
 /// The rule for C# in the docs: a block whose info string is <c>csharp</c> (or <c>cs</c>, <c>c#</c>) is a
 /// complete file of a user's project and is compiled against the package by <see cref="DocsBuildTests"/>, and
 /// run when it has top-level statements or a <c>Main</c>. A block that is only a piece of a program says so with
-/// the word <c>fragment</c> after the language: <c>```csharp fragment</c>. Nothing else is skipped.
+/// the word <c>fragment</c> after the language: <c>```csharp fragment</c>. Nothing else is skipped. A block with no
+/// language right after a program, introduced by a line ending in "It prints:", is that program's expected output.
 /// </remarks>
-public sealed partial record MarkdownCodeBlock(string File, int Line, string Info, string Code)
+public sealed partial record MarkdownCodeBlock(string File, int Line, string Info, string Code, string LeadIn)
 {
     /// <summary>The word after the language that marks a block as a piece of a program, not compiled.</summary>
     public const string FragmentMarker = "fragment";
@@ -42,6 +43,9 @@ public sealed partial record MarkdownCodeBlock(string File, int Line, string Inf
                 || root.DescendantNodes().OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.Text == "Main" && m.Modifiers.Any(SyntaxKind.StaticKeyword));
         }
     }
+
+    /// <summary>This block is the output the block before it prints: no language, and its lead-in ends in "It prints:".</summary>
+    public bool IsOutput => Info.Length == 0 && LeadIn.EndsWith("It prints:", StringComparison.Ordinal);
 
     /// <summary>"README.md:12", as an editor opens it.</summary>
     public override string ToString() => $"{File}:{Line}";
@@ -67,7 +71,8 @@ public sealed partial record MarkdownCodeBlock(string File, int Line, string Inf
                 end++;
             }
             string code = string.Join('\n', lines[start..Math.Min(end, lines.Length)].Select(l => l.StartsWith(indent, StringComparison.Ordinal) ? l[indent.Length..] : l.TrimStart()));
-            blocks.Add(new MarkdownCodeBlock(relativePath, start + 1, open.Groups["info"].Value.Trim(), code + "\n"));
+            string leadIn = lines[..i].LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? string.Empty;
+            blocks.Add(new MarkdownCodeBlock(relativePath, start + 1, open.Groups["info"].Value.Trim(), code + "\n", leadIn));
             i = end;
         }
         return blocks;
