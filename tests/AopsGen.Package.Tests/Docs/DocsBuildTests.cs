@@ -113,7 +113,9 @@ public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
 
     // The distinct error and warning lines of a build, each naming a Markdown file and line thanks to #line.
     private static IEnumerable<string> Diagnostics(string buildOutput)
-        => buildOutput.Split('\n').Select(l => l.Trim()).Where(l => DiagnosticLine().IsMatch(l)).Select(l => Regex.Replace(l, @"\s*\[[^\]]*\.csproj\]$", string.Empty)).Distinct();
+        => buildOutput.Split('\n').Select(l => l.Trim()).Where(l => DiagnosticLine().IsMatch(l))
+            .Select(l => Regex.Replace(Regex.Replace(l, @"\s*\[[^\]]*\.csproj\]$", string.Empty), @"^\S*/[A-Za-z0-9_]+_L[0-9]+/", string.Empty))
+            .Distinct();
 
     private static string ProjectName(MarkdownCodeBlock block)
         => Regex.Replace(Path.ChangeExtension(block.File, null), "[^A-Za-z0-9]", "_") + "_L" + block.Line;
