@@ -88,7 +88,8 @@ public sealed partial class DocsBuildTests : IClassFixture<PackedPackageFixture>
         System.IO.File.WriteAllText(Path.Combine(solution, "docs.slnx"),
             "<Solution>\n" + string.Concat(projects.Select(p => $"  <Project Path=\"{p}\" />\n")) + "</Solution>\n");
 
-        (int build, string buildOutput) = DotNetCli.Run(solution, "build", "docs.slnx", "-c", "Release", "-warnaserror",
+        // Several projects in one build: on a loaded 2-core machine that can take more than the usual 5 minutes.
+        (int build, string buildOutput) = DotNetCli.Run(TimeSpan.FromMinutes(20), solution, "build", "docs.slnx", "-c", "Release", "-warnaserror",
             "-p:AopsGenVersion=" + PackedPackageFixture.Version);
         _output.WriteLine($"{blocks.Count} blocks ({programs.Count} programs) built in {stopwatch.Elapsed.TotalSeconds:F1} s");
         Assert.True(build == 0, "A C# block of the docs does not build against the package (mark a piece of a program ```csharp fragment):\n"
