@@ -4,8 +4,11 @@ using Microsoft.Win32.SafeHandles;
 namespace AopsGen.Examples.Aops;
 
 /// <summary>What <c>statx(2)</c> says of an open file: its type, permissions, owner, size and allocated blocks.</summary>
-internal readonly record struct FileStatus(uint Mode, uint Uid, long Size, long Blocks)
+internal readonly record struct FileStatus(uint Mode, uint Uid, long Size, long Blocks, ulong Inode = 0, ulong Device = 0)
 {
+    /// <summary>Both name the same inode on the same device.</summary>
+    public bool SameFile(FileStatus other) => Inode == other.Inode && Device == other.Device;
+
     public const uint TypeMask = 0xF000, Regular = 0x8000, Directory = 0x4000, BlockDevice = 0x6000,
         CharDevice = 0x2000, Fifo = 0x1000, Socket = 0xC000, SymbolicLink = 0xA000;
 
@@ -106,14 +109,16 @@ internal static partial class Posix
         return StatxRaw(Fd(handle), "", AtEmptyPath, StatxBasicStats, buffer) != 0 ? Error() : Parse(buffer, out status);
     }
 
-    // struct statx: stx_uid at 20, stx_mode at 28, stx_size at 40, stx_blocks at 48.
+    // struct statx: stx_uid at 20, stx_mode at 28, stx_ino at 32, stx_size at 40, stx_blocks at 48, stx_dev_major/minor at 136/140.
     private static int Parse(ReadOnlySpan<byte> buffer, out FileStatus status)
     {
         status = new FileStatus(
             Mode: BitConverter.ToUInt16(buffer[28..]),
             Uid: BitConverter.ToUInt32(buffer[20..]),
             Size: BitConverter.ToInt64(buffer[40..]),
-            Blocks: BitConverter.ToInt64(buffer[48..]));
+            Blocks: BitConverter.ToInt64(buffer[48..]),
+            Inode: BitConverter.ToUInt64(buffer[32..]),
+            Device: ((ulong)BitConverter.ToUInt32(buffer[136..]) << 32) | BitConverter.ToUInt32(buffer[140..]));
         return 0;
     }
 
