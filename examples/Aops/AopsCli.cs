@@ -81,7 +81,9 @@ internal static class AopsCli
     private static int UsageError(CliContext context, ParseResult parse)
     {
         string command = parse.CommandResult.Command is RootCommand ? "aops" : $"aops {parse.CommandResult.Command.Name}";
-        string message = parse.Errors[0].Message.TrimEnd('.');
+        // The error that names a token first; System.CommandLine's list of choices on one line.
+        ParseError first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+        string message = string.Join(' ', first.Message.Split('\n').Select(l => l.Trim())).Replace("' '", "', '", StringComparison.Ordinal).TrimEnd('.');
         context.Error.WriteLine($"{command}: {message}");
         context.Error.WriteLine($"Try '{command} --help' for more information.");
         return ExitCodes.Failure;

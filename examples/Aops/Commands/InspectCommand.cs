@@ -82,11 +82,11 @@ internal static class InspectCommand
         {
             context.Output.WriteLine(Json(path, status, size, verdict, holeBytes, holeRanges, error));
         }
-        else if (verdict.IsValid && format == "export")
+        else if (error == null && format == "export")
         {
             Export(context.Output, path, size, verdict, holeBytes);
         }
-        else if (verdict.IsValid)
+        else if (error == null)
         {
             Full(context.Output, path, size, verdict, holeBytes, holeRanges);
         }

@@ -153,7 +153,14 @@ internal static class MkswapCommand
         }
         if (device > fileSize)
         {
-            // mkswap --file: posix_fallocate. A failure (ENOSPC) gives back exactly the length the file had.
+            // mkswap --file: posix_fallocate, after a look at the free space (a doomed fallocate would first fill the
+            // file system). A failure gives back exactly the length the file had.
+            long free = new DriveInfo(Path.GetFullPath(path)).AvailableFreeSpace;
+            if (device - fileSize > free)
+            {
+                return context.Fail("mkswap", $"{path}: cannot allocate {Mkswap.SizeToHumanString((ulong)device)}: "
+                    + $"{Mkswap.SizeToHumanString((ulong)free)} free", Errno.ENOSPC);
+            }
             int grown = Posix.Fallocate(handle, fileSize, device - fileSize);
             if (grown == -(int)Errno.EOPNOTSUPP)
             {
