@@ -59,6 +59,14 @@ internal static class AopsCli
             {
                 return UsageError(context, parse);
             }
+            // getopt's manners: "--bogus" where FILE goes is an unknown option, not a file name (say ./--bogus for that).
+            if (parse.CommandResult.Command is not RootCommand && parse.CommandResult.Children.OfType<ArgumentResult>()
+                    .SelectMany(a => a.Tokens).FirstOrDefault(t => t.Value.Length > 1 && t.Value[0] == '-') is { } option)
+            {
+                context.Error.WriteLine($"aops {parse.CommandResult.Command.Name}: unrecognized option '{option.Value}'");
+                context.Error.WriteLine($"Try 'aops {parse.CommandResult.Command.Name} --help' for more information.");
+                return ExitCodes.Failure;
+            }
             int rc = parse.Invoke(new InvocationConfiguration
             {
                 Output = context.Output,

@@ -26,6 +26,8 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         // mkswap: what is at the path decides before anything is touched.
         { "mkswap", 1, "Required argument missing", "" },
         { "mkswap {d}/new --bogus", 1, "Unrecognized command or argument '--bogus'", "" },
+        { "mkswap --bogus", 1, "aops mkswap: unrecognized option '--bogus'", "" },
+        { "inspect -x", 1, "aops inspect: unrecognized option '-x'", "" },
         { "mkswap ''", 1, "cannot open : No such file or directory (ENOENT)", "" },
         { "mkswap {d}/missing", 1, "cannot open {d}/missing: No such file or directory (ENOENT)", "" },
         { "mkswap {d}/fifo --size 1M", 1, "a FIFO, not a regular file", "" },
