@@ -105,7 +105,7 @@ internal static class AopsCli
         {
             OutputException o => $"write error: {Describe(o.Errno)}",
             DllNotFoundException d when d.Message.Contains("nfs", StringComparison.OrdinalIgnoreCase) =>
-                $"--fs nfs: cannot load libnfs (libnfs.so.13): install the Debian package libnfs13 (apt-get install libnfs13): {Describe(Errno.ENOENT)}",
+                $"cannot load libnfs (libnfs.so.13): install the Debian package libnfs13 (apt-get install libnfs13): {Describe(Errno.ENOENT)}",
             DllNotFoundException d => $"cannot load a native library: {d.Message}: {Describe(Errno.ENOENT)}",
             OutOfMemoryException or InsufficientMemoryException => $"out of memory: {Describe(Errno.ENOMEM)}",
             UnauthorizedAccessException u => $"{u.Message}: {Describe(Errno.EACCES)}",

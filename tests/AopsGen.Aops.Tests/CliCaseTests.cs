@@ -60,6 +60,7 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         { "mkswap {d}/nodir/new --size 1M", 1, "No such file or directory (ENOENT)", "" },
         { "mkswap {d}/six/new --size 1M", 1, "Not a directory (ENOTDIR)", "" },
         { "mkswap --help", 0, "Usage:", "" },
+        { "mkswap nfs://127.0.0.1/nonexistent/f --size 1M", 1, "install the Debian package libnfs13|nfs://127.0.0.1/nonexistent/f", "" },
         // inspect: reads only, never waits.
         { "inspect", 1, "Required argument missing", "" },
         { "inspect {d}/missing", 1, "No such file or directory (ENOENT)", "" },
