@@ -17,6 +17,7 @@ namespace AopsGen.Examples.Aops.Tests;
 /// else changed — no file written, truncated, re-moded or created that the case does not name, no stack trace, no
 /// help on stdout, at most one line (and util-linux's "Try …" hint) on stderr, never a hang.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CliCaseTests(ITestOutputHelper log)
 {
     /// <summary>(arguments, {d} the fixture directory; exit code; what stderr or stdout says — alternatives split by
