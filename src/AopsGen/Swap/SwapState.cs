@@ -133,7 +133,12 @@ public sealed partial class SwapCore
     public Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, out int error)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        return ReadSwapCacheAsync(entry, frames, reclaim: false, out error, out _);
+        Page? page = LookupOrAddSwapCachePage(entry, frames, reclaim: false, out error, out bool allocated);
+        if (allocated)
+        {
+            SwapReadpage(page!);
+        }
+        return page;
     }
 
     private long _readaheadHits;
@@ -224,8 +229,12 @@ public sealed partial class SwapCore
                     {
                         continue;
                     }
-                    Page? page = ReadSwapCacheAsync(SwapEntry.Create(entry.Type, offset), frames, reclaim: false, out int pageError, out bool fresh,
+                    Page? page = LookupOrAddSwapCachePage(SwapEntry.Create(entry.Type, offset), frames, reclaim: false, out int pageError, out bool fresh,
                         isTarget ? reserved : null);
+                    if (fresh)
+                    {
+                        SwapReadpage(page!);
+                    }
                     if (isTarget)
                     {
                         reserved = null;
@@ -259,17 +268,27 @@ public sealed partial class SwapCore
                 return target;
             }
         }
-        return ReadSwapCacheAsync(entry, frames, reclaim: true, out error, out _);
+        Page? found = LookupOrAddSwapCachePage(entry, frames, reclaim: true, out error, out bool allocated);
+        if (allocated)
+        {
+            SwapReadpage(found!);
+        }
+        return found;
     }
 
-    // The body of read_swap_cache_async. With reclaim, the frame comes from the memory manager (direct reclaim
-    // when none is free) unless the caller brings one (frame, which this call then owns); fresh says whether this call
-    // read the page (or found it cached).
-    private Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, bool reclaim, out int error, out bool fresh, Page? frame = null)
+    /// <summary>
+    /// mm/swap_state.c <c>__read_swap_cache_async</c>: the swap-cache page of <paramref name="entry"/> with a reference
+    /// taken — the one cached, or a new one added to the cache, locked and not uptodate, for the caller to read
+    /// (<paramref name="allocated"/>, the kernel's <c>page_allocated</c>: then the caller calls
+    /// <see cref="SwapReadpage"/>, as <c>read_swap_cache_async</c> and <c>swapin_readahead</c> do). With
+    /// <paramref name="reclaim"/> the frame comes from the memory manager (direct reclaim when none is free) unless the
+    /// caller brings one (<paramref name="frame"/>, which this call then owns).
+    /// </summary>
+    private Page? LookupOrAddSwapCachePage(SwapEntry entry, PageFrames frames, bool reclaim, out int error, out bool allocated, Page? frame = null)
     {
         MemoryManager? mm = ReferenceEquals(_mm?.Ram, frames) ? _mm : null;
         Page? newPage = frame;
-        fresh = false;
+        allocated = false;
         while (true)
         {
             Page? found = SwapperSpace.FindGetPage(entry.Value);
@@ -313,8 +332,7 @@ public sealed partial class SwapCore
             }
             // lru_cache_add_anon: swapped-in pages start on the inactive list.
             mm?.Lru.Add(newPage, active: false);
-            fresh = true;
-            SwapReadpage(newPage);
+            allocated = true;
             return newPage;
         }
     }
@@ -345,14 +363,11 @@ public sealed partial class SwapCore
         return area is null ? 0 : area.SwapCount((uint)entry.Offset);
     }
 
-    /// <summary><c>swap_set_page_dirty</c> (3.6).</summary>
+    /// <summary><c>swap_set_page_dirty</c>: as the area's backend dirties (the swap file's own op when its I/O goes
+    /// through the filesystem).</summary>
     internal bool SwapSetPageDirty(Page page)
     {
         SwapInfo? area = AreaOf(new SwapEntry(page.Private));
-        if (area is { SwapFile: { } file } && (area.Flags & SwapFlags.File) != 0)
-        {
-            return AopsCalls.SetPageDirty(file.Mapping.Aops, page);
-        }
-        return !page.TestAndSet(PageFlags.Dirty);
+        return area?.Io is { } io ? io.SetPageDirty(page) : !page.TestAndSet(PageFlags.Dirty);
     }
 }
