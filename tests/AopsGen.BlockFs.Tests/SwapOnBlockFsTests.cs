@@ -92,7 +92,7 @@ public sealed class SwapOnBlockFsTests : IDisposable
         Assert.Equal(0, _swap.SwapOn(SwapPath, 0, Credentials.Root));
 
         SwapInfo area = Assert.Single(_swap.Areas);
-        Assert.Equal(SwapFlags.None, area.Flags & SwapFlags.File);
+        Assert.Equal(SwapIoMode.Extents, area.Mode);
         Assert.Same(_mount.Device, area.Bdev);
         Assert.Equal(new SwapExtent(0, SwapPages, map[0]), Assert.Single(area.Extents));
         Assert.Equal(ExtentsOf(map), area.Extents);

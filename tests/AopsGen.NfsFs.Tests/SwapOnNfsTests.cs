@@ -70,7 +70,7 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         using var mm = new MemoryManager(ram, _swap);
 
         Assert.Equal(0, _swap.SwapOn("/nfs/" + name, 0, Credentials.Root));
-        Assert.True((_swap.Areas[0].Flags & SwapFlags.File) != 0);
+        Assert.Equal(SwapIoMode.FsOps, _swap.Areas[0].Mode);
         Assert.True(NfsFs.FileOf(inode).SwapActive);
         Assert.Equal(Errnos.Neg(Errno.EBUSY), NfsFs.Release(_sb));
         using (AnonRegion region = mm.CreateRegion(256))

@@ -129,7 +129,7 @@ public sealed class RamFsOpsTests : IDisposable
         Assert.Equal(0, swap.SwapOn("/mnt/swapfile", 0, Credentials.Root));
 
         Assert.True(RamFs.DataOf(inode!).SwapActive);
-        Assert.True((swap.Areas[0].Flags & SwapFlags.File) != 0);
+        Assert.Equal(SwapIoMode.File, swap.Areas[0].Mode);
         Assert.Equal(0, _vfs.Open("/mnt/swapfile", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
         Assert.Equal(Errnos.Neg(Errno.ETXTBSY), MountNamespace.Write(file!, 0, new byte[1]));
 

@@ -82,6 +82,10 @@ public sealed partial class SwapInfo
     /// <summary>The calls the swap core made for this area through its file's table, and its block I/O.</summary>
     public SwapOpCalls OpCalls { get; } = new();
 
+    /// <summary><c>swap_dev_pos</c> / <c>map_swap_page</c>: the byte position of slot <paramref name="offset"/>'s
+    /// page in the swap file (SWP_FILE, SWP_FS_OPS) or on the block device (extents, SWP_BLKDEV).</summary>
+    public long PositionOf(ulong offset) => (Io ?? throw new InvalidOperationException($"{this} has no I/O backend (not active).")).Position(offset);
+
     /// <summary>The area's I/O backend, set by swapon (<see cref="SwapBackend"/>).</summary>
     internal SwapBackend? Io { get; set; }
 

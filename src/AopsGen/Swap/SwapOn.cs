@@ -223,7 +223,7 @@ public sealed partial class SwapCore
         if (!aops.Has(AddressSpaceOp.SwapActivate))
         {
             int extents = GenericSwapfileActivate(area, file);
-            return extents < 0 ? extents : UseFilesystemDevice(area, file, extents);
+            return extents < 0 ? extents : UseFilesystemDevice(area, file, extents, "bmap");
         }
 
         area.OpCalls.CountSwapActivate();
@@ -237,7 +237,7 @@ public sealed partial class SwapCore
         {
             if (!aops.Has(AddressSpaceOp.SwapRw))
             {
-                return Refuse(area, file, "sets SWP_FS_OPS but has no swap_rw to read and write swap pages");
+                return Refuse(file, "sets SWP_FS_OPS but has no swap_rw to read and write swap pages");
             }
             if (area.Extents.Count == 0)
             {
@@ -251,14 +251,14 @@ public sealed partial class SwapCore
         {
             int error = CheckSwapExtents(area, file);
             area.Span = span;
-            return error < 0 ? error : UseFilesystemDevice(area, file, area.Extents.Count);
+            return error < 0 ? error : UseFilesystemDevice(area, file, area.Extents.Count, "swap_activate extents");
         }
         // The seed's SWP_FILE. 3.6 would only find out at the first swap-out that there is no direct_IO; refusing
         // here is the 6.x shape (activate, a check that can fail, destroy_swap_extents → swap_deactivate), and
         // AOPS006 reports the same table at compile time.
         if (!aops.Has(AddressSpaceOp.DirectIO))
         {
-            return Refuse(area, file, "has swap_activate but no direct_IO to write swap pages");
+            return Refuse(file, "has swap_activate but no direct_IO to write swap pages");
         }
         area.AddSwapExtent(0, area.Max, 0);
         area.Span = area.Pages;
@@ -266,18 +266,19 @@ public sealed partial class SwapCore
         return 1;
     }
 
-    private int Refuse(SwapInfo area, OpenFile file, string why)
+    private int Refuse(OpenFile file, string why)
     {
         Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {file.Mapping.Aops.Name} {why}");
         return Errnos.Neg(Errno.EINVAL);
     }
 
     // claim_swapfile for a regular file: p->bdev = inode->i_sb->s_bdev. The extents point into that device.
-    private int UseFilesystemDevice(SwapInfo area, OpenFile file, int extents)
+    private int UseFilesystemDevice(SwapInfo area, OpenFile file, int extents, string how)
     {
         if (file.Inode.SuperBlock.Device is not { } device)
         {
-            return Refuse(area, file, $"maps the file to blocks, but {file.Inode.SuperBlock.FsType} has no block device to write the swap pages to");
+            Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {file.Inode.SuperBlock.FsType} has {how} but no block device to write the swap pages to");
+            return Errnos.Neg(Errno.EINVAL);
         }
         area.Bdev = device;
         area.Io = new SwapBlockBackend(this, area, device, SwapIoMode.Extents);
