@@ -1,21 +1,47 @@
 using System.Collections.Generic;
 using System.IO;
+using AopsGen.Block;
+using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Aops.Demo;
 
-/// <summary>The example filesystem a demo swaps to.</summary>
+/// <summary>The example filesystem a demo swaps to, and the swap backend swapon chooses for it.</summary>
 internal enum DemoFs
 {
-    /// <summary>RamFs: SWP_FILE through swap_activate and direct_IO (the default).</summary>
+    /// <summary>RamFs: SWP_FILE, direct_IO writes and readpage reads (the default; the seed's routing).</summary>
     Ram,
-    /// <summary>BlockFs on a disk image: the generic bmap/extent path straight to the block device.</summary>
+    /// <summary>RamFs with its 5.19+ table: SWP_FS_OPS, every batch a swap_rw.</summary>
+    RamSwapRw,
+    /// <summary>BlockFs on a disk image: swap_activate adds extents; I/O straight to the block device.</summary>
     Block,
+    /// <summary>A block device node over an image file: SWP_BLKDEV.</summary>
+    BlkDev,
     /// <summary>HostFs on a host directory: SWP_FILE, direct_IO as O_DIRECT pwritev/preadv on a real file.</summary>
     Host,
-    /// <summary>NfsFs on an NFSv3 server: SWP_FILE, direct_IO as WRITEs and a COMMIT per batch.</summary>
+    /// <summary>NfsFs on an NFSv3 server: SWP_FS_OPS, swap_rw as WRITEs and a COMMIT per batch.</summary>
     Nfs,
+}
+
+/// <summary>The names <c>--fs</c> takes and <c>--json</c> prints.</summary>
+internal static class DemoFsNames
+{
+    public static readonly string[] All = ["ram", "ram-swaprw", "block", "blkdev", "host", "nfs"];
+
+    public static string Name(this DemoFs fs) => All[(int)fs];
+
+    public static DemoFs Parse(string name) => (DemoFs)Array.IndexOf(All, name);
+
+    /// <summary>The <c>swapMode</c> of <c>--json</c>: the kernel's flag name of the backend.</summary>
+    public static string Name(this SwapIoMode mode) => mode switch
+    {
+        SwapIoMode.File => "SWP_FILE",
+        SwapIoMode.FsOps => "SWP_FS_OPS",
+        SwapIoMode.Extents => "extents",
+        SwapIoMode.BlockDevice => "SWP_BLKDEV",
+        _ => "none",
+    };
 }
 
 /// <summary>
@@ -62,9 +88,10 @@ internal sealed class DemoSwapArea : IDisposable
             int rc = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
             return rc != 0 ? rc : CreateOnNfs(vfs, nfsUrl!, bytes, mkswap, out area, out error);
         }
-        if (fs == DemoFs.Ram)
+        if (fs is DemoFs.Ram or DemoFs.RamSwapRw)
         {
-            int rc = RamFs.CreateSwapFile(vfs, rootFs, "/swapfile", bytes, mkswap, out _, out MkswapResult result);
+            int rc = RamFs.CreateSwapFile(vfs, rootFs, "/swapfile", bytes, mkswap, out _, out MkswapResult result,
+                fs == DemoFs.RamSwapRw ? RamFsSwapRw.Operations : RamFs.Operations);
             error = rc == 0 ? null : $"mkswap /swapfile on ramfs: {result.Error ?? Errnos.FromReturn(rc).Message()}";
             area = rc == 0 ? new DemoSwapArea(vfs, "/swapfile", "/swapfile on ramfs", [], () => { }) : null;
             return rc;
@@ -78,10 +105,13 @@ internal sealed class DemoSwapArea : IDisposable
                 Directory.Delete(dir, recursive: true);
             }
         }
-        int status = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
-        status = status != 0 ? status : fs == DemoFs.Block
-            ? CreateOnBlockFs(vfs, dir, swapPages, directory == null, out area, out error)
-            : CreateOnHostFs(vfs, dir, bytes, mkswap, directory == null, out area, out error);
+        int status = RamFs.Mkdir(vfs, rootFs, fs == DemoFs.BlkDev ? "/dev" : "/mnt", Credentials.Root);
+        status = status != 0 ? status : fs switch
+        {
+            DemoFs.Block => CreateOnBlockFs(vfs, dir, swapPages, directory == null, out area, out error),
+            DemoFs.BlkDev => CreateBlockDeviceNode(vfs, rootFs, dir, bytes, mkswap, directory == null, out area, out error),
+            _ => CreateOnHostFs(vfs, dir, bytes, mkswap, directory == null, out area, out error),
+        };
         if (status != 0)
         {
             RemoveTemporary();
@@ -109,6 +139,45 @@ internal sealed class DemoSwapArea : IDisposable
         area = new DemoSwapArea(vfs, "/mnt/swapfile", $"/mnt/swapfile on blockfs ({image})", [], () =>
         {
             mount!.Dispose();
+            DeleteAll(dir, image, temporary);
+        });
+        return 0;
+    }
+
+    // An image file of the swap area's size, opened as a block device, mkswap'd, with a node /dev/aops0 for it.
+    private static int CreateBlockDeviceNode(MountNamespace vfs, SuperBlock rootFs, string dir, long bytes, MkswapOptions mkswap, bool temporary,
+        out DemoSwapArea? area, out string? error)
+    {
+        area = null;
+        error = null;
+        string image = Path.Combine(dir, "aops-demo-blkdev.img");
+        using (var stream = new FileStream(image, FileMode.CreateNew))
+        {
+            stream.SetLength(bytes);
+        }
+        int status = BlockDevice.Open(image, out BlockDevice? device);
+        if (status == 0)
+        {
+            using var frames = new PageFrames(1);
+            Page header = frames.AllocZeroed()!;
+            MkswapResult result = AopsGen.Swap.Mkswap.Format(header.Bytes, bytes, mkswap);
+            IoVec segment = IoVec.ForPage(header);
+            long written = result.Succeeded ? device!.Write(new ReadOnlySpan<IoVec>(in segment), 0) : result.ReturnValue;
+            status = written == Page.Size ? 0 : written < 0 ? (int)written : Errnos.Neg(Errno.EIO);
+            frames.Free(header);
+            error = status == 0 ? null : $"mkswap {image}: {result.Error ?? Errnos.FromReturn(status).Message()}";
+        }
+        status = status != 0 ? status : RamFs.Mknod(vfs, rootFs, "/dev/aops0", device!, Credentials.Root);
+        if (status != 0)
+        {
+            device?.Dispose();
+            System.IO.File.Delete(image);
+            error ??= $"block device on {image}: {Errnos.FromReturn(status).Message()}";
+            return status;
+        }
+        area = new DemoSwapArea(vfs, "/dev/aops0", $"/dev/aops0, a block device on {image}", [], () =>
+        {
+            device!.Dispose();
             DeleteAll(dir, image, temporary);
         });
         return 0;

@@ -332,7 +332,10 @@ public sealed partial class SwapCore
         if ((area.Flags & SwapFlags.Activated) != 0 && area.SwapFile is { } file)
         {
             area.Flags &= ~(SwapFlags.Activated | SwapFlags.FsOps);
-            area.OpCalls.CountSwapDeactivate();
+            if (file.Mapping.Aops.Has(AddressSpaceOp.SwapDeactivate))
+            {
+                area.OpCalls.CountSwapDeactivate();
+            }
             AopsCalls.SwapDeactivate(file.Mapping.Aops, file);
         }
     }
