@@ -209,66 +209,6 @@ public sealed class CodeFixTests
     }
 
     [Fact]
-    public async Task AOPS005_adds_an_empty_swap_deactivate_after_swap_activate()
-    {
-        FixResult result = await CheckAsync(
-            """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-
-                [SwapActivate]
-                public static int Activate(SwapInfo sis, OpenFile file, out ulong span)
-                {
-                    span = 0;
-                    return 0;
-                }
-            }
-            """,
-            "AOPS005",
-            """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-
-                [SwapActivate]
-                public static int Activate(SwapInfo sis, OpenFile file, out ulong span)
-                {
-                    span = 0;
-                    return 0;
-                }
-
-                [SwapDeactivate]
-                public static void SwapDeactivate(OpenFile file)
-                {
-                    // swapoff: release what Activate pinned for this swap file.
-                }
-            }
-            """);
-        Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));
-    }
-
-    [Fact]
-    public async Task AOPS005_picks_a_free_name()
-    {
-        FixResult result = await CodeFixHarness.FixAsync(
-            Usings + """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
-                public static void SwapDeactivate() { }
-            }
-            """,
-            "AOPS005");
-        Assert.Contains("public static void SwapDeactivate2(OpenFile file)", result.Text, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task AOPS007_turns_unsafe_code_on_for_the_project()
     {
         string source = Usings + "[AddressSpaceOperations] public static partial class Fs { " + Sources.ReadPage + " }";
@@ -332,7 +272,7 @@ public sealed class CodeFixTests
     public void Every_fixable_rule_has_exactly_one_provider_and_each_provider_supports_fix_all()
     {
         Assert.Equal(
-            new[] { "AOPS001", "AOPS002", "AOPS003", "AOPS005", "AOPS007", "AOPS009" },
+            new[] { "AOPS001", "AOPS002", "AOPS003", "AOPS007", "AOPS009" },
             CodeFixHarness.Providers.SelectMany(p => p.FixableDiagnosticIds).OrderBy(id => id, StringComparer.Ordinal));
         Assert.All(CodeFixHarness.Providers, p => Assert.NotNull(p.GetFixAllProvider()));
     }

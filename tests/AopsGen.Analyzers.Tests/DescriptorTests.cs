@@ -83,7 +83,8 @@ public sealed class DescriptorTests
     public async Task Severity_follows_editorconfig_style_options()
     {
         // As an .editorconfig line does: dotnet_diagnostic.AOPS005.severity = error, AOPS006 = none.
-        string source = Usings + "[AddressSpaceOperations] public static partial class Fs { " + Sources.ReadPage + " " + Sources.SwapActivate + " }";
+        string source = Usings + "[AddressSpaceOperations] public static partial class Fs { "
+            + "[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; sis.Flags |= SwapFlags.FsOps; return 0; } }";
         CSharpCompilationOptions options = CompilationOptions().WithSyntaxTreeOptionsProvider(new SeverityProvider(new Dictionary<string, ReportDiagnostic>
         {
             ["AOPS005"] = ReportDiagnostic.Error,

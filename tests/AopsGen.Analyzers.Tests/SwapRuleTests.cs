@@ -6,49 +6,57 @@ using static AopsGen.Analyzers.Tests.AnalyzerHarness;
 
 namespace AopsGen.Analyzers.Tests;
 
-/// <summary>AOPS005, AOPS006, AOPS011.</summary>
+/// <summary>AOPS005 and AOPS006 — exactly the swap-capable tables swapon refuses — and AOPS011.</summary>
 public sealed class SwapRuleTests
 {
+    // The three activations swapon tells apart (src/AopsGen/Swap/SwapOn.cs, SetUpSwapExtents).
+    private const string FsOpsActivate = "[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; sis.Flags |= SwapFlags.FsOps; return sis.AddSwapExtent(0, sis.Max, 0); }";
+    private const string ExtentsActivate = "[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return sis.AddSwapExtent(0, 1, 100); }";
+    private const string FileActivate = "[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }";
+
+    private static string Table(params string[] ops) => "[AddressSpaceOperations] public static partial class Fs\n{\n" + string.Join("\n", ops) + "\n}";
+
     [Fact]
-    public async Task AOPS005_swap_activate_without_swap_deactivate()
+    public async Task AOPS005_swap_activate_sets_SWP_FS_OPS_in_a_table_without_swap_rw()
     {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + Sources.ReadPage + "\n" + Sources.DirectIO + "\n"
-            + "[SwapActivate] public static int {|AOPS005:Activate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
-        Assert.Equal("'Fs' has [SwapActivate] but no [SwapDeactivate]: swapoff cannot release what 'Activate' pinned", diagnostics[0].GetMessage());
+        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync(Table(Sources.ReadPage, Sources.DirectIO, FsOpsActivate.Replace("int SwapActivate(", "int {|AOPS005:SwapActivate|}(")));
+        Assert.Equal(
+            "'Fs' sets SwapFlags.FsOps in 'SwapActivate' but has no [SwapRw]: swapon refuses the file (EINVAL), an SWP_FS_OPS area reads and writes only through swap_rw",
+            diagnostics[0].GetMessage());
     }
 
     [Fact]
-    public async Task AOPS005_and_AOPS006_not_reported_for_complete_swap_tables_or_tables_without_swap_activate()
+    public async Task AOPS006_an_SWP_FILE_activation_without_direct_IO()
     {
+        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync(Table(Sources.ReadPage, Sources.SwapRw, Sources.SwapDeactivate, FileActivate.Replace("int SwapActivate(", "int {|AOPS006:SwapActivate|}(")));
+        Assert.Equal(
+            "'Fs' has [SwapActivate] but no [DirectIO]: an activation that neither sets SwapFlags.FsOps nor adds extents makes an SWP_FILE area, written with direct_IO, and swapon refuses it without (EINVAL)",
+            diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public async Task AOPS006_no_readpage_whatever_the_activation()
+    {
+        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync(Table(Sources.DirectIO, FileActivate.Replace("int SwapActivate(", "int {|AOPS006:SwapActivate|}(")));
+        Assert.Equal("'Fs' has [SwapActivate] but no [ReadPage]: swapon reads the swap header with readpage and refuses a file without it (EINVAL)", diagnostics[0].GetMessage());
+        await VerifyAsync(Table(ExtentsActivate.Replace("int SwapActivate(", "int {|AOPS006:SwapActivate|}(")));
+        await VerifyAsync(Table(FsOpsActivate.Replace("int SwapActivate(", "int {|AOPS005,AOPS006:SwapActivate|}(")));
+        await VerifyAsync(Table(FileActivate.Replace("int SwapActivate(", "int {|AOPS006,AOPS006:SwapActivate|}(")));
+    }
+
+    [Fact]
+    public async Task Tables_swapon_accepts_draw_neither_AOPS005_nor_AOPS006()
+    {
+        // SWP_FILE (3.6): readpage and direct_IO; swap_deactivate is optional.
+        await VerifyAsync(Table(Sources.ReadPage, Sources.DirectIO, FileActivate));
         await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.SwapOps + "\n}");
-        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.ReadPage + "\n" + Sources.SwapRw + "\n" + Sources.SwapActivate + "\n" + Sources.SwapDeactivate + "\n}");
-        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.ReadPage + "\n}");
-    }
-
-    [Fact]
-    public async Task AOPS006_no_write_path()
-    {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + Sources.ReadPage + "\n" + Sources.SwapDeactivate + "\n"
-            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
-        Assert.Equal(
-            "'Fs' has [SwapActivate] but no [DirectIO] or [SwapRw]: the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails",
-            diagnostics[0].GetMessage());
-    }
-
-    [Fact]
-    public async Task AOPS006_no_read_path_and_both_missing()
-    {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + Sources.DirectIO + "\n" + Sources.SwapDeactivate + "\n"
-            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
-        Assert.Equal(
-            "'Fs' has [SwapActivate] but no [ReadPage]: swapon refuses a file without readpage (EINVAL), and swapped-out pages are read back through it",
-            diagnostics[0].GetMessage());
-
-        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + "[SwapActivate] public static int {|AOPS005,AOPS006,AOPS006:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
+        // SWP_FS_OPS (5.19+): readpage and swap_rw.
+        await VerifyAsync(Table(Sources.ReadPage, Sources.SwapRw, FsOpsActivate, Sources.SwapDeactivate));
+        await VerifyAsync(Table(Sources.ReadPage, Sources.SwapRw, FsOpsActivate.Replace("SwapFlags.FsOps", "AopsGen.SwapFlags.FsOps")));
+        // Extents (6.x, as ext4 and xfs: no swap_deactivate): readpage only, the core writes the block device.
+        await VerifyAsync(Table(Sources.ReadPage, ExtentsActivate));
+        // No swap_activate: the bmap walk, or no swap at all.
+        await VerifyAsync(Table(Sources.ReadPage));
     }
 
     [Fact]
