@@ -9,8 +9,8 @@ using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
-/// <summary>Swap over a real NFS server: SWP_FILE through NfsFs's table, what it refuses, and the server stopped
-/// mid-run with nothing lost.</summary>
+/// <summary>Swap over a real NFS server: SWP_FS_OPS through NfsFs's table (every batch a swap_rw), what it refuses,
+/// and the server stopped mid-run with nothing lost.</summary>
 public sealed unsafe class SwapOnNfsTests : IDisposable
 {
     private readonly ITestOutputHelper _output;
@@ -89,7 +89,10 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         }
 
         NfsFile file = NfsFs.FileOf(inode);
-        _output.WriteLine($"{_swap.Events}; {file.Writes} direct_IO writes, {file.Commits} commits");
+        SwapOpCalls calls = _swap.Areas[0].OpCalls;
+        _output.WriteLine($"{_swap.Events}; {file.Writes} writes, {file.Commits} commits; {calls}");
+        Assert.True(calls.SwapRw > 0);
+        Assert.Equal(0, calls.DirectIO + calls.ReadPage + calls.BlockReads + calls.BlockWrites);
         Assert.True(_swap.Events[VmEvent.PswpOut] >= 256 - 64);
         Assert.True(file.Commits < _swap.Events[VmEvent.PswpOut] / 4, "not batched: a COMMIT per few pages");
         Assert.Equal(0, _swap.SwapOff("/nfs/" + name, Credentials.Root));

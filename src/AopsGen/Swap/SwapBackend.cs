@@ -115,3 +115,20 @@ internal abstract class SwapBackend
     /// kernel's <c>swap_discardable</c>: no <c>bdev</c>, no discard).</summary>
     public virtual Block.BlockDevice? DiscardDevice => null;
 }
+
+/// <summary>
+/// A backend whose I/O goes through the swap file's own ops (SWP_FILE, SWP_FS_OPS): a slot's page is at
+/// <c>offset * PAGE_SIZE</c> of the file (<c>swap_dev_pos</c>), and a swap-cache page is dirtied with the file's own
+/// <c>set_page_dirty</c> (3.6 <c>swap_set_page_dirty</c>, 6.x <c>swap_dirty_folio</c>).
+/// </summary>
+internal abstract class SwapFsBackend : SwapBackend
+{
+    protected SwapFsBackend(SwapCore core, SwapInfo area, OpenFile file)
+        : base(core, area) => File = file;
+
+    protected OpenFile File { get; }
+
+    public override long Position(ulong offset) => (long)(offset << Page.Shift);
+
+    public override bool SetPageDirty(Page page) => AopsCalls.SetPageDirty(File.Mapping.Aops, page);
+}

@@ -9,23 +9,21 @@ namespace AopsGen.Swap;
 /// <c>readpage</c>, readahead included, as 3.6 reads — the filesystem sets Uptodate and unlocks. A short write
 /// redirties (the v3.10 fix): "Write error on dio swapfile (pos)".
 /// </summary>
-internal sealed class SwapFileBackend : SwapBackend
+internal sealed class SwapFileBackend : SwapFsBackend
 {
-    private readonly OpenFile _file;
-
     public SwapFileBackend(SwapCore core, SwapInfo area, OpenFile file)
-        : base(core, area) => _file = file;
+        : base(core, area, file)
+    {
+    }
 
     public override SwapIoMode Mode => SwapIoMode.File;
-
-    public override long Position(ulong offset) => (long)(offset << Page.Shift);
 
     public override void SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
         long length = (long)pages.Length << Page.Shift;
-        iocb.Init(_file, position, length);
+        iocb.Init(File, position, length);
         Area.OpCalls.CountDirectIO();
-        long ret = AopsCalls.DirectIO(_file.Mapping.Aops, Rw.KernelWrite, iocb, segments, position);
+        long ret = AopsCalls.DirectIO(File.Mapping.Aops, Rw.KernelWrite, iocb, segments, position);
         CompleteWrite(position, pages, ret == length);
     }
 
@@ -36,13 +34,10 @@ internal sealed class SwapFileBackend : SwapBackend
         foreach (Page page in pages)
         {
             Area.OpCalls.CountReadPage();
-            int ret = AopsCalls.ReadPage(_file.Mapping.Aops, _file, page);
+            int ret = AopsCalls.ReadPage(File.Mapping.Aops, File, page);
             Core.CountSwapRead(ret == 0 && (page.IsLocked || page.IsUptodate), 1);
         }
     }
-
-    /// <summary>3.6 <c>swap_set_page_dirty</c>: the swap file's own <c>set_page_dirty</c>.</summary>
-    public override bool SetPageDirty(Page page) => AopsCalls.SetPageDirty(_file.Mapping.Aops, page);
 
     // swap_writepage's end (v3.10+): a short write redirties every page and logs the position.
     private void CompleteWrite(long position, ReadOnlySpan<Page> pages, bool ok)

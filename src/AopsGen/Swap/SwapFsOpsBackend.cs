@@ -8,16 +8,14 @@ namespace AopsGen.Swap;
 /// <c>offset * PAGE_SIZE</c> of the swap file (NFS since 5.19). Completion is <c>sio_write_complete</c> /
 /// <c>sio_read_complete</c>.
 /// </summary>
-internal sealed class SwapFsOpsBackend : SwapBackend
+internal sealed class SwapFsOpsBackend : SwapFsBackend
 {
-    private readonly OpenFile _file;
-
     public SwapFsOpsBackend(SwapCore core, SwapInfo area, OpenFile file)
-        : base(core, area) => _file = file;
+        : base(core, area, file)
+    {
+    }
 
     public override SwapIoMode Mode => SwapIoMode.FsOps;
-
-    public override long Position(ulong offset) => (long)(offset << Page.Shift);
 
     public override void SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
@@ -31,14 +29,11 @@ internal sealed class SwapFsOpsBackend : SwapBackend
         CompleteRead(pages, SwapRw(Rw.KernelRead, position, length, segments, iocb) == length);
     }
 
-    /// <summary>6.x <c>swap_dirty_folio</c>: for SWP_FS_OPS, the file's own <c>dirty_folio</c>.</summary>
-    public override bool SetPageDirty(Page page) => AopsCalls.SetPageDirty(_file.Mapping.Aops, page);
-
     private long SwapRw(Rw rw, long position, long length, ReadOnlySpan<IoVec> segments, Kiocb iocb)
     {
-        iocb.Init(_file, position, length);
+        iocb.Init(File, position, length);
         Area.OpCalls.CountSwapRw();
-        return AopsCalls.SwapRw(_file.Mapping.Aops, iocb, new IovIter(rw, segments));
+        return AopsCalls.SwapRw(File.Mapping.Aops, iocb, new IovIter(rw, segments));
     }
 
     // sio_write_complete: "Write error %ld on dio swapfile (%llu)", then redirty or clean.
