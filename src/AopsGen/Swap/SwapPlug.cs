@@ -77,7 +77,7 @@ public sealed class SwapPlug
 
     /// <summary>
     /// <c>swap_writepage_fs</c>'s batching: add a page under writeback whose data goes to byte
-    /// <paramref name="position"/> of <paramref name="area"/>'s file (SWP_FILE) or device. Submits what the
+    /// <paramref name="position"/> of <paramref name="area"/>'s file or device (its backend's position). Submits what the
     /// plug holds first when the page does not continue it; submits at once when no plug is started.
     /// </summary>
     internal static void Add(SwapInfo area, Page page, long position, bool read = false)

@@ -7,7 +7,7 @@ namespace AopsGen.Swap;
 /// mm/swap_state.c: <c>swap_aops</c>, the ops of <c>swapper_space</c>. Declared with the attributes like any
 /// filesystem's table; the generator emits <c>SwapAops.Operations</c>. Reclaim writes a swap-cache page with
 /// <c>page.Mapping.Aops.WritePage</c> as it writes any other page; these ops route it to the area that holds
-/// it (SWP_FILE: the swap file's own <c>a_ops</c>).
+/// it, through the backend swapon chose for the area.
 /// </summary>
 [AddressSpaceOperations("swap_aops")]
 internal static partial class SwapAops
@@ -16,8 +16,8 @@ internal static partial class SwapAops
     [WritePage]
     internal static int WritePage(Page page, WritebackControl wbc) => SwapCore.Of(page).SwapWritepage(page, wbc);
 
-    /// <summary><c>.set_page_dirty = swap_set_page_dirty</c> (3.6): the swap file's <c>set_page_dirty</c>
-    /// for an SWP_FILE area, otherwise <c>__set_page_dirty_no_writeback</c>.</summary>
+    /// <summary><c>.set_page_dirty = swap_set_page_dirty</c> (3.6; 6.x <c>swap_dirty_folio</c>): the swap file's
+    /// <c>set_page_dirty</c> when the area's I/O goes through its filesystem, otherwise <c>__set_page_dirty_no_writeback</c>.</summary>
     [SetPageDirty]
     internal static bool SetPageDirty(Page page) => SwapCore.Of(page).SwapSetPageDirty(page);
 
