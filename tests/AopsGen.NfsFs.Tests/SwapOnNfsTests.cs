@@ -56,9 +56,9 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
     }
 
     [NfsFact]
-    public void The_table_is_nfs_file_aops_with_readpage_direct_IO_and_the_swap_ops()
+    public void The_table_is_nfs_file_aops_with_readpage_direct_IO_and_the_swap_ops_swap_rw_included()
     {
-        Assert.Equal("nfs_file_aops { .readpage, .set_page_dirty, .direct_IO, .swap_activate, .swap_deactivate }", NfsFs.Operations.ToString());
+        Assert.Equal("nfs_file_aops { .readpage, .set_page_dirty, .direct_IO, .swap_activate, .swap_deactivate, .swap_rw }", NfsFs.Operations.ToString());
     }
 
     [NfsFact]

@@ -139,6 +139,39 @@ public sealed class RamFsOpsTests : IDisposable
     }
 
     [Fact]
+    public void The_swaprw_table_makes_an_SWP_FS_OPS_area_whose_pages_go_through_swap_rw_only()
+    {
+        Assert.Equal(0, RamFs.CreateSwapFile(_vfs, _sb, "/mnt/swaprw", 64L * Page.Size, null, out Inode? inode, out _, RamFsSwapRw.Operations));
+        using var swap = new SwapCore(_vfs);
+        using var frames = new PageFrames(8);
+        using var mm = new MemoryManager(frames, swap);
+
+        Assert.Equal(0, swap.SwapOn("/mnt/swaprw", 0, Credentials.Root));
+        SwapInfo area = swap.Areas[0];
+        Assert.Equal(SwapIoMode.FsOps, area.Mode);
+        Assert.True(RamFs.DataOf(inode!).SwapActive);
+        using (AnonRegion region = mm.CreateRegion(32))
+        {
+            byte[] data = new byte[Page.Size];
+            for (int i = 0; i < 32; i++)
+            {
+                data.AsSpan().Fill((byte)(i + 1));
+                Assert.Equal(0, region.Write(i, data));
+            }
+            for (int i = 0; i < 32; i++)
+            {
+                Assert.Equal(0, region.Read(i, data));
+                Assert.False(data.AsSpan().ContainsAnyExcept((byte)(i + 1)), $"page {i} differs");
+            }
+        }
+
+        Assert.True(area.OpCalls.SwapRw > 0);
+        Assert.Equal(0, area.OpCalls.DirectIO + area.OpCalls.ReadPage);
+        Assert.Equal(0, swap.SwapOff("/mnt/swaprw", Credentials.Root));
+        Assert.False(RamFs.DataOf(inode!).SwapActive);
+    }
+
+    [Fact]
     public void Mkswap_refuses_a_swap_file_of_fewer_than_ten_pages_and_nothing_is_created()
     {
         Assert.Equal(Errnos.Neg(Errno.EINVAL), RamFs.CreateSwapFile(_vfs, _sb, "/mnt/tiny", 9L * Page.Size, null, out Inode? inode, out MkswapResult mkswap));
