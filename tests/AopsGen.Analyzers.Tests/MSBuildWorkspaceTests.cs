@@ -121,7 +121,6 @@ public sealed class MSBuildWorkspaceTests
             string fixedSource = System.IO.File.ReadAllText(sourcePath).ReplaceLineEndings("\n");
             Assert.Contains("public static partial class FixableFs", fixedSource, StringComparison.Ordinal);
             Assert.Contains("public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;", fixedSource, StringComparison.Ordinal);
-            Assert.Contains("    [SwapDeactivate]\n    public static void SwapDeactivate(OpenFile file)\n", fixedSource, StringComparison.Ordinal);
             Assert.Contains("[AddressSpaceOperations]\npublic sealed partial class ForgottenFs", fixedSource, StringComparison.Ordinal);
             Assert.Contains("public static int WritePage(Page page, WritebackControl wbc) => 0;", fixedSource, StringComparison.Ordinal);
 
@@ -130,7 +129,7 @@ public sealed class MSBuildWorkspaceTests
             Assert.Empty(DotNetBuild.Parse(buildOutput));
             string[] generated = Directory.GetFiles(Path.Combine(directory, "obj"), "*.Aops.g.cs", SearchOption.AllDirectories);
             string fixableTable = System.IO.File.ReadAllText(Assert.Single(generated, f => f.EndsWith("Fixable.FixableFs.Aops.g.cs", StringComparison.Ordinal)));
-            foreach (string slot in new[] { "readPage: &ReadPage", "directIO: &DirectIO", "swapActivate: &SwapActivate", "swapDeactivate: &SwapDeactivate" })
+            foreach (string slot in new[] { "readPage: &ReadPage", "directIO: &DirectIO", "swapActivate: &SwapActivate" })
             {
                 Assert.Contains(slot, fixableTable, StringComparison.Ordinal);
             }
