@@ -3,7 +3,8 @@ using System.Threading;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AopsGen.Analyzers;
 
@@ -35,9 +36,18 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     symbolContext => AnalyzeMethod((IMethodSymbol)symbolContext.Symbol, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
                     SymbolKind.Method);
                 // A local function is no member, so no symbol action sees it; HasSignature rejects it (not an ordinary method).
-                start.RegisterOperationAction(
-                    operationContext => AnalyzeMethod(((ILocalFunctionOperation)operationContext.Operation).Symbol, operationContext.ReportDiagnostic, operationContext.CancellationToken),
-                    OperationKind.LocalFunction);
+                // A syntax action, not an operation action: one of those would make the compiler build the operations of
+                // every method body in the compilation (most of the analyzers' time and memory) to find the few local functions.
+                start.RegisterSyntaxNodeAction(
+                    static syntaxContext =>
+                    {
+                        if (((LocalFunctionStatementSyntax)syntaxContext.Node).AttributeLists.Count > 0
+                            && syntaxContext.SemanticModel.GetDeclaredSymbol(syntaxContext.Node, syntaxContext.CancellationToken) is IMethodSymbol localFunction)
+                        {
+                            AnalyzeMethod(localFunction, syntaxContext.ReportDiagnostic, syntaxContext.CancellationToken);
+                        }
+                    },
+                    SyntaxKind.LocalFunctionStatement);
             }
         });
     }

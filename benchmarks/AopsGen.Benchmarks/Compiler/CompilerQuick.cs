@@ -100,13 +100,51 @@ public static class CompilerQuick
             report.Add($"analyzersAllocatedMBFor{n}Classes", MB(analyzers), "MB", $"managed memory allocated by the analyzer run (binding included), {ofAnalyzers}");
             if (floor)
             {
+                double coldMs = Ms(cold, c => c.RoslynTime);
+                report.Add("generatorColdOverFloor", Ratio(cold, floorCold), "x",
+                    $"generator cold / floor cold, each round's ratio, median of {runs} (target <= 2)");
+                report.Add("generatorIncrementalOverFloor", Ratio(incremental, floorIncremental), "x",
+                    $"generator after the one-line edit / floor after the same edit, each round's ratio, median of {runs} (target <= 1.3)");
+                report.Add("analyzersOverGeneratorCold", Ms(analyzers, c => c.RoslynTime) / coldMs, "x",
+                    "analyzer telemetry / the generator's cold median, same run (target <= 1.5)");
                 report.Add($"floorGeneratorMsFor{n}Classes", Ms(floorCold, c => c.RoslynTime), "ms",
                     $"FloorGenerator (ForAttributeWithMetadataName, a transform that takes the name), cold: Roslyn's share, {of}");
                 report.Add($"floorGeneratorIncrementalMsFor{n}Classes", Ms(floorIncremental, c => c.RoslynTime), "ms",
                     $"FloorGenerator after the one-line edit: every attributed class's transform re-runs on a new compilation, {of}");
             }
         }
+        MeasureTyping(report);
         report.Note($"compiler: Roslyn 4.14 in-process, {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// <see cref="TypingSession"/> on 1000 classes with and without AopsGen, after a short session on 10 classes for the JIT:
+    /// each session's median and p95 milliseconds per keystroke.
+    /// </summary>
+    private static void MeasureTyping(QuickReport report)
+    {
+        SyntheticInput warm = SyntheticInput.Create(10);
+        TypingSession.Run(warm, withAopsGen: true, keystrokes: 20);
+        TypingSession.Run(warm, withAopsGen: false, keystrokes: 20);
+        SyntheticInput input = SyntheticInput.Create(1000);
+        foreach (bool withAopsGen in new[] { false, true })
+        {
+            Settle();
+            double[] edits = TypingSession.Run(input, withAopsGen);
+            string key = withAopsGen ? "typing" : "typingWithoutAopsGen";
+            string who = withAopsGen ? "with the AopsGen generator and analyzers" : "the same project without AopsGen";
+            report.Add(key + "MedianMsPerEdit", QuickMeasure.Median((double[])edits.Clone()), "ms",
+                $"typing session, 1000 classes, {edits.Length} one-character edits in a workspace, {who}: median per edit");
+            report.Add(key + "P95MsPerEdit", Percentile(edits, 0.95), "ms", $"the same session's 95th percentile per edit");
+        }
+    }
+
+    /// <summary>The <paramref name="fraction"/> quantile of <paramref name="values"/> (nearest rank).</summary>
+    private static double Percentile(double[] values, double fraction)
+    {
+        double[] sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        return sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
     private static string Target(int classes, string ms) => classes == 1000 ? $" (target < {ms} ms)" : string.Empty;
@@ -120,6 +158,17 @@ public static class CompilerQuick
 
     private static double Ms(RunCost[] costs, Func<RunCost, TimeSpan> pick)
         => QuickMeasure.Median(Array.ConvertAll(costs, c => pick(c).TotalMilliseconds));
+
+    /// <summary>The median of each round's <paramref name="costs"/> / <paramref name="floors"/> (Roslyn's times): load hits both alike.</summary>
+    private static double Ratio(RunCost[] costs, RunCost[] floors)
+    {
+        var ratios = new double[costs.Length];
+        for (int i = 0; i < costs.Length; i++)
+        {
+            ratios[i] = costs[i].RoslynTime.TotalMilliseconds / floors[i].RoslynTime.TotalMilliseconds;
+        }
+        return QuickMeasure.Median(ratios);
+    }
 
     private static double MB(RunCost[] costs)
         => QuickMeasure.Median(Array.ConvertAll(costs, c => c.AllocatedBytes / (1024.0 * 1024.0)));
