@@ -93,27 +93,20 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     type.Name));
             }
 
-            // One signature check per op attribute: CheckMethod's verdict, and the signature on its own (CheckMethod stops at
-            // NotStatic, and both are to show at once).
-            MethodProblem problem = TableValidation.CheckMethod(method, op);
-            bool hasSignature = problem switch
-            {
-                MethodProblem.WrongSignature => false,
-                MethodProblem.NotStatic => TableValidation.HasSignature(method, op),
-                _ => true,
-            };
-            if (problem == MethodProblem.None || (problem == MethodProblem.NoImplementation && noImplementationReported))
+            // CheckMethod's verdict holds every problem at once (one signature check per op attribute): AOPS002 and AOPS003 show together.
+            MethodProblem problems = TableValidation.CheckMethod(method, op);
+            if (problems == MethodProblem.None || (problems == MethodProblem.NoImplementation && noImplementationReported))
             {
                 continue;
             }
             ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(AopsDiagnostics.OpProperty, op.Name);
             Location location = AnalyzerHelpers.NameLocation(method);
-            if (problem == MethodProblem.NotStatic && !notStaticReported)
+            if ((problems & MethodProblem.NotStatic) != 0 && !notStaticReported)
             {
                 report(Diagnostic.Create(AopsDiagnostics.NotStatic, location, properties, method.Name));
                 notStaticReported = true;
             }
-            if (!hasSignature)
+            if ((problems & MethodProblem.WrongSignature) != 0)
             {
                 report(Diagnostic.Create(
                     AopsDiagnostics.WrongSignature,
@@ -125,7 +118,7 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     op.KernelName,
                     op.DisplaySignature));
             }
-            else if (problem == MethodProblem.NoImplementation)
+            else if (problems == MethodProblem.NoImplementation)
             {
                 report(Diagnostic.Create(AopsDiagnostics.PartialWithoutImplementation, location, method.Name));
                 noImplementationReported = true;

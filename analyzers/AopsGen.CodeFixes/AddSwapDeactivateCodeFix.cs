@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -6,7 +5,6 @@ using System.Threading.Tasks;
 using AopsGen.Analyzers;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,42 +19,28 @@ namespace AopsGen.CodeFixes;
 /// filled in. Not offered where the class already declares a [SwapDeactivate] that gets no slot: its own AOPS002/AOPS003 fix is the one.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddSwapDeactivateCodeFix)), Shared]
-public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
+public sealed class AddSwapDeactivateCodeFix : AopsCodeFix<MethodDeclarationSyntax>
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(AopsDiagnostics.SwapActivateWithoutDeactivate.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public AddSwapDeactivateCodeFix()
+        : base(AopsDiagnostics.SwapActivateWithoutDeactivate)
     {
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            MethodDeclarationSyntax? activate = await FixHelpers.FindAsync<MethodDeclarationSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-            if (activate?.Parent is not TypeDeclarationSyntax
-                || await DeclaresSwapDeactivateAsync(context.Document, activate, context.CancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Add a [SwapDeactivate] method",
-                    cancellationToken => AddAsync(context.Document, activate, cancellationToken),
-                    equivalenceKey: nameof(AddSwapDeactivateCodeFix)),
-                diagnostic);
-        }
     }
 
-    private static async Task<bool> DeclaresSwapDeactivateAsync(Document document, MethodDeclarationSyntax activate, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override string? Title(MethodDeclarationSyntax activate, Diagnostic diagnostic)
+        => activate.Parent is TypeDeclarationSyntax ? "Add a [SwapDeactivate] method" : null;
+
+    /// <summary>Not where the class already declares a [SwapDeactivate] (one that gets no slot: its AOPS002/AOPS003 fix is the one).</summary>
+    protected override async Task<bool> IsOfferedAsync(Document document, MethodDeclarationSyntax activate, CancellationToken cancellationToken)
     {
         SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         INamedTypeSymbol? type = model?.GetDeclaredSymbol(activate, cancellationToken)?.ContainingType;
-        return type is not null && TableValidation.OpMethods(type).Any(m => m.Op.Kind == OpKind.SwapDeactivate);
+        return type is null || !TableValidation.OpMethods(type).Any(m => m.Op.Kind == OpKind.SwapDeactivate);
     }
 
-    private static async Task<Document> AddAsync(Document document, MethodDeclarationSyntax activate, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override async Task<Solution> FixAsync(Document document, MethodDeclarationSyntax activate, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         INamedTypeSymbol? type = model?.GetDeclaredSymbol(activate, cancellationToken)?.ContainingType;
@@ -75,7 +59,7 @@ public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
         MemberDeclarationSyntax? member = SyntaxFactory.ParseMemberDeclaration(text);
         if (member is null)
         {
-            return document;
+            return document.Project.Solution;
         }
         member = member
             .WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
@@ -83,6 +67,6 @@ public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
 
         DocumentEditor editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         editor.InsertAfter(activate, member);
-        return editor.GetChangedDocument();
+        return editor.GetChangedDocument().Project.Solution;
     }
 }
