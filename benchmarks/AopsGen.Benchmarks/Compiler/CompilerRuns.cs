@@ -104,10 +104,10 @@ public static class CompilerRuns
     /// analyzers on), with every AopsGen analyzer attached and execution times logged. One thread (concurrentAnalysis off), so
     /// the summed times are not inflated by two analyzers contending for the shared machine's cores.
     /// </summary>
-    public static CompilationWithAnalyzers PrepareAnalyzers(SyntheticInput input, ImmutableArray<SyntaxTree> generatedTrees)
+    public static CompilationWithAnalyzers PrepareAnalyzers(SyntheticInput input, ImmutableArray<SyntaxTree> generatedTrees, bool floor = false)
         => new(
             input.CreateCompilation(generatedTrees),
-            Analyzers,
+            floor ? FloorAnalyzers.All : Analyzers,
             new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: null,
@@ -115,7 +115,7 @@ public static class CompilerRuns
                 logAnalyzerExecutionTime: true,
                 reportSuppressedDiagnostics: false));
 
-    /// <summary>Runs every analyzer over <paramref name="withAnalyzers"/>; returns their diagnostics.</summary>
+    /// <summary>Runs every analyzer over <paramref name="withAnalyzers"/>; returns their diagnostics (the cost's time: their telemetry summed).</summary>
     public static ImmutableArray<Diagnostic> RunAnalyzers(CompilationWithAnalyzers withAnalyzers, out RunCost cost)
     {
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -124,7 +124,7 @@ public static class CompilerRuns
         TimeSpan wall = System.Diagnostics.Stopwatch.GetElapsedTime(start);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         TimeSpan total = TimeSpan.Zero;
-        foreach (DiagnosticAnalyzer analyzer in Analyzers)
+        foreach (DiagnosticAnalyzer analyzer in withAnalyzers.Analyzers)
         {
             total += withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime;
         }

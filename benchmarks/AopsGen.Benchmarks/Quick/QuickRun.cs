@@ -21,6 +21,7 @@ public static class QuickRun
         ("scale", Scale.ScaleQuick.Measure),
         ("compiler", Compiler.CompilerQuick.Measure),
         ("analyzerProfile", Compiler.AnalyzerProfile.Measure),
+        ("generatorProfile", Compiler.GeneratorProfile.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)

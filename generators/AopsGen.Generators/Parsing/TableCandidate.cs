@@ -17,12 +17,15 @@ internal sealed class TableCandidate : IEquatable<TableCandidate>
 {
     private readonly WeakReference<Compilation> _compilation;
 
-    private TableCandidate(ImmutableArray<SyntaxNode> declarations, string tableName, bool hasOneClassAttribute, Compilation compilation)
+    private readonly WeakReference<INamedTypeSymbol>? _symbol;
+
+    private TableCandidate(ImmutableArray<SyntaxNode> declarations, string tableName, bool hasOneClassAttribute, Compilation compilation, INamedTypeSymbol? symbol)
     {
         Declarations = declarations;
         TableName = tableName;
         HasOneClassAttribute = hasOneClassAttribute;
         _compilation = new WeakReference<Compilation>(compilation);
+        _symbol = symbol is null ? null : new WeakReference<INamedTypeSymbol>(symbol);
     }
 
     /// <summary>The declaration carrying the attribute first, then every other declaration of the class and of the types around it.</summary>
@@ -58,7 +61,8 @@ internal sealed class TableCandidate : IEquatable<TableCandidate>
             declarations.ToImmutable(),
             NameOfTable(context.Attributes[0], context.TargetSymbol),
             one,
-            context.SemanticModel.Compilation);
+            context.SemanticModel.Compilation,
+            context.TargetSymbol as INamedTypeSymbol);
     }
 
     /// <summary>
@@ -80,6 +84,16 @@ internal sealed class TableCandidate : IEquatable<TableCandidate>
         }
         throw new InvalidOperationException("AopsGen: no live compilation holds the declarations of table '" + TableName + "'.");
     }
+
+    /// <summary>
+    /// The class's symbol as <c>ForAttributeWithMetadataName</c> bound it, when <paramref name="compilation"/> is the one it
+    /// was found in (always so on a cold run): no second look-up of the declaration. Null otherwise.
+    /// </summary>
+    public INamedTypeSymbol? SymbolIn(Compilation compilation)
+        => _compilation.TryGetTarget(out Compilation? found) && ReferenceEquals(found, compilation)
+            && _symbol is not null && _symbol.TryGetTarget(out INamedTypeSymbol? symbol)
+            ? symbol
+            : null;
 
     private bool HoldsDeclarations(Compilation compilation)
     {

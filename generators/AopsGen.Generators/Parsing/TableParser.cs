@@ -26,8 +26,9 @@ internal static class TableParser
         }
         SyntaxNode declaration = candidate.Declarations[0];
         Compilation compilation = candidate.CompilationFor(fingerprint);
-        if (compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type
-            || TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
+        INamedTypeSymbol? type = candidate.SymbolIn(compilation)
+            ?? compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) as INamedTypeSymbol;
+        if (type is null || TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
         {
             return null;
         }
