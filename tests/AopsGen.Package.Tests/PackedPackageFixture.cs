@@ -76,6 +76,18 @@ public sealed class PackedPackageFixture : IDisposable
     }
 
     /// <summary>
+    /// A fresh, empty folder outside the repository, isolated as <see cref="CopyExample"/>'s copies are: the
+    /// packed feed as the only package source, a packages folder of its own, no Directory.Build.props above.
+    /// </summary>
+    public string NewFolder(string name)
+    {
+        string target = Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(target);
+        Isolate(target);
+        return target;
+    }
+
+    /// <summary>
     /// Makes <paramref name="projectDirectory"/> (outside the repository) restore from the packed feed only, into a
     /// packages folder of its own, with no Directory.Build.props or Directory.Packages.props from above.
     /// </summary>

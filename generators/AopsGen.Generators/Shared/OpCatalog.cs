@@ -112,7 +112,7 @@ internal static class OpCatalog
             nullDefault: "invalidate_inode_page: drop a clean page from the cache, else -EBUSY (mm/memory-failure.c:584)"),
         new OpDescriptor(OpKind.SwapActivate, "swap_activate", "int", "SwapInfo sis, OpenFile file, out ulong span",
             prototype: "int (*swap_activate)(struct swap_info_struct *sis, struct file *file, sector_t *span);",
-            contract: "Prepare the file for swap and pin what I/O to it needs; 0 on success (the area becomes SWP_FILE).",
+            contract: "Prepare the file for swap and pin what I/O to it needs, and choose the area's I/O: set <c>SwapFlags.FsOps</c> (SWP_FS_OPS: every batch goes to <c>swap_rw</c>), or describe the file's blocks with <c>SwapInfo.AddSwapExtent</c> (the core writes the block device), or neither (3.6's SWP_FILE: <c>direct_IO</c> writes, <c>readpage</c> reads). Returns the extents added (0 for SWP_FILE) or -errno.",
             nullDefault: "swapon walks bmap page by page (generic_swapfile_activate, mm/page_io.c:90); a call gets -EINVAL"),
         new OpDescriptor(OpKind.SwapDeactivate, "swap_deactivate", "void", "OpenFile file",
             prototype: "void (*swap_deactivate)(struct file *file);",
