@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;

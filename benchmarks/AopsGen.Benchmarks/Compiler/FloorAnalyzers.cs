@@ -25,12 +25,14 @@ public static class FloorAnalyzers
         new Floor(static start => start.RegisterSymbolStartAction(static _ => { }, SymbolKind.Method)),
         new Floor(static start => start.RegisterSymbolAction(static _ => { }, SymbolKind.NamedType)));
 
-#pragma warning disable RS1001 // not exported: built only by this benchmark, never loaded by a compiler
+    // Not exported and never shipped: built by this benchmark only, never loaded by a compiler (no [DiagnosticAnalyzer],
+    // no release tracking).
+#pragma warning disable RS1001, RS2008
     private sealed class Floor(Action<CompilationStartAnalysisContext> register) : DiagnosticAnalyzer
-#pragma warning restore RS1001
     {
         private static readonly DiagnosticDescriptor Nothing = new(
             "FLOOR", "Floor", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+#pragma warning restore RS1001, RS2008
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Nothing);
 
