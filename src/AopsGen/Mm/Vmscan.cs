@@ -100,23 +100,31 @@ public sealed partial class MemoryManager
     {
         var batch = new PageBatch();
         Span<Page?> isolated = batch;
+        Span<bool> off = stackalloc bool[isolated.Length];
         int freed = 0;
-        int n = 0;
-        foreach (int index in indexes)
+        for (int first = 0; first < indexes.Length; first += isolated.Length)
         {
-            Page? page = IsolateMapped(region, index);
-            if (page == null)
+            // A batch of ptes under one page-table lock, its pages off the LRU under one LRU lock; the reference
+            // taken at the pte is dropped (the list's is the caller's now), and a page another reclaimer holds is skipped.
+            int present = region.GetPresent(indexes.Slice(first, Math.Min(isolated.Length, indexes.Length - first)), isolated);
+            Lru.Isolate(isolated[..present], off);
+            int n = 0;
+            for (int i = 0; i < present; i++)
             {
-                continue;
+                Page page = isolated[i]!;
+                isolated[i] = null;
+                page.Put();
+                if (off[i])
+                {
+                    isolated[n++] = page;
+                }
             }
-            isolated[n++] = page;
-            if (n == isolated.Length)
+            if (n > 0)
             {
                 freed += ShrinkPageList(isolated[..n], force: true);
-                n = 0;
             }
         }
-        return freed + (n > 0 ? ShrinkPageList(isolated[..n], force: true) : 0);
+        return freed;
     }
 
     /// <summary>
