@@ -116,6 +116,19 @@ public sealed class FioTests
         Assert.Equal(0.5, report["swapOutOverFioQd4"], 9);
         Assert.Equal(0.5, report["swapInOverFioQd4"], 9);
         Assert.Equal(380, report["ramfsSwapOutCoreNsPerPage"], 9);
+        Assert.False(report.Has("asyncOverSync"));
+    }
+
+    [Fact]
+    public void Async_over_sync_divides_the_default_depth_by_depth_1_when_both_were_measured()
+    {
+        var report = new QuickReport();
+        report.Add("hostfsSwapOutPagesPerSecond32", 450_000, "pages/s", "");
+        report.Add("hostfsQd1SwapOutPagesPerSecond32", 300_000, "pages/s", "");
+
+        SwapQuick.AddCeilingRatios(report);
+
+        Assert.Equal(1.5, report["asyncOverSync"], 9);
     }
 
     [Fact]
