@@ -7,6 +7,7 @@ namespace AopsGen.Benchmarks.Tests;
 
 /// <summary>fio's JSON report read as the quick run reads it, the command line it runs, and the ratios computed from
 /// the figures of one run. No timings.</summary>
+[Collection("Fio")]
 public sealed class FioTests
 {
     // fio 3.33's --output-format=json for one psync write job on this machine, trimmed to the fields around the ones read.
@@ -182,4 +183,11 @@ public sealed class FioTests
             Assert.Equal(j.Key.Contains("Qd4", StringComparison.Ordinal) ? 4 : 1, j.Job.Depth);
         });
     }
+}
+
+/// <summary>The fio tests start processes and write a file with O_DIRECT: alone, so that the tests counting a thread's
+/// system calls (<see cref="ThreadIo"/>) see no other test's work.</summary>
+[CollectionDefinition("Fio", DisableParallelization = true)]
+public sealed class FioCollection
+{
 }
