@@ -158,6 +158,46 @@ public sealed class SwapCompletionTests : IDisposable
     }
 
     [Fact]
+    public void Above_depth_1_a_sequential_fault_reaching_the_middle_of_the_window_queues_the_read_of_the_next_one()
+    {
+        using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        m.Swap.PageCluster = 3;
+        using AnonRegion region = m.Mm.CreateRegion(64);
+        Fill(region, 0, 64);
+        m.Mm.SwapOut(region, Range(0, 32));
+        m.Mm.SwapOut(region, Range(32, 32));
+        HeldCompletionFs.CompleteAll();
+        Assert.Equal(64, m.Mm.ReclaimPages(64));
+        int writes = HeldCompletionFs.Queued;
+
+        using var stop = new CancellationTokenSource();
+        var completer = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!HeldCompletionFs.CompleteNext())
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        });
+        completer.Start();
+        try
+        {
+            AssertPages(region, 64);
+        }
+        finally
+        {
+            stop.Cancel();
+            completer.Join();
+        }
+        // The faults' own windows are read synchronously; only the windows read ahead of them were queued.
+        Assert.True(HeldCompletionFs.Queued > writes, "no read was queued");
+        Assert.True(m.Swap.Events[VmEvent.PgMajFault] < 64 / 4, $"{m.Swap.Events[VmEvent.PgMajFault]} major faults in a sequential pass");
+    }
+
+    [Fact]
     public void The_queue_depth_bounds_batches_in_flight_a_submitter_waits_for_a_completion()
     {
         using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.File);

@@ -160,7 +160,13 @@ public sealed partial class SwapCore
         }
         foreach (Page page in pages)
         {
+            // folio_end_writeback: a page written for reclaim goes to the inactive tail, to be freed next.
+            bool rotate = ok && page.TestAndClear(PageFlags.Reclaim);
             page.EndWriteback();
+            if (rotate)
+            {
+                _mm?.Lru.RotateReclaimable(page);
+            }
         }
     }
 

@@ -121,7 +121,7 @@ public sealed class SwapPlug
         _submitting = true;
         try
         {
-            SwapCore.SubmitSwapIo(_area!, _read, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb, mayQueue: true);
+            SwapCore.SubmitSwapIo(_area!, _read, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb, mayQueue: !_read || SwapCore.InAsyncReadahead);
         }
         finally
         {
