@@ -4,6 +4,7 @@ using AopsGen.Block;
 using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;
+using Microsoft.Win32.SafeHandles;
 
 namespace AopsGen.Examples.Aops.Demo;
 
@@ -123,39 +124,76 @@ internal sealed class DemoSwapArea : IDisposable
     {
         area = null;
         string image = Path.Combine(dir, "aops-demo-blockfs.img");
+        int created = CreateImage(image, "blockfs", out SafeFileHandle? imageFile, out string device, out error);
+        if (created != 0)
+        {
+            return created;
+        }
         // The image: the swap file plus room for BlockFs's metadata and indirect blocks (one per 1024 pages).
         long imageBytes = (swapPages + swapPages / 1024 + 64) << Page.Shift;
-        int status = BlockFs.Mkfs(image, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
+        int status = BlockFs.Mkfs(device, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
         BlockFsMount? mount = null;
-        status = status != 0 ? status : BlockFs.Mount(vfs, "/mnt", image, null, out mount, out error);
+        status = status != 0 ? status : BlockFs.Mount(vfs, "/mnt", device, null, out mount, out error);
         status = status != 0 ? status : mount!.CreateSwapFile("swapfile", swapPages << Page.Shift, out _, Label);
         if (status != 0)
         {
             mount?.Dispose();
-            System.IO.File.Delete(image);
+            RemoveOwn(image, imageFile!);
             error ??= $"blockfs on {image}: {Errnos.FromReturn(status).Message()}";
             return status;
         }
         area = new DemoSwapArea(vfs, "/mnt/swapfile", $"/mnt/swapfile on blockfs ({image})", [], () =>
         {
             mount!.Dispose();
-            DeleteAll(dir, image, temporary);
+            RemoveOwn(image, imageFile!);
+            if (temporary)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         });
         return 0;
     }
 
-    // An image file of the swap area's size, opened as a block device, mkswap'd, with a node /dev/aops0 for it.
+    /// <summary>
+    /// Creates the image file <paramref name="image"/> exclusively and without following a link (O_CREAT|O_EXCL|
+    /// O_NOFOLLOW), mode 0600. mkfs, mount and the block device reach it through this descriptor
+    /// (<paramref name="path"/>, /proc/self/fd/N), so nothing else that appears at its name is ever written, and
+    /// teardown removes the name only while it is still this file (<see cref="RemoveOwn"/>). A raw open: .NET's own
+    /// would flock the file, and mkfs's open of the same file would then be refused.
+    /// </summary>
+    private static int CreateImage(string image, string what, out SafeFileHandle? imageFile, out string path, out string? error)
+    {
+        int created = Posix.Open(image, Posix.ORdWr | Posix.OCreat | Posix.OExcl | Posix.ONoFollow, 0x180, out imageFile);
+        path = created == 0 ? $"/proc/self/fd/{imageFile!.DangerousGetHandle()}" : "";
+        error = created == 0 ? null : $"creating the {what} image {image}: {Errnos.FromReturn(created).Message()}";
+        return created;
+    }
+
+    /// <summary>Removes <paramref name="path"/> if it is still the file <paramref name="own"/> holds, then closes it.</summary>
+    private static void RemoveOwn(string path, SafeFileHandle own)
+    {
+        if (Posix.StatPath(path, out FileStatus named) == 0 && Posix.Stat(own, out FileStatus held) == 0 && named.SameFile(held))
+        {
+            System.IO.File.Delete(path);
+        }
+        own.Dispose();
+    }
+
+    // An image file of the swap area's size (CreateImage), opened as a block device, mkswap'd, with a node /dev/aops0 for it.
     private static int CreateBlockDeviceNode(MountNamespace vfs, SuperBlock rootFs, string dir, long bytes, MkswapOptions mkswap, bool temporary,
         out DemoSwapArea? area, out string? error)
     {
         area = null;
         error = null;
         string image = Path.Combine(dir, "aops-demo-blkdev.img");
-        using (var stream = new FileStream(image, FileMode.CreateNew))
+        int status = CreateImage(image, "block device", out SafeFileHandle? imageFile, out string path, out error);
+        if (status != 0)
         {
-            stream.SetLength(bytes);
+            return status;
         }
-        int status = BlockDevice.Open(image, out BlockDevice? device);
+        status = Posix.Truncate(imageFile!, bytes);
+        BlockDevice? device = null;
+        status = status != 0 ? status : BlockDevice.Open(path, out device);
         if (status == 0)
         {
             using var frames = new PageFrames(1);
@@ -171,14 +209,18 @@ internal sealed class DemoSwapArea : IDisposable
         if (status != 0)
         {
             device?.Dispose();
-            System.IO.File.Delete(image);
+            RemoveOwn(image, imageFile!);
             error ??= $"block device on {image}: {Errnos.FromReturn(status).Message()}";
             return status;
         }
         area = new DemoSwapArea(vfs, "/dev/aops0", $"/dev/aops0, a block device on {image}", [], () =>
         {
             device!.Dispose();
-            DeleteAll(dir, image, temporary);
+            RemoveOwn(image, imageFile!);
+            if (temporary)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         });
         return 0;
     }
