@@ -158,6 +158,7 @@ public sealed unsafe class BlockDevice : IDisposable
     public long Submit(bool write, ReadOnlySpan<IoVec> segments, long position, Kiocb iocb)
     {
         ArgumentNullException.ThrowIfNull(iocb);
+        Debug.Assert(OperatingSystem.IsLinux(), "A device is opened only on Linux.");
         long total = IoVec.TotalLength(segments);
         int fd = Volatile.Read(ref _fd);
         if (iocb.IsSync || fd < 0 || position < 0 || position + total > Size || segments.Length > Libc.IovMax || IoUring.Shared is not { } ring)
@@ -192,6 +193,7 @@ public sealed unsafe class BlockDevice : IDisposable
     /// <summary>The <c>pwritev</c>/<c>preadv</c> loop of a transfer of <paramref name="segments"/> at
     /// <paramref name="position"/> whose first <paramref name="done"/> bytes are moved: interrupted and short calls are
     /// continued. Returns the bytes moved in all (the whole vector) or a negative errno.</summary>
+    [SupportedOSPlatform("linux")]
     internal static long TransferAll(int fd, bool write, ReadOnlySpan<IoVec> segments, long position, long done)
     {
         long total = IoVec.TotalLength(segments);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using System.Threading;
 
 namespace AopsGen.Block;
@@ -13,6 +14,7 @@ namespace AopsGen.Block;
 /// continues a short <c>pwritev</c>. No managed allocation per request; the segments must stay where they are
 /// (pinned or native memory) until the request completes.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed unsafe class IoUring : IDisposable
 {
     private const int SysSetup = 425;
@@ -26,7 +28,7 @@ public sealed unsafe class IoUring : IDisposable
     private const long OffSqes = 0x10000000;
     private const ulong StopToken = ulong.MaxValue;
 
-    private static readonly Lazy<IoUring?> s_shared = new(() => Create(256, out IoUring? ring) == 0 ? ring : null);
+    private static readonly Lazy<IoUring?> s_shared = new(() => RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64 && Create(256, out IoUring? ring) == 0 ? ring : null);
 
     private readonly int _fd;
     private readonly byte* _sqRing;
@@ -78,12 +80,14 @@ public sealed unsafe class IoUring : IDisposable
     }
 
     /// <summary>The process's shared ring, made at first use; null where io_uring is unavailable (an old kernel,
-    /// <c>kernel.io_uring_disabled</c>, a seccomp filter) — then callers do their I/O synchronously.</summary>
+    /// <c>kernel.io_uring_disabled</c>, a seccomp filter, a system other than Linux on x86-64 or arm64, whose syscall
+    /// numbers these are) — then callers do their I/O synchronously.</summary>
     public static IoUring? Shared => s_shared.Value;
 
     /// <summary><c>io_uring_setup(entries)</c> and the three mappings. Returns 0 or the negative errno.</summary>
     public static int Create(uint entries, out IoUring? ring)
     {
+        Libc.ThrowIfUnsupported();
         ring = null;
         IoUringParams p = default;
         int fd = (int)Syscall(SysSetup, entries, (nint)(&p), 0, 0, 0, 0);

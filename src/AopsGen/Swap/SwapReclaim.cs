@@ -95,9 +95,10 @@ public sealed partial class SwapCore
     /// </summary>
     public void WaitForIo()
     {
-        foreach (SwapInfo area in Areas)
+        // The table itself, not Areas (a copy): a caller may wait after every swap-out and must allocate nothing.
+        for (int type = 0; type < MaxSwapFiles; type++)
         {
-            area.Io?.Queue.Drain();
+            Volatile.Read(ref _swapInfo[type])?.Io?.Queue.Drain();
         }
     }
 }
