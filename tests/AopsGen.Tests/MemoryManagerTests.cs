@@ -106,9 +106,9 @@ public sealed class MemoryManagerTests : IDisposable
         int next = 0;
         _m.Mm.StartKswapd();
 
-        // Two rounds of use and reclaim: the first warms the thread up (its first wait, first swap slot cluster).
-        long afterFirst = 0;
-        for (int round = 0; round < 2; round++)
+        // Four rounds of use and reclaim: the first warms the thread up (its first wait, first swap slot cluster).
+        long afterFirst = 0, swappedAfterFirst = 0;
+        for (int round = 0; round < 4; round++)
         {
             while (_m.Ram.FreeCount >= _m.Mm.LowWatermark && next < region.Pages)
             {
@@ -121,13 +121,22 @@ public sealed class MemoryManagerTests : IDisposable
                 Thread.Sleep(5);
             }
             Assert.True(_m.Ram.FreeCount >= _m.Mm.HighWatermark, $"{_m.Ram.FreeCount} free, high watermark {_m.Mm.HighWatermark}");
-            afterFirst = round == 0 ? _m.Mm.KswapdAllocatedBytes : afterFirst;
+            if (round == 0)
+            {
+                afterFirst = _m.Mm.KswapdAllocatedBytes;
+                swappedAfterFirst = _m.Swap.Events[VmEvent.PswpOut];
+            }
         }
 
         // Filling stops above zero free frames, so no fault reclaimed directly: kswapd did all of it.
         Assert.Equal(0, _m.Swap.Events[VmEvent.PgStealDirect]);
         Assert.True(_m.Swap.Events[VmEvent.KswapdRounds] > 0);
-        Assert.Equal(afterFirst, _m.Mm.KswapdAllocatedBytes);
+        // After the first round, nothing per page: an object per swapped page would be at least 24 bytes each. What the
+        // runtime may allocate once on the thread (a lock's wait event on its first contention, which a loaded machine
+        // makes likely in any round) stays below a few hundred bytes in all.
+        long swapped = _m.Swap.Events[VmEvent.PswpOut] - swappedAfterFirst;
+        Assert.True(swapped >= 64, $"only {swapped} pages swapped out after the first round");
+        Assert.InRange(_m.Mm.KswapdAllocatedBytes - afterFirst, 0, 1024);
     }
 
     [Fact]
