@@ -43,6 +43,37 @@ public sealed class SwapCompletionTests : IDisposable
 
     private static int[] Range(int start, int count) => Enumerable.Range(start, count).ToArray();
 
+    // A thread that calls every held ki_complete as it comes, until disposed.
+    private static Completer CompleteOnAnotherThread() => new();
+
+    private sealed class Completer : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Thread _thread;
+
+        public Completer()
+        {
+            _thread = new Thread(() =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    if (!HeldCompletionFs.CompleteNext())
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+            });
+            _thread.Start();
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _thread.Join();
+            _stop.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(SwapCore.MaxQueueDepth + 1)]
@@ -134,26 +165,9 @@ public sealed class SwapCompletionTests : IDisposable
         Assert.Equal(128, m.Swap.Events[VmEvent.PswpOut]);
 
         // Reads queued too: each fault waits for its own page's ki_complete, given on another thread.
-        using var reads = new CancellationTokenSource();
-        var reader = new Thread(() =>
-        {
-            while (!reads.IsCancellationRequested)
-            {
-                if (!HeldCompletionFs.CompleteNext())
-                {
-                    Thread.Sleep(1);
-                }
-            }
-        });
-        reader.Start();
-        try
+        using (CompleteOnAnotherThread())
         {
             AssertPages(region, 128);
-        }
-        finally
-        {
-            reads.Cancel();
-            reader.Join();
         }
     }
 
@@ -171,26 +185,9 @@ public sealed class SwapCompletionTests : IDisposable
         Assert.Equal(64, m.Mm.ReclaimPages(64));
         int writes = HeldCompletionFs.Queued;
 
-        using var stop = new CancellationTokenSource();
-        var completer = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                if (!HeldCompletionFs.CompleteNext())
-                {
-                    Thread.Sleep(1);
-                }
-            }
-        });
-        completer.Start();
-        try
+        using (CompleteOnAnotherThread())
         {
             AssertPages(region, 64);
-        }
-        finally
-        {
-            stop.Cancel();
-            completer.Join();
         }
         // The faults' own windows are read synchronously; only the windows read ahead of them were queued.
         Assert.True(HeldCompletionFs.Queued > writes, "no read was queued");
