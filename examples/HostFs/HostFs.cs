@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
+using AopsGen.Block;
 using AopsGen.Swap;
 using AopsGen.Vfs;
 
@@ -287,11 +288,22 @@ public static unsafe partial class HostFs
     }
 
     /// <summary><c>direct_IO</c>: one <c>pwritev</c> or <c>preadv</c> of the segments on the O_DIRECT descriptor
-    /// (the swap core passes up to 32 page frames). Returns the bytes moved or the host's -errno.</summary>
+    /// (the swap core passes up to 32 page frames). Returns the bytes moved or the host's -errno — or, given a kiocb
+    /// with <c>ki_complete</c> (the swap core's at a queue depth above 1), queues the transfer on io_uring and returns
+    /// -EIOCBQUEUED: <c>ki_complete</c> gets the same result later, from the ring's completion thread (as
+    /// <c>blkdev_direct_IO</c> completes an async kiocb).</summary>
     [DirectIO]
     public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
     {
         int fd = FileOf(iocb.File!.Inode).DirectFd;
+        if (!iocb.IsSync && IoUring.Shared is { } ring)
+        {
+            long queued = ring.Submit(fd, (rw & Rw.Write) != 0, iov, offset, iocb);
+            if (queued != Errnos.Neg(Errno.EAGAIN))
+            {
+                return queued;
+            }
+        }
         fixed (IoVec* segments = iov)
         {
             nint n = (rw & Rw.Write) != 0 ? HostLibc.PWriteV(fd, segments, iov.Length, offset) : HostLibc.PReadV(fd, segments, iov.Length, offset);

@@ -39,6 +39,7 @@ public sealed class OpsAndDemoTests
         Assert.Equal(fs, json.GetProperty("fs").GetString());
         Assert.Equal(swapMode, json.GetProperty("swapMode").GetString());
         Assert.Equal((256, 1024, 4), (json.GetProperty("ramPages").GetInt32(), json.GetProperty("pages").GetInt32(), json.GetProperty("threads").GetInt32()));
+        Assert.Equal(4, json.GetProperty("queueDepth").GetInt32());
         Assert.True(json.GetProperty("verified").GetBoolean());
         Assert.Equal(0, json.GetProperty("mismatches").GetInt64());
         Assert.True(json.GetProperty("pagesOut").GetInt64() >= 1024 - 256, "fewer pages swapped out than did not fit");
@@ -82,7 +83,7 @@ public sealed class OpsAndDemoTests
         (int exit, string output, _) = Cli.Run("demo", "--ram-pages", "64", "--pages", "256", "--threads", "1");
 
         Assert.Equal(0, exit);
-        Assert.StartsWith("aops demo: 256 pages over 64 frames (4x memory), 1 thread, seed 1", output);
+        Assert.StartsWith("aops demo: 256 pages over 64 frames (4x memory), 1 thread, queue depth 4, seed 1", output);
         Assert.Contains("(pswpout)", output);
         Assert.Contains("(pgmajfault)", output);
         Assert.Contains("verified      true", output);
@@ -91,6 +92,7 @@ public sealed class OpsAndDemoTests
     [Theory]
     [InlineData("--ram-pages", "8", "--ram-pages must be at least 16 (got 8)")]
     [InlineData("--threads", "0", "--threads must be between 1 and 64 (got 0)")]
+    [InlineData("--queue-depth", "0", "--queue-depth must be between 1 and 64 (got 0)")]
     [InlineData("--pages", "0", "--pages must be at least 1 (got 0)")]
     [InlineData("--dir", "/nonexistent/aops", "--dir /nonexistent/aops: No such file or directory (ENOENT)")]
     public void Demo_refuses_bad_options_with_a_message_and_exit_code_1(string option, string value, string message)

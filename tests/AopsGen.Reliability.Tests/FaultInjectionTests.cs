@@ -37,16 +37,19 @@ public sealed class FaultInjectionTests : IDisposable
     public void Dispose() => _m.Dispose();
 
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 4)]
-    [InlineData(3, 4)]
-    public void Under_random_io_faults_every_read_returns_the_last_write_or_an_error_and_nothing_is_lost(int seed, int threads)
+    [InlineData(1, 1, 1)]
+    [InlineData(2, 4, 1)]
+    [InlineData(3, 4, 1)]
+    [InlineData(4, 4, 4)]
+    [InlineData(5, 1, 8)]
+    public void Under_random_io_faults_every_read_returns_the_last_write_or_an_error_and_nothing_is_lost(int seed, int threads, int queueDepth)
     {
-        var schedule = new FaultSchedule(seed).Set(Fault.DirectIoError, 30).Set(Fault.ShortWrite, 30).Set(Fault.Stall, 5).Set(Fault.ReadPageError, 30);
+        var schedule = new FaultSchedule(seed).Set(Fault.DirectIoError, 30).Set(Fault.ShortWrite, 30).Set(Fault.Stall, 5).Set(Fault.ReadPageError, 30)
+            .Set(Fault.LateCompletion, 700).Set(Fault.FailAfterQueued, 30);
         FaultyFs.Wrap(RamFs.Operations, schedule);
         using var ram = new PageFrames(64);
         using var mm = new MemoryManager(ram, _m.Swap);
-        Assert.Equal(0, _m.Swap.SwapOn("/swapfile", 0, Credentials.Root));
+        Assert.Equal(0, _m.Swap.SwapOn("/swapfile", 0, Credentials.Root, queueDepth));
         mm.StartKswapd();
         const int PagesPerThread = 128;
         using AnonRegion region = mm.CreateRegion(threads * PagesPerThread);
@@ -103,10 +106,12 @@ public sealed class FaultInjectionTests : IDisposable
         });
 
         _output.WriteLine($"faults injected {schedule.InjectedTotal} (EIO {schedule.Injected(Fault.DirectIoError)}, short {schedule.Injected(Fault.ShortWrite)}, " +
-            $"stall {schedule.Injected(Fault.Stall)}, readpage {schedule.Injected(Fault.ReadPageError)}); errors surfaced {surfaced}; {_m.Swap.Events}");
+            $"stall {schedule.Injected(Fault.Stall)}, readpage {schedule.Injected(Fault.ReadPageError)}, late {schedule.Injected(Fault.LateCompletion)}, failed after queueing {schedule.Injected(Fault.FailAfterQueued)}); errors surfaced {surfaced}; {_m.Swap.Events}");
         Assert.Equal(0, stale);
         Assert.True(schedule.Injected(Fault.DirectIoError) + schedule.Injected(Fault.ShortWrite) > 0, "no write fault was injected");
         Assert.True(_m.Swap.Events[VmEvent.SwapWriteError] > 0);
+        // At depth 1 every kiocb is synchronous: nothing may be queued. Above it, completions came late.
+        Assert.Equal(queueDepth > 1, schedule.Injected(Fault.LateCompletion) > 0);
         region.Dispose();
         mm.Dispose();
         Assert.Equal(0, _m.Swap.SwapOff("/swapfile", Credentials.Root));

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 
@@ -16,6 +17,11 @@ public enum Fault
     ReadPageError,
     /// <summary>swap_activate does its work, then fails: the filesystem undoes it and returns -EIO.</summary>
     ActivateHalfWay,
+    /// <summary>Given a kiocb with ki_complete, direct_IO moves the data now but returns -EIOCBQUEUED, and
+    /// <see cref="LateCompletions"/> calls ki_complete later, on its own thread, in no particular order.</summary>
+    LateCompletion,
+    /// <summary>A late completion reports -EIO although the request was accepted (a device failing after queueing).</summary>
+    FailAfterQueued,
 }
 
 /// <summary>Which fault to inject at each call, from a seed: each kind with its own probability (in 1/1000).</summary>
@@ -118,6 +124,18 @@ public static unsafe partial class FaultyFs
     [DirectIO]
     public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
     {
+        if (!iocb.IsSync && s_schedule.Next(Fault.LateCompletion))
+        {
+            // The transfer happens now, through a synchronous kiocb of its own; its completion comes later.
+            long result = Transfer(rw, new Kiocb().Init(iocb.File, iocb.Position, iocb.NBytes), iov, offset);
+            LateCompletions.Add(iocb, s_schedule.Next(Fault.FailAfterQueued) ? Errnos.Neg(Errno.EIO) : result);
+            return Errnos.Neg(Errno.EIOCBQUEUED);
+        }
+        return Transfer(rw, iocb, iov, offset);
+    }
+
+    private static long Transfer(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+    {
         if (s_schedule.Next(Fault.Stall))
         {
             Thread.Sleep(2);
@@ -161,5 +179,63 @@ public static unsafe partial class FaultyFs
     {
         Interlocked.Increment(ref s_deactivations);
         AopsCalls.SwapDeactivate(s_inner, file);
+    }
+}
+
+/// <summary>
+/// The completion side of <see cref="Fault.LateCompletion"/>: a thread that calls each held <c>ki_complete</c> after
+/// a while, picking among the held ones at random — late, out of order, and never on the thread that submitted.
+/// </summary>
+public static unsafe class LateCompletions
+{
+    private static readonly List<(Kiocb Iocb, long Result)> s_held = new();
+    private static readonly Random s_random = new(17);
+    private static Thread? s_thread;
+
+    /// <summary>Completions held now.</summary>
+    public static int Held
+    {
+        get
+        {
+            lock (s_held)
+            {
+                return s_held.Count;
+            }
+        }
+    }
+
+    public static void Add(Kiocb iocb, long result)
+    {
+        lock (s_held)
+        {
+            s_held.Add((iocb, result));
+            Monitor.Pulse(s_held);
+            if (s_thread == null)
+            {
+                s_thread = new Thread(Run) { IsBackground = true, Name = "late-completions" };
+                s_thread.Start();
+            }
+        }
+    }
+
+    private static void Run()
+    {
+        while (true)
+        {
+            (Kiocb Iocb, long Result) next;
+            lock (s_held)
+            {
+                while (s_held.Count == 0)
+                {
+                    Monitor.Wait(s_held);
+                }
+                // Late: let more arrive, so that the pick below has a choice.
+                Monitor.Wait(s_held, s_random.Next(3));
+                int i = s_random.Next(s_held.Count);
+                next = s_held[i];
+                s_held.RemoveAt(i);
+            }
+            next.Iocb.Complete(next.Iocb, next.Result);
+        }
     }
 }

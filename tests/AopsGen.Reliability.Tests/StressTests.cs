@@ -31,18 +31,28 @@ public sealed class StressTests : IDisposable
     public StressTests(ITestOutputHelper output)
     {
         _output = output;
-        Assert.Equal(0, RamFs.CreateSwapFile(_m.Vfs, _m.Root, "/swap-a", 1024L * Page.Size, null, out _, out _));
+        Assert.Equal(0, RamFs.CreateSwapFile(_m.Vfs, _m.Root, "/swap-a", 1024L * Page.Size, null, out Inode? a, out _));
         Assert.Equal(0, RamFs.CreateSwapFile(_m.Vfs, _m.Root, "/swap-b", 256L * Page.Size, null, out _, out _));
+        // The same bytes as /swap-a, seen through FaultyFs: completions late, out of order, some failing after queueing.
+        var late = new Inode(_m.Root, 100_001, FileType.Regular, 0x180, FaultyFs.Operations) { Size = a!.Size, Blocks = a.Blocks, Private = RamFs.DataOf(a) };
+        Assert.Equal(0, _m.Vfs.Create("/swap-a-late", late, Credentials.Root));
     }
 
     public void Dispose() => _m.Dispose();
 
-    [Fact]
-    public void Six_threads_over_8x_the_frames_with_a_second_area_coming_and_going_lose_nothing_and_leak_nothing()
+    /// <summary>At depth 1 the first area is RamFs's (synchronous); above it the first area completes its writes late,
+    /// out of order, on another thread, and now and then fails one after -EIOCBQUEUED.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Six_threads_over_8x_the_frames_with_a_second_area_coming_and_going_lose_nothing_and_leak_nothing(int queueDepth)
     {
+        string swapA = queueDepth > 1 ? "/swap-a-late" : "/swap-a";
+        var schedule = new FaultSchedule(queueDepth).Set(Fault.LateCompletion, 700).Set(Fault.FailAfterQueued, 20);
+        FaultyFs.Wrap(RamFs.Operations, schedule);
         using var ram = new PageFrames(Frames);
         using var mm = new MemoryManager(ram, _m.Swap);
-        Assert.Equal(0, _m.Swap.SwapOn("/swap-a", 0, Credentials.Root));
+        Assert.Equal(0, _m.Swap.SwapOn(swapA, 0, Credentials.Root, queueDepth));
         mm.StartKswapd();
         AnonRegion region = mm.CreateRegion(Threads * PagesPerThread);
         var doing = new string[Threads + 1];
@@ -159,9 +169,11 @@ public sealed class StressTests : IDisposable
         Assert.Null(failure);
 
         _output.WriteLine($"{Threads} threads, {operations} operations in {s_duration.TotalSeconds} s, {swapons} swapons and {swapoffs} swapoffs of the second area " +
-            $"({swapoffRefused} refused with ENOMEM and retried), {outOfMemory} faults refused with ENOMEM, {mismatches} mismatches; {_m.Swap.Events}");
+            $"({swapoffRefused} refused with ENOMEM and retried), {outOfMemory} faults refused with ENOMEM, {mismatches} mismatches, " +
+            $"{schedule.Injected(Fault.LateCompletion)} late completions ({schedule.Injected(Fault.FailAfterQueued)} failed); {_m.Swap.Events}");
         Assert.Equal(0, mismatches);
         Assert.True(swapons > 0 && swapoffs > 0);
+        Assert.Equal(queueDepth > 1, schedule.Injected(Fault.LateCompletion) > 0);
         mm.Dispose();
 
         // swap_map counts equal the page tables' references.
@@ -190,11 +202,12 @@ public sealed class StressTests : IDisposable
         }
 
         // The program exits. A page still in the swap cache then (its write in flight, say) has no owner but stays
-        // on the LRU: one reclaim pass frees it and its slot, and no slot is left.
+        // on the LRU: once the writes have completed, one reclaim pass frees it and its slot, and no slot is left.
         region.Dispose();
+        _m.Swap.WaitForIo();
         mm.ReclaimPages(Frames);
         Assert.Equal(0u, area.InUsePages);
-        Assert.Equal(0, _m.Swap.SwapOff("/swap-a", Credentials.Root));
+        Assert.Equal(0, _m.Swap.SwapOff(swapA, Credentials.Root));
         Assert.Equal(0, _m.Swap.SwapperSpace.NrPages);
         Assert.Equal(Frames, ram.FreeCount);
     }

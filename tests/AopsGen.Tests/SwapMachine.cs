@@ -60,7 +60,7 @@ internal sealed class SwapMachine : IDisposable
     /// <summary>The area swapon made (the first enabled one).</summary>
     public SwapInfo Area => Swap.Areas[0];
 
-    public int SwapOn(string path = "/swapfile", int flags = 0) => Swap.SwapOn(path, flags, Credentials.Root);
+    public int SwapOn(string path = "/swapfile", int flags = 0, int queueDepth = 1) => Swap.SwapOn(path, flags, Credentials.Root, queueDepth);
 
     public Inode AddMemSwapFile(string path, int pages)
     {
@@ -94,6 +94,8 @@ internal sealed class SwapMachine : IDisposable
 
     public void Dispose()
     {
+        // No frame may be freed under a read or write still in flight.
+        Swap.WaitForIo();
         Swap.Dispose();
         Ram.Dispose();
         if (SwapFileInode.Private is MemSwapFs.FileData data)

@@ -225,9 +225,11 @@ public sealed class SwapRoundTripTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Swapping_pages_out_and_back_in_allocates_no_managed_memory_per_page(bool blockPath)
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(false, 4)]
+    [InlineData(true, 4)]
+    public void Swapping_pages_out_and_back_in_allocates_no_managed_memory_per_page(bool blockPath, int queueDepth)
     {
         const int Pages = 2_048;
         using var m = new SwapMachine(frames: 256, swapPages: Pages + 64, blockPath);
@@ -235,7 +237,7 @@ public sealed class SwapRoundTripTests
         {
             m.FileData.RecordBatches = false;
         }
-        Assert.Equal(0, m.SwapOn());
+        Assert.Equal(0, m.SwapOn(queueDepth: queueDepth));
         using AnonRegion region = m.Mm.CreateRegion(Pages);
         byte[] data = new byte[Page.Size];
         int[] batch = new int[SwapPlug.MaxPages];

@@ -25,7 +25,9 @@ public static class SwapQuick
             report.Note("swap: /proc/thread-self/io is missing: pages per read not counted");
         }
         // HostFs first: it feeds the headline keys.
-        MeasureFs(report, SwapFs.HostFs, pages: 32768, rounds: 5, headline: true);
+        MeasureFs(report, SwapFs.HostFs, pages: 32768, rounds: 5, headline: true, queueDepth: SwapQueueDepth);
+        // The same at queue depth 1 (synchronous swap I/O), keys prefixed hostfsQd1.
+        MeasureFs(report, SwapFs.HostFs, pages: 32768, rounds: 5, headline: false, queueDepth: 1);
         MeasureFs(report, SwapFs.BlockFs, pages: 32768, rounds: 3, headline: false);
         MeasureFs(report, SwapFs.RamFs, pages: 32768, rounds: 5, headline: false);
         AddCeilingRatios(report);
@@ -116,10 +118,13 @@ public static class SwapQuick
         report.Note($"swap: {version}, {rounds} runs of each job over {rig.Pages} pages x 3 loops of the HostFs swap file");
     }
 
-    private static void MeasureFs(QuickReport report, SwapFs fs, int pages, int rounds, bool headline)
+    /// <summary>The swap area's queue depth of the cases (as <c>aops demo</c>'s default).</summary>
+    public const int SwapQueueDepth = 4;
+
+    private static void MeasureFs(QuickReport report, SwapFs fs, int pages, int rounds, bool headline, int queueDepth = SwapQueueDepth)
     {
-        string prefix = fs.ToString().ToLowerInvariant();
-        using var rig = new SwapRig(fs, pages);
+        string prefix = fs.ToString().ToLowerInvariant() + (queueDepth == SwapQueueDepth ? "" : $"Qd{queueDepth}");
+        using var rig = new SwapRig(fs, pages, queueDepth: queueDepth);
         // Warm-up: the swap path and the raw path run to their tiered code, and every per-thread structure exists.
         for (int k = 0; k < 3; k++)
         {

@@ -47,8 +47,9 @@ public sealed class SwapRig : IDisposable
     private long _generation;
 
     /// <summary>Sets up <paramref name="fs"/> with a swap file for a region of <paramref name="pages"/> pages, under
-    /// <paramref name="directory"/> (a new temporary directory, removed by <see cref="Dispose"/>, when null).</summary>
-    public SwapRig(SwapFs fs, int pages, string? directory = null)
+    /// <paramref name="directory"/> (a new temporary directory, removed by <see cref="Dispose"/>, when null);
+    /// <paramref name="queueDepth"/> is the area's (1: synchronous swap I/O).</summary>
+    public SwapRig(SwapFs fs, int pages, string? directory = null, int queueDepth = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pages, SwapPlug.MaxPages);
         Fs = fs;
@@ -84,7 +85,7 @@ public sealed class SwapRig : IDisposable
                 break;
         }
         Swap = new SwapCore(vfs);
-        Check(Swap.SwapOn(_swapPath, 0, Credentials.Root), "swapon");
+        Check(Swap.SwapOn(_swapPath, 0, Credentials.Root, queueDepth), "swapon");
         _area = Swap.Areas[0];
         _rawDevice ??= _blockMount?.Device;
         // A frame for every page above the min watermark (a sixty-fourth of the frames): no pass reclaims by itself.
@@ -143,9 +144,15 @@ public sealed class SwapRig : IDisposable
     public void SwappedOut()
     {
         Dirty();
-        if (SwapOut(SwapPlug.MaxPages) != Pages)
+        SwapOut(SwapPlug.MaxPages);
+        int present = 0;
+        for (int i = 0; i < Pages; i++)
         {
-            throw new InvalidOperationException("setup: not every page was swapped out.");
+            present += Region.IsPresent(i) ? 1 : 0;
+        }
+        if (present != 0)
+        {
+            throw new InvalidOperationException($"setup: {present} of {Pages} pages still present after the swap-out.");
         }
     }
 
@@ -169,6 +176,19 @@ public sealed class SwapRig : IDisposable
         for (int first = 0; first < pages; first += batch)
         {
             freed += Mm.SwapOut(region, _indexes.AsSpan(first, Math.Min(batch, pages - first)));
+        }
+        if (freed < pages)
+        {
+            // Above depth 1 reclaim does not wait for its writes: their pages stay on the LRU (moved to the inactive
+            // tail as each write completes) and later passes free them. Part of the swap-out's time, as in the kernel.
+            Swap.WaitForIo();
+            int more;
+            while (freed < pages && (more = Mm.ReclaimPages(pages - freed)) > 0)
+            {
+                freed += more;
+            }
+            // Frames those passes freed besides the region's (swap-cache pages an earlier region left) are not counted.
+            freed = Math.Min(freed, pages);
         }
         return freed;
     }

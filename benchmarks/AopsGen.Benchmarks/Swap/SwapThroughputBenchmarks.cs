@@ -39,8 +39,12 @@ public class SwapThroughputBenchmarks
     /// absorbed by the host's cache), at most 1 GiB of frames; RamFs, memory only, 256 MiB.</summary>
     public static int PagesFor(SwapFs fs, int batch) => fs == SwapFs.RamFs ? 65536 : Math.Min(16384 * batch, 262144);
 
+    /// <summary>The swap area's queue depth: 1 (synchronous), or batches in flight as <c>aops demo</c>'s default.</summary>
+    [Params(1, SwapQuick.SwapQueueDepth)]
+    public int QueueDepth { get; set; } = SwapQuick.SwapQueueDepth;
+
     [GlobalSetup]
-    public void Setup() => _rig = new SwapRig(Fs, PagesFor(Fs, Batch));
+    public void Setup() => _rig = new SwapRig(Fs, PagesFor(Fs, Batch), queueDepth: QueueDepth);
 
     [GlobalCleanup]
     public void Cleanup() => _rig.Dispose();

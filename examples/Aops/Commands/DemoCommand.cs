@@ -26,6 +26,11 @@ internal static class DemoCommand
         var ramPages = new Option<int>("--ram-pages") { Description = "Page frames of \"RAM\".", DefaultValueFactory = _ => DemoOptions.DefaultRamPages };
         var pages = new Option<int>("--pages") { Description = "Pages the program uses.", DefaultValueFactory = _ => DemoOptions.DefaultPages };
         var threads = new Option<int>("--threads") { Description = "Threads, each over its own share of the pages.", DefaultValueFactory = _ => DemoOptions.DefaultThreads };
+        var queueDepth = new Option<int>("--queue-depth")
+        {
+            Description = "Write or read batches the swap area may have in flight (1: synchronous I/O, as Linux 3.6).",
+            DefaultValueFactory = _ => DemoOptions.DefaultQueueDepth,
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of the random phase and of the page contents.", DefaultValueFactory = _ => 1 };
         var dir = new Option<string?>("--dir") { Description = "Where --fs block and blkdev put their disk image and --fs host its swap file (default: a new temporary directory, removed afterwards)." };
         var nfsUrl = new Option<string?>("--nfs-url") { Description = "For --fs nfs: the export's URL with <file> for the file name, as examples/NfsFs/nfs-server.sh start prints it (default: $AOPSGEN_NFS_URL)." };
@@ -34,13 +39,13 @@ internal static class DemoCommand
         var vmstat = new Option<int>("--vmstat") { Description = "Print a vmstat-style line (swpd, free, si, so, pswpin, pswpout, pgmajfault) every MS milliseconds.", HelpName = "MS" };
         var command = new Command("demo", "Run a program over more pages than frames, swapping to a file on an example filesystem, and verify every byte.")
         {
-            fs, ramPages, pages, threads, seed, dir, nfsUrl, json, show, vmstat,
+            fs, ramPages, pages, threads, queueDepth, seed, dir, nfsUrl, json, show, vmstat,
         };
         command.SetAction(parse =>
         {
             var options = new DemoOptions(DemoFsNames.Parse(parse.GetValue(fs)!), parse.GetValue(ramPages),
                 parse.GetValue(pages), parse.GetValue(threads), parse.GetValue(seed), parse.GetValue(dir),
-                parse.GetValue(nfsUrl) ?? Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL"));
+                parse.GetValue(nfsUrl) ?? Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL"), parse.GetValue(queueDepth));
             TextWriter watch = parse.GetValue(json) ? context.Error : context.Output;
             var monitor = new DemoMonitor(watch, parse.GetValue(vmstat), parse.GetValue(show));
             if (parse.GetValue(vmstat) < 0)
@@ -214,7 +219,7 @@ internal static class DemoCommand
     private static void PrintSummary(TextWriter o, DemoResult r)
     {
         DemoOptions opt = r.Options;
-        o.WriteLine($"aops demo: {opt.Pages} pages over {opt.RamPages} frames ({(double)opt.Pages / opt.RamPages:0.#}x memory), {opt.Threads} thread{(opt.Threads == 1 ? "" : "s")}, seed {opt.Seed}");
+        o.WriteLine($"aops demo: {opt.Pages} pages over {opt.RamPages} frames ({(double)opt.Pages / opt.RamPages:0.#}x memory), {opt.Threads} thread{(opt.Threads == 1 ? "" : "s")}, queue depth {opt.QueueDepth}, seed {opt.Seed}");
         o.WriteLine($"  swap file     {r.SwapFile}");
         o.WriteLine($"  swap mode     {r.SwapMode.Name()}: {r.OpCalls}");
         o.WriteLine($"  pages out     {r.PagesOut} (pswpout)");

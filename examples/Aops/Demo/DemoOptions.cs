@@ -1,9 +1,15 @@
+using AopsGen.Swap;
+
 namespace AopsGen.Examples.Aops.Demo;
 
 /// <summary>What <c>aops demo</c> runs: the filesystem, the frames of "RAM", the pages the program uses, the
-/// threads that use them, and the seed of their random choices.</summary>
-internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threads, int Seed, string? Directory = null, string? NfsUrl = null)
+/// threads that use them, the seed of their random choices, and the swap area's queue depth (batches in flight).</summary>
+internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threads, int Seed, string? Directory = null, string? NfsUrl = null,
+    int QueueDepth = DemoOptions.DefaultQueueDepth)
 {
+    /// <summary>Batches in flight per area by default: the quick benchmark's best for HostFs swap-out (docs/swap.md).</summary>
+    public const int DefaultQueueDepth = 4;
+
     public const int DefaultRamPages = 1024;
     public const int DefaultPages = 4096;
     public const int DefaultThreads = 2;
@@ -29,6 +35,7 @@ internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threa
         : Pages < 1 ? $"--pages must be at least 1 (got {Pages})"
         : Pages > 1 << 22 ? $"--pages must be at most {1 << 22} (16 GiB; got {Pages})"
         : Threads < 1 || Threads > 64 ? $"--threads must be between 1 and 64 (got {Threads})"
+        : QueueDepth < 1 || QueueDepth > SwapCore.MaxQueueDepth ? $"--queue-depth must be between 1 and {SwapCore.MaxQueueDepth} (got {QueueDepth})"
         : Threads > Pages ? $"--threads ({Threads}) must not exceed --pages ({Pages}): each thread owns pages"
         : Fs == DemoFs.Nfs && NfsUrl == null ? "--fs nfs needs --nfs-url (the URL examples/NfsFs/nfs-server.sh start prints) or AOPSGEN_NFS_URL"
         : null;

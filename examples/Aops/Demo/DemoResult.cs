@@ -62,6 +62,7 @@ internal sealed record DemoResult
             json.WriteNumber("ramPages", Options.RamPages);
             json.WriteNumber("pages", Options.Pages);
             json.WriteNumber("threads", Options.Threads);
+            json.WriteNumber("queueDepth", Options.QueueDepth);
             json.WriteNumber("seed", Options.Seed);
             json.WriteNumber("pagesOut", PagesOut);
             json.WriteNumber("pagesIn", PagesIn);

@@ -65,7 +65,7 @@ internal sealed class DemoWorkload
         using var ram = new PageFrames(_options.RamPages);
         using var mm = new MemoryManager(ram, swap);
         _events = swap.Events;
-        int rc = swap.SwapOn(area.SwapPath, 0, Credentials.Root);
+        int rc = swap.SwapOn(area.SwapPath, 0, Credentials.Root, _options.QueueDepth);
         if (rc != 0)
         {
             error = $"swapon {area.SwapPath}: {Errnos.FromReturn(rc).Message()} ({swap.Log.Last?.Message})";
@@ -102,6 +102,10 @@ internal sealed class DemoWorkload
         monitor?.InUse(swap, ram);
         // The program exits: zap_pte_range frees every slot and swap-cache page it held.
         region.Dispose();
+        // Pages whose write was still in flight stay in the swap cache, on the LRU: once their writes complete, one
+        // reclaim pass frees them and their slots.
+        swap.WaitForIo();
+        mm.ReclaimPages(_options.RamPages);
         mm.Dispose();
         string? leak = swap.Areas[0].InUsePages != 0 ? $"{swap.Areas[0].InUsePages} slots still in use after exit" : null;
         var swapoffClock = Stopwatch.StartNew();

@@ -147,6 +147,28 @@ public sealed unsafe class BlockDevice : IDisposable
         return Libc.FDataSync(fd) == 0 ? 0 : Libc.LastError();
     }
 
+    /// <summary>
+    /// <c>submit_bio</c> with an <c>bi_end_io</c>: queue a write (<paramref name="write"/>) or read of
+    /// <paramref name="segments"/> at byte <paramref name="position"/> on the process's <see cref="IoUring"/> and return
+    /// -EIOCBQUEUED; <paramref name="iocb"/>'s <c>ki_complete</c> later gets what <see cref="Write"/> or <see cref="Read"/>
+    /// would have returned, on the ring's completion thread. The segments must stay where they are (pinned) until then.
+    /// Where no ring can take it (io_uring unavailable or full) the transfer is done now and its result returned, with
+    /// no call to <c>ki_complete</c> — the contract of <c>direct_IO</c> and <c>swap_rw</c>.
+    /// </summary>
+    public long Submit(bool write, ReadOnlySpan<IoVec> segments, long position, Kiocb iocb)
+    {
+        ArgumentNullException.ThrowIfNull(iocb);
+        Debug.Assert(OperatingSystem.IsLinux(), "A device is opened only on Linux.");
+        long total = IoVec.TotalLength(segments);
+        int fd = Volatile.Read(ref _fd);
+        if (iocb.IsSync || fd < 0 || position < 0 || position + total > Size || segments.Length > Libc.IovMax || IoUring.Shared is not { } ring)
+        {
+            return Transfer(write, segments, position);
+        }
+        long queued = ring.Submit(fd, write, segments, position, iocb);
+        return queued == Errnos.Neg(Errno.EAGAIN) ? Transfer(write, segments, position) : queued;
+    }
+
     private long Transfer(bool write, ReadOnlySpan<IoVec> segments, long position)
     {
         Debug.Assert(OperatingSystem.IsLinux(), "A device is opened only on Linux.");
@@ -165,9 +187,19 @@ public sealed unsafe class BlockDevice : IDisposable
             // The device went away (closed): the bio fails, as for a removed disk.
             return Errnos.Neg(Errno.ENXIO);
         }
-        long done = 0;
+        return TransferAll(fd, write, segments, position, done: 0);
+    }
+
+    /// <summary>The <c>pwritev</c>/<c>preadv</c> loop of a transfer of <paramref name="segments"/> at
+    /// <paramref name="position"/> whose first <paramref name="done"/> bytes are moved: interrupted and short calls are
+    /// continued. Returns the bytes moved in all (the whole vector) or a negative errno.</summary>
+    [SupportedOSPlatform("linux")]
+    internal static long TransferAll(int fd, bool write, ReadOnlySpan<IoVec> segments, long position, long done)
+    {
+        long total = IoVec.TotalLength(segments);
         Span<IoVec> rest = stackalloc IoVec[segments.Length];
         segments.CopyTo(rest);
+        rest = Advance(rest, (nint)done);
         while (done < total)
         {
             nint n;

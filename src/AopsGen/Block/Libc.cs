@@ -79,6 +79,22 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     public static partial int FDataSync(int fd);
 
+    public const int ProtRead = 0x1;
+    public const int ProtWrite = 0x2;
+    public const int MapShared = 0x01;
+    public const int MapPopulate = 0x8000;
+    public static readonly void* MapFailed = (void*)-1;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    public static partial void* MMap(void* address, nuint length, int prot, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    public static partial int MUnmap(void* address, nuint length);
+
+    /// <summary><c>syscall(2)</c>, for the calls libc has no wrapper for (io_uring_setup, io_uring_enter).</summary>
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    public static partial long Syscall(long number, long a, long b, long c, long d, long e, long f);
+
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int FSync(int fd);
 

@@ -258,7 +258,7 @@ public sealed class AnonRegion : IDisposable
         }
         else if (page.TestAndClear(PageFlags.Readahead))
         {
-            swap.CountReadaheadHit();
+            swap.CountReadaheadHit(entry);
         }
         page.Lock();
         if (!page.IsSwapCache || page.Private != entry.Value)

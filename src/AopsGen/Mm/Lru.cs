@@ -127,6 +127,31 @@ public sealed class Lru
         return !orphan;
     }
 
+    /// <summary>
+    /// mm/swap.c <c>folio_rotate_reclaimable</c>: a page whose writeback for reclaim just ended moves to the tail of
+    /// the inactive list, so the next reclaim pass frees it first instead of scanning the whole list to find it. Only
+    /// a clean, unlocked page on the inactive list moves (the kernel's checks); any other is left where it is.
+    /// </summary>
+    internal void RotateReclaimable(Page page)
+    {
+        lock (_lock)
+        {
+            if (!page.Test(PageFlags.Lru) || page.Test(PageFlags.Active) || page.IsLocked || page.IsDirty || ReferenceEquals(_inactiveTail, page))
+            {
+                return;
+            }
+            Unlink(page);
+            Link(page, active: false);
+            // Link put it at the head: move it from there to the tail.
+            _inactiveHead = page.LruNext;
+            _inactiveHead!.LruPrev = null;
+            page.LruNext = null;
+            page.LruPrev = _inactiveTail;
+            _inactiveTail!.LruNext = page;
+            _inactiveTail = page;
+        }
+    }
+
     /// <summary><c>shrink_active_list</c>: move up to <paramref name="count"/> pages from the active tail to the
     /// inactive head, clearing PG_referenced so they must be touched again to be activated again.</summary>
     public int Deactivate(int count)

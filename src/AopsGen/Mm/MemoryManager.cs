@@ -106,7 +106,11 @@ public sealed partial class MemoryManager : IDisposable
             if (freed == 0)
             {
                 // Everything reclaimable is busy (other reclaimers, writes in flight): let them finish.
-                if (attempt < 8)
+                if (Swap.WritebackBatches > 0)
+                {
+                    Swap.ReclaimThrottle();
+                }
+                else if (attempt < 8)
                 {
                     Thread.Yield();
                 }

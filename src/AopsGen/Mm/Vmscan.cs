@@ -72,7 +72,13 @@ public sealed partial class MemoryManager
             {
                 break;
             }
-            freed += ShrinkPageList(isolated[..n], force: false);
+            int freedNow = ShrinkPageList(isolated[..n], force: false, out int writeback);
+            freed += freedNow;
+            if (freedNow == 0 && writeback == n)
+            {
+                // Every page taken is under writeback: wait for a completion rather than scan them again.
+                Swap.ReclaimThrottle();
+            }
         }
         return freed;
     }
@@ -121,7 +127,7 @@ public sealed partial class MemoryManager
             }
             if (n > 0)
             {
-                freed += ShrinkPageList(isolated[..n], force: true);
+                freed += ShrinkPageList(isolated[..n], force: true, out _);
             }
         }
         return freed;
@@ -171,9 +177,11 @@ public sealed partial class MemoryManager
     }
 
     // shrink_page_list over isolated pages: one plug for all their writes, then a second pass that frees those
-    // whose writes have ended, then everything kept goes back on its list. Returns the frames freed.
-    private int ShrinkPageList(Span<Page?> pages, bool force)
+    // whose writes have ended, then everything kept goes back on its list — a page whose write is still in flight
+    // too, for a later pass to free (counted in writeback). Returns the frames freed.
+    private int ShrinkPageList(Span<Page?> pages, bool force, out int writeback)
     {
+        writeback = 0;
         Span<PageReclaimResult> results = stackalloc PageReclaimResult[pages.Length];
         using (SwapPlug.Start())
         {
@@ -195,6 +203,7 @@ public sealed partial class MemoryManager
             }
             else
             {
+                writeback += pages[i]!.IsWriteback ? 1 : 0;
                 Lru.PutbackOrRelease(pages[i]!, active: results[i] is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
             }
             pages[i] = null;

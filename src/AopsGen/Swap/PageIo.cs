@@ -61,18 +61,81 @@ public sealed partial class SwapCore
         return plugged || page.IsLocked || page.IsUptodate ? 0 : Errnos.Neg(Errno.EIO);
     }
 
-    /// <summary>One submission of a plug, to the area's backend.</summary>
-    internal static void SubmitSwapIo(SwapInfo area, bool read, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    /// <summary>
+    /// One submission of a plug (<c>swap_write_unplug</c> / <c>swap_read_unplug</c>), to the area's backend. At queue
+    /// depth 1, or when <paramref name="mayQueue"/> is false (a page written from inside a submission), the batch goes
+    /// with the caller's synchronous <paramref name="syncIocb"/> and is completed here. Otherwise it is copied into a
+    /// <see cref="SwapIocb"/> of the area's queue (waiting for one when every batch is in flight) whose kiocb has
+    /// <c>ki_complete</c> = <see cref="SwapIoComplete"/>: a backend that returns -EIOCBQUEUED completes it later, on
+    /// whatever thread finishes the I/O; one that returns anything else is completed here with that result.
+    /// </summary>
+    internal static unsafe void SubmitSwapIo(SwapInfo area, bool read, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb syncIocb, bool mayQueue)
     {
         SwapBackend io = area.Io!;
+        long length = (long)pages.Length << Page.Shift;
+        if (!mayQueue || io.Queue.IsSync)
+        {
+            syncIocb.Init(area.SwapFile, position, length);
+            long ret = Submit(io, read, position, segments, pages, syncIocb);
+            // is_sync_kiocb: the op must have finished; a queued answer is a filesystem bug, and the batch failed.
+            End(io, read, position, pages, ret == Errnos.Neg(Errno.EIOCBQUEUED) ? Errnos.Neg(Errno.EIO) : ret);
+            return;
+        }
+        SwapIocb sio = io.Queue.Get();
+        segments.CopyTo(sio.Segments);
+        pages.CopyTo(sio.Pages);
+        sio.Count = pages.Length;
+        sio.Position = position;
+        sio.Read = read;
+        Kiocb iocb = sio.Iocb.Init(area.SwapFile, position, length);
+        iocb.Complete = &SwapIoComplete;
+        iocb.Private = sio;
+        if (!read)
+        {
+            io.Core.CountWritebackBatch(+1);
+        }
+        long result = Submit(io, read, position, sio.Segments.AsSpan(0, sio.Count), sio.Pages.AsSpan(0, sio.Count), iocb);
+        if (result != Errnos.Neg(Errno.EIOCBQUEUED))
+        {
+            SwapIoComplete(iocb, result);
+        }
+    }
+
+    private static long Submit(SwapBackend io, bool read, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+        => read ? io.SubmitRead(position, segments, pages, iocb) : io.SubmitWrite(position, segments, pages, iocb);
+
+    private static void End(SwapBackend io, bool read, long position, ReadOnlySpan<Page> pages, long result)
+    {
         if (read)
         {
-            io.SubmitRead(position, segments, pages, iocb);
+            io.EndRead(position, pages, result);
         }
         else
         {
-            io.SubmitWrite(position, segments, pages, iocb);
+            io.EndWrite(position, pages, result);
         }
+    }
+
+    /// <summary>
+    /// <c>ki_complete</c> of a queued batch (<c>sio_write_complete</c> / <c>sio_read_complete</c>, and for the block
+    /// device <c>end_swap_bio_write</c> / <c>end_swap_bio_read</c> as <c>bi_end_io</c>): the backend's completion with
+    /// the result, then the batch goes back to its queue, waking a submitter that waits for one. Runs on the thread
+    /// that finished the I/O.
+    /// </summary>
+    private static void SwapIoComplete(Kiocb iocb, long result)
+    {
+        var sio = (SwapIocb)iocb.Private!;
+        SwapBackend io = sio.Queue.Backend;
+        ReadOnlySpan<Page> pages = sio.Pages.AsSpan(0, sio.Count);
+        End(io, sio.Read, sio.Position, pages, result);
+        if (!sio.Read)
+        {
+            io.Core.CountWritebackBatch(-1);
+        }
+        Array.Clear(sio.Pages, 0, sio.Count);
+        sio.Count = 0;
+        iocb.Private = null;
+        sio.Queue.Put(sio);
     }
 
     /// <summary>
@@ -97,7 +160,13 @@ public sealed partial class SwapCore
         }
         foreach (Page page in pages)
         {
+            // folio_end_writeback: a page written for reclaim goes to the inactive tail, to be freed next.
+            bool rotate = ok && page.TestAndClear(PageFlags.Reclaim);
             page.EndWriteback();
+            if (rotate)
+            {
+                _mm?.Lru.RotateReclaimable(page);
+            }
         }
     }
 

@@ -77,10 +77,12 @@ public sealed class SwapOpCalls
 /// One swap area's I/O, chosen at swapon (the kernel tests <c>SWP_FS_OPS</c> / <c>SWP_FILE</c> on every page;
 /// here the test happens once and the choice is this object). A backend has one entry to submit a batch of
 /// writes and one to submit a batch of reads — pages that follow each other from a position, under writeback
-/// (writes) or locked and not uptodate (reads) — and completes each batch in one place: the write completion
-/// ends writeback or redirties, the read completion marks pages uptodate (or not) and unlocks them. Today every
-/// backend completes before its submit returns; a backend that completes later (<c>bi_end_io</c>,
-/// <c>ki_complete</c>) calls the same completion from there.
+/// (writes) or locked and not uptodate (reads) — and one completion for each: <see cref="EndWrite"/> logs the
+/// kernel's line for a failed batch and ends writeback or redirties, <see cref="EndRead"/> marks pages uptodate
+/// (or not) and unlocks them. A submit returns the bytes moved or -errno when it is done, or -EIOCBQUEUED when it
+/// will complete later through the kiocb's <c>ki_complete</c> (<c>bi_end_io</c> for the block device); the core
+/// (<see cref="SwapCore.SubmitSwapIo"/>) calls the completion in both cases. Only a kiocb with <c>ki_complete</c>
+/// may be queued: with queue depth 1 every kiocb is synchronous.
 /// </summary>
 internal abstract class SwapBackend
 {
@@ -88,11 +90,15 @@ internal abstract class SwapBackend
     {
         Core = core;
         Area = area;
+        Queue = new SwapIoQueue(this, area.QueueDepth);
     }
 
-    protected SwapCore Core { get; }
+    public SwapCore Core { get; }
 
     protected SwapInfo Area { get; }
+
+    /// <summary>The area's batches in flight, bounded by its queue depth.</summary>
+    public SwapIoQueue Queue { get; }
 
     /// <summary>Which backend this is.</summary>
     public abstract SwapIoMode Mode { get; }
@@ -101,11 +107,24 @@ internal abstract class SwapBackend
     /// <paramref name="offset"/>'s page in the file or on the device.</summary>
     public abstract long Position(ulong offset);
 
-    /// <summary>Write <paramref name="pages"/> (under writeback, unlocked) from <paramref name="position"/>.</summary>
-    public abstract void SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb);
+    /// <summary>Write <paramref name="pages"/> (under writeback, unlocked) from <paramref name="position"/>, with
+    /// <paramref name="iocb"/> set up for the batch. Returns the bytes written, -errno, or -EIOCBQUEUED.</summary>
+    public abstract long SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb);
 
-    /// <summary>Read <paramref name="pages"/> (locked, not uptodate) from <paramref name="position"/>.</summary>
-    public abstract void SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb);
+    /// <summary>Read <paramref name="pages"/> (locked, not uptodate) from <paramref name="position"/>. Returns the
+    /// bytes read, -errno, or -EIOCBQUEUED.</summary>
+    public abstract long SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb);
+
+    /// <summary>The end of a write batch with <paramref name="result"/>: the backend's log line when it fell short,
+    /// then <see cref="SwapCore.EndSwapWrite"/>.</summary>
+    public abstract void EndWrite(long position, ReadOnlySpan<Page> pages, long result);
+
+    /// <summary>The end of a read batch with <paramref name="result"/>: the backend's log line when it fell short,
+    /// then <see cref="SwapCore.EndSwapRead"/>.</summary>
+    public abstract void EndRead(long position, ReadOnlySpan<Page> pages, long result);
+
+    /// <summary>Whether <paramref name="result"/> is all of <paramref name="pages"/>.</summary>
+    protected static bool IsWhole(ReadOnlySpan<Page> pages, long result) => result == (long)pages.Length << Page.Shift;
 
     /// <summary><c>swap_set_page_dirty</c>: PG_dirty without buffers (<c>__set_page_dirty_no_writeback</c>), unless
     /// the area's I/O goes through the filesystem.</summary>

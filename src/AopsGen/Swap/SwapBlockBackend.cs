@@ -31,21 +31,25 @@ internal sealed class SwapBlockBackend : SwapBackend
         return (long)(block << Page.Shift);
     }
 
-    public override void SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    /// <summary><c>__swap_writepage</c>'s bio: one vectored write, queued on io_uring when the kiocb is
+    /// asynchronous (<see cref="BlockDevice.Submit"/>), done at once otherwise.</summary>
+    public override long SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
         Area.OpCalls.CountBlockWrite();
-        CompleteWrite(position, pages, _device.Write(segments, position) == (long)pages.Length << Page.Shift);
+        return _device.Submit(write: true, segments, position, iocb);
     }
 
-    public override void SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    /// <summary><c>swap_read_folio_bdev_async</c>'s bio (<c>_sync</c> at depth 1).</summary>
+    public override long SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
         Area.OpCalls.CountBlockRead();
-        CompleteRead(position, pages, _device.Read(segments, position) == (long)pages.Length << Page.Shift);
+        return _device.Submit(write: false, segments, position, iocb);
     }
 
-    // end_swap_bio_write: "Write-error on swap-device (maj:min:sector)".
-    private void CompleteWrite(long position, ReadOnlySpan<Page> pages, bool ok)
+    /// <summary><c>end_swap_bio_write</c>: "Write-error on swap-device (maj:min:sector)".</summary>
+    public override void EndWrite(long position, ReadOnlySpan<Page> pages, long result)
     {
+        bool ok = IsWhole(pages, result);
         if (!ok)
         {
             Core.Log.PrintRatelimited(KernelLogLevel.Alert, "end_swap_bio_write", $"Write-error on swap-device ({_device.Major}:{_device.Minor}:{position >> 9})");
@@ -53,9 +57,10 @@ internal sealed class SwapBlockBackend : SwapBackend
         Core.EndSwapWrite(pages, ok);
     }
 
-    // end_swap_bio_read: "Read-error on swap-device (maj:min:sector)".
-    private void CompleteRead(long position, ReadOnlySpan<Page> pages, bool ok)
+    /// <summary><c>end_swap_bio_read</c>: "Read-error on swap-device (maj:min:sector)".</summary>
+    public override void EndRead(long position, ReadOnlySpan<Page> pages, long result)
     {
+        bool ok = IsWhole(pages, result);
         if (!ok)
         {
             Core.Log.PrintRatelimited(KernelLogLevel.Alert, "end_swap_bio_read", $"Read-error on swap-device ({_device.Major}:{_device.Minor}:{position >> 9})");

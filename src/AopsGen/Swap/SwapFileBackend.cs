@@ -18,18 +18,18 @@ internal sealed class SwapFileBackend : SwapFsBackend
 
     public override SwapIoMode Mode => SwapIoMode.File;
 
-    public override void SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    /// <summary>3.6's <c>swap_writepage</c> over <c>direct_IO(KERNEL_WRITE)</c>; an asynchronous kiocb lets the
+    /// filesystem return -EIOCBQUEUED and call <c>ki_complete</c> later.</summary>
+    public override long SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
-        long length = (long)pages.Length << Page.Shift;
-        iocb.Init(File, position, length);
         Area.OpCalls.CountDirectIO();
-        long ret = AopsCalls.DirectIO(File.Mapping.Aops, Rw.KernelWrite, iocb, segments, position);
-        CompleteWrite(position, pages, ret == length);
+        return AopsCalls.DirectIO(File.Mapping.Aops, Rw.KernelWrite, iocb, segments, position);
     }
 
-    /// <summary>3.6's <c>swap_readpage</c> for each page: <c>a_ops-&gt;readpage(swap_file, page)</c>, which
-    /// completes the page itself.</summary>
-    public override void SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    /// <summary>3.6's <c>swap_readpage</c> for each page: <c>a_ops-&gt;readpage(swap_file, page)</c>. The filesystem
+    /// completes every page itself — uptodate and unlocked, at once or later (a <c>readpage</c> is asynchronous by
+    /// nature): the batch as such is done when this returns.</summary>
+    public override long SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
         foreach (Page page in pages)
         {
@@ -37,15 +37,22 @@ internal sealed class SwapFileBackend : SwapFsBackend
             int ret = AopsCalls.ReadPage(File.Mapping.Aops, File, page);
             Core.CountSwapRead(ret == 0 && (page.IsLocked || page.IsUptodate), 1);
         }
+        return (long)pages.Length << Page.Shift;
     }
 
-    // swap_writepage's end (v3.10+): a short write redirties every page and logs the position.
-    private void CompleteWrite(long position, ReadOnlySpan<Page> pages, bool ok)
+    /// <summary>swap_writepage's end (v3.10+): a short write redirties every page and logs the position.</summary>
+    public override void EndWrite(long position, ReadOnlySpan<Page> pages, long result)
     {
+        bool ok = IsWhole(pages, result);
         if (!ok)
         {
             Core.Log.PrintRatelimited(KernelLogLevel.Error, "swap_writepage", $"Write error on dio swapfile ({position})");
         }
         Core.EndSwapWrite(pages, ok);
+    }
+
+    /// <summary>Nothing: <c>readpage</c> completed each page.</summary>
+    public override void EndRead(long position, ReadOnlySpan<Page> pages, long result)
+    {
     }
 }

@@ -17,38 +17,33 @@ internal sealed class SwapFsOpsBackend : SwapFsBackend
 
     public override SwapIoMode Mode => SwapIoMode.FsOps;
 
-    public override void SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
-    {
-        long length = (long)pages.Length << Page.Shift;
-        CompleteWrite(position, pages, SwapRw(Rw.KernelWrite, position, length, segments, iocb) == length);
-    }
+    public override long SubmitWrite(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+        => SwapRw(Rw.KernelWrite, segments, iocb);
 
-    public override void SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
-    {
-        long length = (long)pages.Length << Page.Shift;
-        CompleteRead(pages, SwapRw(Rw.KernelRead, position, length, segments, iocb) == length);
-    }
+    public override long SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+        => SwapRw(Rw.KernelRead, segments, iocb);
 
-    private long SwapRw(Rw rw, long position, long length, ReadOnlySpan<IoVec> segments, Kiocb iocb)
+    private long SwapRw(Rw rw, ReadOnlySpan<IoVec> segments, Kiocb iocb)
     {
-        iocb.Init(File, position, length);
         Area.OpCalls.CountSwapRw();
         return AopsCalls.SwapRw(File.Mapping.Aops, iocb, new IovIter(rw, segments));
     }
 
-    // sio_write_complete: "Write error %ld on dio swapfile (%llu)", then redirty or clean.
-    private void CompleteWrite(long position, ReadOnlySpan<Page> pages, bool ok)
+    /// <summary><c>sio_write_complete</c>: "Write error %ld on dio swapfile (%llu)", then redirty or clean.</summary>
+    public override void EndWrite(long position, ReadOnlySpan<Page> pages, long result)
     {
+        bool ok = IsWhole(pages, result);
         if (!ok)
         {
-            Core.Log.PrintRatelimited(KernelLogLevel.Error, "sio_write_complete", $"Write error on dio swapfile ({position})");
+            Core.Log.PrintRatelimited(KernelLogLevel.Error, "sio_write_complete", $"Write error {result} on dio swapfile ({position})");
         }
         Core.EndSwapWrite(pages, ok);
     }
 
-    // sio_read_complete: "Read-error on swap-device" without a device number.
-    private void CompleteRead(ReadOnlySpan<Page> pages, bool ok)
+    /// <summary><c>sio_read_complete</c>: "Read-error on swap-device" without a device number.</summary>
+    public override void EndRead(long position, ReadOnlySpan<Page> pages, long result)
     {
+        bool ok = IsWhole(pages, result);
         if (!ok)
         {
             Core.Log.PrintRatelimited(KernelLogLevel.Alert, "sio_read_complete", "Read-error on swap-device");

@@ -86,6 +86,10 @@ public sealed partial class SwapInfo
     /// page in the swap file (SWP_FILE, SWP_FS_OPS) or on the block device (extents, SWP_BLKDEV).</summary>
     public long PositionOf(ulong offset) => (Io ?? throw new InvalidOperationException($"{this} has no I/O backend (not active).")).Position(offset);
 
+    /// <summary>Write or read batches the area may have in flight at once, chosen at swapon (1: every batch completes
+    /// before its submit returns, the synchronous I/O of 3.6).</summary>
+    public int QueueDepth { get; internal set; } = 1;
+
     /// <summary>The area's I/O backend, set by swapon (<see cref="SwapBackend"/>).</summary>
     internal SwapBackend? Io { get; set; }
 

@@ -53,6 +53,8 @@ public sealed partial class SwapCore
             return error;
         }
 
+        // Writes of pages that left the cache meanwhile, and readahead nobody waited for, may still be in flight.
+        area.Io!.Queue.Drain();
         DestroySwapExtents(area);
         OpenFile file = area.SwapFile!;
         file.Inode.Flags &= ~InodeFlags.SwapFile;

@@ -34,10 +34,22 @@ public sealed partial class SwapCore
     /// (<c>swap_activate</c>'s, or -EINVAL "swapon: swapfile has holes"); -EINVAL "Empty swap-file". The area's I/O
     /// backend is chosen here, once (<see cref="SetUpSwapExtents"/>). While active the file is S_SWAPFILE.
     /// </summary>
-    public int SwapOn(string path, int swapFlags, Credentials cred)
+    public int SwapOn(string path, int swapFlags, Credentials cred) => SwapOn(path, swapFlags, cred, queueDepth: 1);
+
+    /// <summary>The most batches an area may have in flight (<see cref="SwapOn(string, int, Credentials, int)"/>).</summary>
+    public const int MaxQueueDepth = 64;
+
+    /// <summary>
+    /// <see cref="SwapOn(string, int, Credentials)"/> with the area's queue depth: how many write or read batches
+    /// (up to <see cref="SwapPlug.MaxPages"/> pages each) may be in flight at once. 1 is synchronous I/O, as 3.6 did
+    /// it: every batch completes before reclaim or the fault goes on. Above 1 the batches get kiocbs with
+    /// <c>ki_complete</c> (the block device's go through io_uring), reclaim leaves pages under writeback on the LRU for a
+    /// later pass, and readahead does not wait (docs/swap.md, "Completion"). -EINVAL outside 1..<see cref="MaxQueueDepth"/>.
+    /// </summary>
+    public int SwapOn(string path, int swapFlags, Credentials cred, int queueDepth)
     {
         ArgumentNullException.ThrowIfNull(cred);
-        if ((swapFlags & ~SwapFlagsValid) != 0)
+        if ((swapFlags & ~SwapFlagsValid) != 0 || queueDepth < 1 || queueDepth > MaxQueueDepth)
         {
             return Errnos.Neg(Errno.EINVAL);
         }
@@ -50,6 +62,7 @@ public sealed partial class SwapCore
         {
             return error;
         }
+        area!.QueueDepth = queueDepth;
         error = SetUpArea(area!, path, cred);
         if (error != 0)
         {

@@ -88,7 +88,7 @@ public sealed class SwapPlug
             // Writing a page while this thread's plug is being submitted (a filesystem that reclaims from
             // inside direct_IO): write it on its own rather than into the batch in flight.
             IoVec segment = IoVec.ForPage(page);
-            SwapCore.SubmitSwapIo(area, read, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), plug._soloIocb);
+            SwapCore.SubmitSwapIo(area, read, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), plug._soloIocb, mayQueue: false);
             return;
         }
         if (plug._count > 0 && (!ReferenceEquals(plug._area, area) || read != plug._read || position != plug._position + ((long)plug._count << Page.Shift)))
@@ -121,7 +121,7 @@ public sealed class SwapPlug
         _submitting = true;
         try
         {
-            SwapCore.SubmitSwapIo(_area!, _read, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb);
+            SwapCore.SubmitSwapIo(_area!, _read, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb, mayQueue: !_read || SwapCore.InAsyncReadahead);
         }
         finally
         {

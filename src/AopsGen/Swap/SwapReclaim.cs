@@ -44,4 +44,61 @@ public sealed partial class SwapCore
         Events.Count(VmEvent.SwapCacheDelete);
         return true;
     }
+
+    private readonly object _writebackDone = new();
+    private int _writebackBatches;
+    private int _throttled;
+
+    /// <summary>Write batches submitted and not completed, in every area (pages under writeback, in batches).</summary>
+    internal int WritebackBatches => Volatile.Read(ref _writebackBatches);
+
+    /// <summary>A write batch was queued (+1) or completed (-1); a completion wakes reclaimers throttled on writeback
+    /// (6.x <c>__acct_reclaim_writeback</c> waking <c>reclaim_wait[VMSCAN_THROTTLE_WRITEBACK]</c>).</summary>
+    internal void CountWritebackBatch(int delta)
+    {
+        Interlocked.Add(ref _writebackBatches, delta);
+        if (delta < 0 && Volatile.Read(ref _throttled) > 0)
+        {
+            lock (_writebackDone)
+            {
+                Monitor.PulseAll(_writebackDone);
+            }
+        }
+    }
+
+    /// <summary>
+    /// mm/vmscan.c (5.16+) <c>reclaim_throttle(pgdat, VMSCAN_THROTTLE_WRITEBACK)</c>: reclaim found only pages under
+    /// writeback; sleep until a write batch completes, or HZ/10, rather than spin over them. Returns at once when no
+    /// write is in flight.
+    /// </summary>
+    internal void ReclaimThrottle()
+    {
+        if (WritebackBatches == 0)
+        {
+            return;
+        }
+        Interlocked.Increment(ref _throttled);
+        lock (_writebackDone)
+        {
+            if (WritebackBatches > 0)
+            {
+                Monitor.Wait(_writebackDone, 100);
+            }
+        }
+        Interlocked.Decrement(ref _throttled);
+    }
+
+    /// <summary>
+    /// <c>filemap_fdatawait</c> of the swap cache: sleep until every swap read and write in flight, in every area, has
+    /// completed (their pages then are clean or dirty again, uptodate or not). Reclaim never calls it — it leaves pages
+    /// under writeback on the LRU for a later pass; swapoff does, and so may a caller that wants every write done.
+    /// </summary>
+    public void WaitForIo()
+    {
+        // The table itself, not Areas (a copy): a caller may wait after every swap-out and must allocate nothing.
+        for (int type = 0; type < MaxSwapFiles; type++)
+        {
+            Volatile.Read(ref _swapInfo[type])?.Io?.Queue.Drain();
+        }
+    }
 }

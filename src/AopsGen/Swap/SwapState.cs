@@ -146,10 +146,11 @@ public sealed partial class SwapCore
     private int _lastReadaheadPages;
 
     /// <summary>A fault found a page that readahead had brought in (<c>swapin_readahead_hits</c>).</summary>
-    internal void CountReadaheadHit()
+    internal void CountReadaheadHit(SwapEntry entry)
     {
         Interlocked.Increment(ref _readaheadHits);
         Events.Count(VmEvent.SwapReadaheadHit);
+        AsyncReadahead(entry, (ulong)Volatile.Read(ref _lastReadaheadPages));
     }
 
     /// <summary>
@@ -220,45 +221,9 @@ public sealed partial class SwapCore
                 error = Errnos.Neg(Errno.ENOMEM);
                 return null;
             }
-            using (SwapPlug.Start())
-            {
-                for (ulong offset = start; offset <= (start | mask) && offset < area.Max; offset++)
-                {
-                    bool isTarget = offset == entry.Offset;
-                    if (offset == 0 || (!isTarget && area.SwapCount((uint)offset) == 0))
-                    {
-                        continue;
-                    }
-                    Page? page = LookupOrAddSwapCachePage(SwapEntry.Create(entry.Type, offset), frames, reclaim: false, out int pageError, out bool fresh,
-                        isTarget ? reserved : null);
-                    if (fresh)
-                    {
-                        SwapReadpage(page!);
-                    }
-                    if (isTarget)
-                    {
-                        reserved = null;
-                    }
-                    if (isTarget)
-                    {
-                        target = page;
-                        error = pageError;
-                    }
-                    else if (page != null)
-                    {
-                        if (fresh)
-                        {
-                            page.Set(PageFlags.Readahead);
-                            Events.Count(VmEvent.SwapReadahead);
-                        }
-                        page.Release();
-                    }
-                    else if (pageError == Errnos.Neg(Errno.ENOMEM))
-                    {
-                        break;
-                    }
-                }
-            }
+            target = ReadWindow(area, entry, start, start | mask, frames, ref reserved, out error);
+            // The next window is read while this one is used: its read starts when the fault reaches the middle.
+            Volatile.Write(ref _readaheadMarker, (long)SwapEntry.Create(entry.Type, start + window / 2).Value);
             if (reserved != null)
             {
                 frames.Free(reserved);
@@ -274,6 +239,94 @@ public sealed partial class SwapCore
             SwapReadpage(found!);
         }
         return found;
+    }
+
+    /// <summary>
+    /// One readahead window: the slots <paramref name="first"/>..<paramref name="last"/> of <paramref name="entry"/>'s
+    /// area that are in use, added to the swap cache and read in one plug (contiguous slots become one vectored read).
+    /// The slot of <paramref name="entry"/> gets the caller's <paramref name="reserved"/> frame and is returned with
+    /// a reference (the others are released, marked PG_readahead for the hit count); <paramref name="reserved"/> is
+    /// null after it was used. Other slots take only free frames: the window ends at the first that finds none.
+    /// </summary>
+    private Page? ReadWindow(SwapInfo area, SwapEntry entry, ulong first, ulong last, PageFrames frames, ref Page? reserved, out int error)
+    {
+        Page? target = null;
+        error = 0;
+        using (SwapPlug.Start())
+        {
+            for (ulong offset = first; offset <= last && offset < area.Max; offset++)
+            {
+                bool isTarget = offset == entry.Offset;
+                if (offset == 0 || (!isTarget && area.SwapCount((uint)offset) == 0))
+                {
+                    continue;
+                }
+                Page? page = LookupOrAddSwapCachePage(SwapEntry.Create(entry.Type, offset), frames, reclaim: false, out int pageError, out bool fresh,
+                    isTarget ? reserved : null);
+                if (fresh)
+                {
+                    SwapReadpage(page!);
+                }
+                if (isTarget)
+                {
+                    reserved = null;
+                    target = page;
+                    error = pageError;
+                }
+                else if (page != null)
+                {
+                    if (fresh)
+                    {
+                        page.Set(PageFlags.Readahead);
+                        Events.Count(VmEvent.SwapReadahead);
+                    }
+                    page.Release();
+                }
+                else if (pageError == Errnos.Neg(Errno.ENOMEM))
+                {
+                    break;
+                }
+            }
+        }
+        return target;
+    }
+
+    private long _readaheadMarker;
+
+    [ThreadStatic]
+    private static bool t_asyncReadahead;
+
+    /// <summary>Whether this thread's reads are asynchronous readahead that nobody waits for yet: only those are queued
+    /// (a fault's own read is submitted synchronously — it would wait for it at once anyway).</summary>
+    internal static bool InAsyncReadahead => t_asyncReadahead;
+
+    /// <summary>
+    /// The asynchronous half of swap readahead, as <c>page_cache_async_readahead</c> does for files on a PG_readahead
+    /// marker: a fault that finds <paramref name="entry"/> — the middle of the window the last readahead read — in the
+    /// cache starts the read of the next window of <paramref name="window"/> slots and does not wait for it. Only where
+    /// the area's queue depth is above 1: at depth 1 every read is synchronous and readahead is 3.6's, one window per
+    /// fault that misses.
+    /// </summary>
+    private void AsyncReadahead(SwapEntry entry, ulong window)
+    {
+        if (Volatile.Read(ref _readaheadMarker) != (long)entry.Value || AreaOf(entry) is not { QueueDepth: > 1 } area
+            || Interlocked.CompareExchange(ref _readaheadMarker, 0, (long)entry.Value) != (long)entry.Value
+            || _mm is not { } mm || window < 2)
+        {
+            return;
+        }
+        ulong start = (entry.Offset & ~(window - 1)) + window;
+        Page? none = null;
+        t_asyncReadahead = true;
+        try
+        {
+            ReadWindow(area, SwapEntry.Create(entry.Type, 0), start, start + window - 1, mm.Ram, ref none, out _);
+        }
+        finally
+        {
+            t_asyncReadahead = false;
+        }
+        Volatile.Write(ref _readaheadMarker, (long)SwapEntry.Create(entry.Type, start + window / 2).Value);
     }
 
     /// <summary>

@@ -1,0 +1,256 @@
+using System.Linq;
+using System.Threading;
+using Xunit;
+using AopsGen.Mm;
+using AopsGen.Swap;
+using AopsGen.Vfs;
+
+namespace AopsGen.Tests;
+
+/// <summary>
+/// Swap I/O completion as an event (mm/page_io.c <c>sio_write_complete</c>, <c>sio_read_complete</c>,
+/// <c>end_swap_bio_write</c>, <c>end_swap_bio_read</c>): with a queue depth above 1 a filesystem may return
+/// -EIOCBQUEUED and call <c>ki_complete</c> later; reclaim leaves the pages under writeback on the LRU for a later
+/// pass; a failure after queueing redirties every page of the batch; the depth bounds batches in flight; swapoff
+/// waits for them; the block device's batches go through io_uring.
+/// </summary>
+[Collection("SwapCore")]
+public sealed class SwapCompletionTests : IDisposable
+{
+    public SwapCompletionTests() => HeldCompletionFs.Reset();
+
+    public void Dispose() => HeldCompletionFs.CompleteAll();
+
+    private static void Fill(AnonRegion region, int first, int count, int seed = 1)
+    {
+        Span<byte> data = stackalloc byte[Page.Size];
+        for (int i = first; i < first + count; i++)
+        {
+            SwapMachine.Fill(data, seed, i);
+            Assert.Equal(0, region.Write(i, data));
+        }
+    }
+
+    private static void AssertPages(AnonRegion region, int count, int seed = 1)
+    {
+        Span<byte> data = stackalloc byte[Page.Size];
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(0, region.Read(i, data));
+            Assert.True(SwapMachine.Verify(data, seed, i), $"page {i} differs");
+        }
+    }
+
+    private static int[] Range(int start, int count) => Enumerable.Range(start, count).ToArray();
+
+    // A thread that calls every held ki_complete as it comes, until disposed.
+    private static Completer CompleteOnAnotherThread() => new();
+
+    private sealed class Completer : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Thread _thread;
+
+        public Completer()
+        {
+            _thread = new Thread(() =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    if (!HeldCompletionFs.CompleteNext())
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+            });
+            _thread.Start();
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _thread.Join();
+            _stop.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(SwapCore.MaxQueueDepth + 1)]
+    public void A_queue_depth_outside_1_to_64_is_EINVAL(int depth)
+    {
+        using var m = new SwapMachine(frames: 16, swapPages: 64);
+        Assert.Equal(Errnos.Neg(Errno.EINVAL), m.SwapOn(queueDepth: depth));
+        Assert.Empty(m.Swap.Areas);
+    }
+
+    [Fact]
+    public void At_depth_1_the_kiocb_is_synchronous_and_reclaim_frees_the_pages_at_once()
+    {
+        using var m = new SwapMachine(frames: 64, swapPages: 128, aops: HeldCompletionFs.File);
+        Assert.Equal(0, m.SwapOn(queueDepth: 1));
+        using AnonRegion region = m.Mm.CreateRegion(32);
+        Fill(region, 0, 32);
+
+        Assert.Equal(32, m.Mm.SwapOut(region, Range(0, 32)));
+        Assert.Equal(0, HeldCompletionFs.Queued);
+        Assert.Equal(1, m.Area.QueueDepth);
+    }
+
+    [Fact]
+    public void A_queued_write_leaves_its_pages_under_writeback_on_the_LRU_and_a_later_pass_frees_them_after_ki_complete()
+    {
+        using var m = new SwapMachine(frames: 64, swapPages: 128, aops: HeldCompletionFs.File);
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        using AnonRegion region = m.Mm.CreateRegion(32);
+        Fill(region, 0, 32);
+        int freeBefore = m.Ram.FreeCount;
+
+        Assert.Equal(0, m.Mm.SwapOut(region, Range(0, 32)));
+        Assert.Equal(1, HeldCompletionFs.Queued);
+        Assert.Equal(32, m.Mm.Lru.NrInactive + m.Mm.Lru.NrActive);
+        Assert.Equal(0, m.Swap.Events[VmEvent.PswpOut]);
+        Assert.Equal(0, m.Mm.ReclaimPages(32));
+
+        HeldCompletionFs.CompleteAll();
+        Assert.Equal(32, m.Swap.Events[VmEvent.PswpOut]);
+        Assert.Equal(32, m.Mm.ReclaimPages(32));
+        Assert.Equal(freeBefore + 32, m.Ram.FreeCount);
+        AssertPages(region, 32);
+    }
+
+    [Fact]
+    public void A_batch_that_fails_after_EIOCBQUEUED_redirties_every_page_logs_the_line_and_loses_nothing()
+    {
+        using var m = new SwapMachine(frames: 64, swapPages: 128, aops: HeldCompletionFs.File);
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        using AnonRegion region = m.Mm.CreateRegion(32);
+        Fill(region, 0, 32);
+
+        m.Mm.SwapOut(region, Range(0, 32));
+        HeldCompletionFs.CompleteAll(Errnos.Neg(Errno.EIO));
+
+        Assert.Equal(32, m.Swap.Events[VmEvent.SwapWriteError]);
+        Assert.StartsWith("Write error on dio swapfile (", m.Swap.Log.Last!.Value.Message);
+        // Dirty again in the swap cache: the next reclaim writes them again, and the one after frees them.
+        Assert.Equal(0, m.Mm.ReclaimPages(32));
+        Assert.Equal(1, HeldCompletionFs.Held);
+        HeldCompletionFs.CompleteAll();
+        Assert.Equal(32, m.Mm.ReclaimPages(32));
+        AssertPages(region, 32);
+    }
+
+    [Fact]
+    public void Completions_out_of_order_and_on_another_thread_lose_nothing()
+    {
+        using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
+        Assert.Equal(0, m.SwapOn(queueDepth: 8));
+        using AnonRegion region = m.Mm.CreateRegion(128);
+        Fill(region, 0, 128);
+        for (int first = 0; first < 128; first += 32)
+        {
+            m.Mm.SwapOut(region, Range(first, 32));
+        }
+        Assert.Equal(4, HeldCompletionFs.Held);
+
+        // The third batch first, then the rest, from another thread.
+        var completer = new Thread(() =>
+        {
+            HeldCompletionFs.CompleteNext();
+            HeldCompletionFs.CompleteAll();
+        });
+        completer.Start();
+        Assert.True(completer.Join(TimeSpan.FromSeconds(10)));
+        m.Mm.ReclaimPages(128);
+        Assert.Equal(128, m.Swap.Events[VmEvent.PswpOut]);
+
+        // Reads queued too: each fault waits for its own page's ki_complete, given on another thread.
+        using (CompleteOnAnotherThread())
+        {
+            AssertPages(region, 128);
+        }
+    }
+
+    [Fact]
+    public void Above_depth_1_a_sequential_fault_reaching_the_middle_of_the_window_queues_the_read_of_the_next_one()
+    {
+        using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        m.Swap.PageCluster = 3;
+        using AnonRegion region = m.Mm.CreateRegion(64);
+        Fill(region, 0, 64);
+        m.Mm.SwapOut(region, Range(0, 32));
+        m.Mm.SwapOut(region, Range(32, 32));
+        HeldCompletionFs.CompleteAll();
+        Assert.Equal(64, m.Mm.ReclaimPages(64));
+        int writes = HeldCompletionFs.Queued;
+
+        using (CompleteOnAnotherThread())
+        {
+            AssertPages(region, 64);
+        }
+        // The faults' own windows are read synchronously; only the windows read ahead of them were queued.
+        Assert.True(HeldCompletionFs.Queued > writes, "no read was queued");
+        Assert.True(m.Swap.Events[VmEvent.PgMajFault] < 64 / 4, $"{m.Swap.Events[VmEvent.PgMajFault]} major faults in a sequential pass");
+    }
+
+    [Fact]
+    public void The_queue_depth_bounds_batches_in_flight_a_submitter_waits_for_a_completion()
+    {
+        using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.File);
+        Assert.Equal(0, m.SwapOn(queueDepth: 2));
+        using AnonRegion region = m.Mm.CreateRegion(96);
+        Fill(region, 0, 96);
+        m.Mm.SwapOut(region, Range(0, 32));
+        m.Mm.SwapOut(region, Range(32, 32));
+        Assert.Equal(2, HeldCompletionFs.Held);
+
+        var third = new Thread(() => m.Mm.SwapOut(region, Range(64, 32)));
+        third.Start();
+        Assert.False(third.Join(TimeSpan.FromMilliseconds(200)), "a third batch went out with two in flight at depth 2");
+        Assert.Equal(2, HeldCompletionFs.Queued);
+
+        HeldCompletionFs.CompleteNext();
+        Assert.True(third.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal(3, HeldCompletionFs.Queued);
+        HeldCompletionFs.CompleteAll();
+    }
+
+    [Fact]
+    public void Swapoff_waits_for_the_batches_in_flight()
+    {
+        using var m = new SwapMachine(frames: 64, swapPages: 128, aops: HeldCompletionFs.File);
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        using AnonRegion region = m.Mm.CreateRegion(32);
+        Fill(region, 0, 32);
+        m.Mm.SwapOut(region, Range(0, 32));
+
+        int rc = -1;
+        var swapoff = new Thread(() => rc = m.Swap.SwapOff("/swapfile", Credentials.Root));
+        swapoff.Start();
+        Assert.False(swapoff.Join(TimeSpan.FromMilliseconds(200)), "swapoff returned with a write in flight");
+        HeldCompletionFs.CompleteAll();
+        Assert.True(swapoff.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, rc);
+        Assert.Empty(m.Swap.Areas);
+        AssertPages(region, 32);
+    }
+
+    [Fact]
+    public void The_block_devices_batches_go_through_io_uring_and_every_page_comes_back()
+    {
+        using var m = new SwapMachine(frames: 128, swapPages: 1024, blockPath: true);
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        using AnonRegion region = m.Mm.CreateRegion(512);
+        Fill(region, 0, 512);
+        for (int first = 0; first < 512; first += 32)
+        {
+            m.Mm.SwapOut(region, Range(first, 32));
+        }
+        m.Swap.WaitForIo();
+        m.Mm.ReclaimPages(512);
+        Assert.Equal(512, m.Swap.Events[VmEvent.PswpOut]);
+        AssertPages(region, 512);
+        Assert.Equal(0, m.Swap.Events[VmEvent.SwapWriteError] + m.Swap.Events[VmEvent.SwapReadError]);
+    }
+}
