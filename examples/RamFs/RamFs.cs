@@ -28,7 +28,8 @@ public static unsafe partial class RamFs
     {
         ArgumentNullException.ThrowIfNull(vfs);
         sb = new SuperBlock(FsType, Page.Size) { FsInfo = new PageFrames(StagingFrames) };
-        var root = new Inode(sb, NextInode(), FileType.Directory, 0x1ED /* 0755 */, Operations);
+        Inode root = NewInode(sb, FileType.Directory, 0x1ED /* 0755 */, 0, 0);
+        root.Links = 2;
         int error = vfs.Mount(mountPoint, root);
         if (error != 0)
         {
@@ -45,7 +46,9 @@ public static unsafe partial class RamFs
     public static MountNamespace NewNamespace(out SuperBlock rootFs)
     {
         rootFs = new SuperBlock("rootfs", Page.Size) { FsInfo = new PageFrames(StagingFrames) };
-        return new MountNamespace(new Inode(rootFs, NextInode(), FileType.Directory, 0x1ED /* 0755 */, Operations));
+        Inode root = NewInode(rootFs, FileType.Directory, 0x1ED /* 0755 */, 0, 0);
+        root.Links = 2;
+        return new MountNamespace(root);
     }
 
     /// <summary><c>mkdir</c>: an empty directory at <paramref name="path"/> on the RamFs <paramref name="sb"/>, mode
@@ -54,7 +57,9 @@ public static unsafe partial class RamFs
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentNullException.ThrowIfNull(sb);
-        var inode = new Inode(sb, NextInode(), FileType.Directory, 0x1ED, Operations) { Uid = cred.Uid, Gid = cred.Gid };
+        ArgumentNullException.ThrowIfNull(cred);
+        Inode inode = NewInode(sb, FileType.Directory, 0x1ED, cred.Uid, cred.Gid);
+        inode.Links = 2;
         return vfs.Create(path, inode, cred);
     }
 
@@ -69,14 +74,10 @@ public static unsafe partial class RamFs
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var file = new RamFile(size);
-        inode = new Inode(sb, NextInode(), FileType.Regular, permissions, Operations)
-        {
-            Size = size,
-            Blocks = (size + 511) / 512,
-            Uid = cred.Uid,
-            Gid = cred.Gid,
-            Private = file,
-        };
+        inode = NewInode(sb, FileType.Regular, permissions, cred.Uid, cred.Gid);
+        inode.Size = size;
+        inode.Blocks = (size + 511) / 512;
+        inode.Private = file;
         int error = vfs.Create(path, inode, cred);
         if (error != 0)
         {
@@ -117,6 +118,10 @@ public static unsafe partial class RamFs
     public const int StagingFrames = 16;
 
     private static ulong NextInode() => (ulong)Interlocked.Increment(ref s_nextInode);
+
+    // ramfs_get_inode: a new inode with RamFs's address-space and inode operations.
+    internal static Inode NewInode(SuperBlock sb, FileType type, uint mode, uint uid, uint gid)
+        => new(sb, NextInode(), type, mode, Operations) { Uid = uid, Gid = gid, Operations = RamFsInodes.Instance };
 
     /// <summary><c>readpage</c>: copy the file's bytes at <see cref="Page.FileOffset"/> (zeros past the end), set
     /// Uptodate, unlock. Swap-cache pages come here too: the offset is their slot's.</summary>
@@ -296,6 +301,23 @@ public sealed unsafe class RamFile : IDisposable
         finally
         {
             ExitReadLock();
+        }
+    }
+
+    /// <summary>Zeroes the bytes from <paramref name="size"/> on (a truncation: growing again reads zeros there).</summary>
+    public void Truncate(long size)
+    {
+        EnterWriteLock();
+        try
+        {
+            if (size < _capacity)
+            {
+                NativeMemory.Clear(_data + size, (nuint)(_capacity - size));
+            }
+        }
+        finally
+        {
+            ExitWriteLock();
         }
     }
 
