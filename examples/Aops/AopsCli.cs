@@ -29,6 +29,7 @@ internal static class AopsCli
             InspectCommand.Create(context),
             OpsCommand.Create(context),
             DemoCommand.Create(context),
+            MountCommand.Create(context),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
