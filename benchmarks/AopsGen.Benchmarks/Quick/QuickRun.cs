@@ -20,6 +20,7 @@ public static class QuickRun
         ("endToEnd", EndToEnd.EndToEndQuick.Measure),
         ("scale", Scale.ScaleQuick.Measure),
         ("compiler", Compiler.CompilerQuick.Measure),
+        ("fuse", Fuse.FuseQuick.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)
