@@ -123,7 +123,7 @@ public sealed unsafe class VfsInodeOperationsTests
         Assert.Equal(Errnos.Neg(Errno.ENAMETOOLONG), _vfs.CreateAt(_root, new string('n', 256), 0x1A4, Credentials.Root, out _));
         Assert.Equal(Errnos.Neg(Errno.EACCES), _vfs.CreateAt(d!, "g", 0x1A4, Credentials.User(1000, 1000), out _));
         Assert.Equal(Errnos.Neg(Errno.EPERM), _vfs.LinkAt(d!, _root, "dirlink", Credentials.Root, out _)); // a directory
-        Assert.Empty(_ops.Calls.Where(c => !c.StartsWith("lookup", StringComparison.Ordinal)));
+        Assert.DoesNotContain(_ops.Calls, c => !c.StartsWith("lookup", StringComparison.Ordinal));
     }
 
     [Fact]
