@@ -282,5 +282,18 @@ public static partial class BlockFs
         return mount.MapBlock(inode, block);
     }
 
+    /// <summary>
+    /// direct_IO: an O_DIRECT read or write of a regular file straight between the segments and the image, past the
+    /// page cache (fs/ext2/inode.c: ext2_direct_IO). A read stops at <c>i_size</c>, a hole reads as zeros; a write
+    /// allocates the blocks of holes and grows <c>i_size</c>. Returns the bytes moved or a negative errno (-ENOSPC,
+    /// -EFBIG, -EISDIR, -ENXIO once unmounted, the device's error).
+    /// </summary>
+    [DirectIO]
+    public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        Inode inode = iocb.File!.Inode;
+        return MountOf(inode) is { } mount ? mount.DirectIO(inode, rw, iov, offset) : Errnos.Neg(Errno.EIO);
+    }
+
     internal static BlockFsMount? MountOf(Inode inode) => inode.SuperBlock.FsInfo as BlockFsMount;
 }
