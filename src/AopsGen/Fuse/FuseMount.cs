@@ -274,6 +274,7 @@ public sealed unsafe partial class FuseMount : IDisposable
         if (evicted != null)
         {
             PageCache.Evict(evicted);
+            evicted.Operations?.Evict(evicted);
         }
     }
 }

@@ -69,6 +69,13 @@ public abstract class InodeOperations
         return 0;
     }
 
+    /// <summary><c>super_operations.evict_inode</c>: the last user of <paramref name="inode"/>, which has no link
+    /// left, went away (its page cache is already truncated); the filesystem frees what the inode still holds.
+    /// The default does nothing (ramfs: the memory goes with the object).</summary>
+    public virtual void Evict(Inode inode)
+    {
+    }
+
     /// <summary>Whether <see cref="ReadDir"/> lists the dcache (<c>simple_dir_operations</c>, <c>dcache_readdir</c>:
     /// every name lives in memory) rather than the filesystem's own directory.</summary>
     public virtual bool ListsDcache => true;
