@@ -29,27 +29,6 @@ internal static class AnalyzerHelpers
         return null;
     }
 
-    /// <summary>The first op method of <paramref name="kind"/> in source order (the one the generator would keep), or null.</summary>
-    public static IMethodSymbol? FirstOfKind(IEnumerable<OpMethod> opMethods, OpKind kind)
-    {
-        IMethodSymbol? first = null;
-        (string Path, int Position) firstOrder = default;
-        foreach (OpMethod opMethod in opMethods)
-        {
-            if (opMethod.Op.Kind != kind)
-            {
-                continue;
-            }
-            (string Path, int Position) order = TableValidation.SourceOrder(opMethod.Method);
-            if (first is null || TableValidation.IsEarlierInSource(order, firstOrder))
-            {
-                first = opMethod.Method;
-                firstOrder = order;
-            }
-        }
-        return first;
-    }
-
     /// <summary>The location of a symbol's name in source (its identifier), or <see cref="Location.None"/>.</summary>
     public static Location NameLocation(ISymbol symbol)
     {

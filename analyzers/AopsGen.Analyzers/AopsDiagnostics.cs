@@ -45,11 +45,14 @@ public static class AopsDiagnostics
         description: "A table slot is a C# function pointer (delegate*), and only a static method has an address. The method gets no slot until it is static.",
         helpLinkUri: HelpLinkBase + "AOPS002.md");
 
-    /// <summary>AOPS003: an op method's signature is not its op's.</summary>
+    /// <summary>
+    /// AOPS003: an op method's signature is not its op's, or it is no ordinary method. The second argument says which:
+    /// "does not have the signature of", or what the method is and why that cannot fill a slot (<see cref="OpMethodAnalyzer"/>).
+    /// </summary>
     public static readonly DiagnosticDescriptor WrongSignature = new(
         id: "AOPS003",
         title: "An op method's signature must be its op's",
-        messageFormat: "'{0}' does not have the signature of [{1}] ({2}); expected: {3}",
+        messageFormat: "'{0}' {1} [{2}] ({3}); expected: {4}",
         category: DeclarationCategory,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -60,7 +63,7 @@ public static class AopsDiagnostics
     public static readonly DiagnosticDescriptor DuplicateOp = new(
         id: "AOPS004",
         title: "An op is declared twice in one table",
-        messageFormat: "'{0}' declares [{1}] again; the table of '{2}' uses '{3}', the first in source order",
+        messageFormat: "'{0}' declares [{1}] again; the table of '{2}' uses '{3}', which comes first by file path, then position",
         category: DeclarationCategory,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

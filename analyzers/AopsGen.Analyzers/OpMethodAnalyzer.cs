@@ -42,6 +42,22 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
         });
     }
 
+    /// <summary>
+    /// The middle of the AOPS003 message: what keeps <paramref name="method"/> out of its slot. <see cref="TableValidation.HasSignature"/>
+    /// refuses any method that is not an ordinary one, whatever its parameters; that is the reason to give for those.
+    /// </summary>
+    private static string WhyNoSlot(IMethodSymbol method) => method.MethodKind switch
+    {
+        MethodKind.Ordinary => "does not have the signature of",
+        MethodKind.LocalFunction => "is a local function; the generator binds only methods declared in the table class, so it cannot fill the slot of",
+        MethodKind.PropertyGet or MethodKind.PropertySet => "is a property accessor; C# cannot take an accessor's address, so it cannot fill the slot of",
+        MethodKind.EventAdd or MethodKind.EventRemove or MethodKind.EventRaise => "is an event accessor; C# cannot take an accessor's address, so it cannot fill the slot of",
+        MethodKind.UserDefinedOperator or MethodKind.Conversion => "is an operator; C# cannot take an operator's address, so it cannot fill the slot of",
+        MethodKind.Destructor => "is a finalizer; C# cannot take a finalizer's address, so it cannot fill the slot of",
+        MethodKind.ExplicitInterfaceImplementation => "is an explicit interface implementation; C# cannot name it to take its address, so it cannot fill the slot of",
+        _ => "is not an ordinary method, so it cannot fill the slot of",
+    };
+
     private static void AnalyzeMethod(IMethodSymbol method, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         bool notStaticReported = false;
@@ -94,6 +110,7 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     location,
                     properties,
                     method.Name,
+                    WhyNoSlot(method),
                     op.Name,
                     op.KernelName,
                     op.DisplaySignature));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using AopsGen.Generators;
@@ -12,7 +13,8 @@ namespace AopsGen.Analyzers;
 
 /// <summary>
 /// AOPS008: managed allocations in a method on the swap path. The swap path is every method marked [NoAlloc], and the
-/// write, dirty and read ops (<see cref="OpCatalog.IsOnSwapPath"/>) of a type that has a [SwapActivate] method. What
+/// methods in the write, dirty and read slots (<see cref="OpCatalog.IsOnSwapPath"/>) of a table that gets a swap_activate,
+/// as the generator emits the table (a skipped [SwapActivate] makes no table swap-capable). What
 /// counts as an allocation: <c>new</c> of a reference type (also anonymous types and <c>with</c> on a record class), an
 /// array (also a collection expression that builds one), boxing, a lambda that captures, a delegate for an instance
 /// method, string concatenation and interpolation, a <c>params</c> array, a call to System.Linq.Enumerable. Allocations
@@ -51,10 +53,10 @@ public sealed class SwapPathAllocationAnalyzer : DiagnosticAnalyzer
             {
                 return;
             }
-            var swapCapable = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+            var tables = new ConcurrentDictionary<INamedTypeSymbol, Dictionary<OpKind, OpMethod>>(SymbolEqualityComparer.Default);
             start.RegisterOperationBlockStartAction(block =>
             {
-                if (block.OwningSymbol is IMethodSymbol method && SwapPathReason(method, swapCapable) is string reason)
+                if (block.OwningSymbol is IMethodSymbol method && SwapPathReason(method, tables) is string reason)
                 {
                     block.RegisterOperationAction(operationContext => Analyze(operationContext, method, reason), AllocatingKinds);
                 }
@@ -62,8 +64,12 @@ public sealed class SwapPathAllocationAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    /// <summary>Why <paramref name="method"/> is on the swap path (<c>[NoAlloc]</c>, <c>[DirectIO] of swap-capable 'NfsFile'</c>), or null.</summary>
-    private static string? SwapPathReason(IMethodSymbol method, ConcurrentDictionary<INamedTypeSymbol, bool> swapCapable)
+    /// <summary>
+    /// Why <paramref name="method"/> is on the swap path (<c>[NoAlloc]</c>, <c>[DirectIO] of swap-capable 'NfsFile'</c>), or null.
+    /// An op method is there when its table, as the generator emits it (<see cref="TableValidation.BoundOps"/>, cached per type
+    /// in <paramref name="tables"/>), has a swap_activate and puts the method in a swap-path slot.
+    /// </summary>
+    private static string? SwapPathReason(IMethodSymbol method, ConcurrentDictionary<INamedTypeSymbol, Dictionary<OpKind, OpMethod>> tables)
     {
         ImmutableArray<AttributeData> attributes = method.GetAttributes();
         foreach (AttributeData attribute in attributes)
@@ -76,8 +82,13 @@ public sealed class SwapPathAllocationAnalyzer : DiagnosticAnalyzer
         foreach (AttributeData attribute in attributes)
         {
             OpDescriptor? op = TableValidation.FindOp(attribute.AttributeClass);
-            if (op is not null && OpCatalog.IsOnSwapPath(op.Kind) && method.ContainingType is INamedTypeSymbol type
-                && swapCapable.GetOrAdd(type, static t => TableValidation.OpMethods(t).Any(m => m.Op.Kind == OpKind.SwapActivate)))
+            if (op is null || !OpCatalog.IsOnSwapPath(op.Kind) || method.ContainingType is not INamedTypeSymbol type)
+            {
+                continue;
+            }
+            Dictionary<OpKind, OpMethod> bound = tables.GetOrAdd(type, static t => TableValidation.BoundOps(t));
+            if (bound.ContainsKey(OpKind.SwapActivate)
+                && bound.TryGetValue(op.Kind, out OpMethod slot) && SymbolEqualityComparer.Default.Equals(slot.Method, method))
             {
                 return "[" + op.Name + "] of swap-capable '" + type.Name + "'";
             }

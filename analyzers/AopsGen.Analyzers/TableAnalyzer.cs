@@ -95,8 +95,9 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
         }
 
         OpMethod[] opMethods = TableValidation.OpMethods(type).ToArray();
-        ReportDuplicates(context, type, opMethods);
-        ReportSwapGaps(context, type, opMethods);
+        Dictionary<OpKind, OpMethod> bound = TableValidation.BoundOps(type, cancellationToken);
+        ReportDuplicates(context, type, opMethods, bound);
+        ReportSwapGaps(context, type, bound);
     }
 
     private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol table)
@@ -164,51 +165,40 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
         };
     }
 
-    /// <summary>AOPS004: among the methods the generator would bind (those passing CheckMethod), all but the first of each op.</summary>
-    private static void ReportDuplicates(SymbolAnalysisContext context, INamedTypeSymbol type, OpMethod[] opMethods)
+    /// <summary>AOPS004: each valid op method (one passing CheckMethod) that is not the one its op's slot gets.</summary>
+    private static void ReportDuplicates(SymbolAnalysisContext context, INamedTypeSymbol type, OpMethod[] opMethods, Dictionary<OpKind, OpMethod> bound)
     {
-        var valid = new List<OpMethod>();
         foreach (OpMethod opMethod in opMethods)
         {
-            if (TableValidation.CheckMethod(opMethod.Method, opMethod.Op) == MethodProblem.None)
+            if (bound.TryGetValue(opMethod.Op.Kind, out OpMethod first)
+                && !SymbolEqualityComparer.Default.Equals(first.Method, opMethod.Method)
+                && TableValidation.CheckMethod(opMethod.Method, opMethod.Op) == MethodProblem.None)
             {
-                valid.Add(opMethod);
-            }
-        }
-        foreach (IGrouping<OpKind, OpMethod> group in valid.GroupBy(m => m.Op.Kind))
-        {
-            IMethodSymbol? first = AnalyzerHelpers.FirstOfKind(group, group.Key);
-            if (first is null)
-            {
-                continue;
-            }
-            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { first };
-            foreach (OpMethod opMethod in group)
-            {
-                if (seen.Add(opMethod.Method))
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        AopsDiagnostics.DuplicateOp,
-                        AnalyzerHelpers.NameLocation(opMethod.Method),
-                        opMethod.Method.Name,
-                        opMethod.Op.Name,
-                        type.Name,
-                        first.Name));
-                }
+                context.ReportDiagnostic(Diagnostic.Create(
+                    AopsDiagnostics.DuplicateOp,
+                    AnalyzerHelpers.NameLocation(opMethod.Method),
+                    opMethod.Method.Name,
+                    opMethod.Op.Name,
+                    type.Name,
+                    first.Method.Name));
             }
         }
     }
 
-    /// <summary>AOPS005 and AOPS006, on the [SwapActivate] method the table uses; ops count when their attribute is present.</summary>
-    private static void ReportSwapGaps(SymbolAnalysisContext context, INamedTypeSymbol type, OpMethod[] opMethods)
+    /// <summary>
+    /// AOPS005 and AOPS006, on the [SwapActivate] method the table gets; like the swap core, they see only the ops that
+    /// have a slot (<see cref="TableValidation.BoundOps"/>): a table whose swap_activate is skipped (AOPS002/AOPS003) is not
+    /// swap-capable, and a skipped swap_deactivate or readpage is as good as none.
+    /// </summary>
+    private static void ReportSwapGaps(SymbolAnalysisContext context, INamedTypeSymbol type, Dictionary<OpKind, OpMethod> bound)
     {
-        IMethodSymbol? activate = AnalyzerHelpers.FirstOfKind(opMethods, OpKind.SwapActivate);
-        if (activate is null)
+        if (!bound.TryGetValue(OpKind.SwapActivate, out OpMethod activateOp))
         {
             return;
         }
+        IMethodSymbol activate = activateOp.Method;
         Location location = AnalyzerHelpers.NameLocation(activate);
-        bool Has(OpKind kind) => opMethods.Any(m => m.Op.Kind == kind);
+        bool Has(OpKind kind) => bound.ContainsKey(kind);
 
         if (!Has(OpKind.SwapDeactivate))
         {

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AopsGen.Analyzers;
+using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -14,7 +16,10 @@ using Microsoft.CodeAnalysis.Simplification;
 
 namespace AopsGen.CodeFixes;
 
-/// <summary>AOPS005: adds an empty <c>[SwapDeactivate] static void SwapDeactivate(OpenFile file)</c> after the [SwapActivate] method, to be filled in.</summary>
+/// <summary>
+/// AOPS005: adds an empty <c>[SwapDeactivate] static void SwapDeactivate(OpenFile file)</c> after the [SwapActivate] method, to be
+/// filled in. Not offered where the class already declares a [SwapDeactivate] that gets no slot: its own AOPS002/AOPS003 fix is the one.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddSwapDeactivateCodeFix)), Shared]
 public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
 {
@@ -30,7 +35,8 @@ public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
             MethodDeclarationSyntax? activate = await FixHelpers.FindAsync<MethodDeclarationSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-            if (activate?.Parent is not TypeDeclarationSyntax)
+            if (activate?.Parent is not TypeDeclarationSyntax
+                || await DeclaresSwapDeactivateAsync(context.Document, activate, context.CancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -41,6 +47,13 @@ public sealed class AddSwapDeactivateCodeFix : CodeFixProvider
                     equivalenceKey: nameof(AddSwapDeactivateCodeFix)),
                 diagnostic);
         }
+    }
+
+    private static async Task<bool> DeclaresSwapDeactivateAsync(Document document, MethodDeclarationSyntax activate, CancellationToken cancellationToken)
+    {
+        SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        INamedTypeSymbol? type = model?.GetDeclaredSymbol(activate, cancellationToken)?.ContainingType;
+        return type is not null && TableValidation.OpMethods(type).Any(m => m.Op.Kind == OpKind.SwapDeactivate);
     }
 
     private static async Task<Document> AddAsync(Document document, MethodDeclarationSyntax activate, CancellationToken cancellationToken)

@@ -50,10 +50,19 @@ public sealed class FixSignatureCodeFix : CodeFixProvider
                 CodeAction.Create(
                     "Change the signature to " + op.DisplaySignature.Replace(" " + op.Name + "(", " " + method.Identifier.ValueText + "("),
                     cancellationToken => FixAsync(context.Document, method, op, cancellationToken),
-                    equivalenceKey: nameof(FixSignatureCodeFix) + "." + op.Name),
+                    equivalenceKey: nameof(FixSignatureCodeFix)),
                 diagnostic);
         }
     }
+
+    /// <summary>
+    /// The op's return type as syntax. <c>void</c> is built as the predefined type: <c>ParseTypeName("void")</c> parses it
+    /// as a type in a place where void is not allowed and leaves CS1547 in the fixed tree.
+    /// </summary>
+    private static TypeSyntax ReturnType(OpDescriptor op)
+        => op.ReturnType == "void"
+            ? SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.VoidKeyword))
+            : SyntaxFactory.ParseTypeName(op.ReturnType);
 
     private static async Task<Document> FixAsync(Document document, MethodDeclarationSyntax method, OpDescriptor op, CancellationToken cancellationToken)
     {
@@ -89,7 +98,7 @@ public sealed class FixSignatureCodeFix : CodeFixProvider
         }
 
         MethodDeclarationSyntax fixedMethod = method
-            .WithReturnType(SyntaxFactory.ParseTypeName(op.ReturnType).WithTriviaFrom(method.ReturnType))
+            .WithReturnType(ReturnType(op).WithTriviaFrom(method.ReturnType))
             .WithTypeParameterList(null)
             .WithConstraintClauses(default)
             .WithParameterList(SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(

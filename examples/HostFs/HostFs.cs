@@ -43,10 +43,12 @@ public static unsafe partial class HostFs
     /// <paramref name="mountPoint"/> of <paramref name="vfs"/>. Returns 0, the host's error opening the directory
     /// (-ENOENT, -ENOTDIR, -EACCES) or the mount's.
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The process does not run on Linux on x64 or arm64.</exception>
     public static int Mount(MountNamespace vfs, string mountPoint, string hostDirectory, out SuperBlock? sb)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentNullException.ThrowIfNull(hostDirectory);
+        HostLibc.ThrowIfUnsupported();
         sb = null;
         int dirFd = HostLibc.Open(hostDirectory, HostLibc.ORdOnly | HostLibc.ODirectory | HostLibc.OCloExec, 0);
         if (dirFd < 0)

@@ -1,9 +1,12 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace AopsGen.Examples;
 
 /// <summary>The libc calls HostFs makes, through <c>LibraryImport</c>: no managed allocation per call. Errors come
-/// back as the kernel's negative errno.</summary>
+/// back as the kernel's negative errno. Linux on x86-64 and arm64 only (the open flags below differ by
+/// architecture); <see cref="ThrowIfUnsupported"/> refuses every other system.</summary>
+[SupportedOSPlatform("linux")]
 internal static unsafe partial class HostLibc
 {
     public const int ORdOnly = 0x0;
@@ -11,11 +14,17 @@ internal static unsafe partial class HostLibc
     public const int OCreat = 0x40;
     public const int OExcl = 0x80;
     public const int OCloExec = 0x80000;
-    private static readonly bool s_arm = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm;
-    /// <summary>O_DIRECTORY, O_NOFOLLOW and O_DIRECT differ between x86-64 and arm64.</summary>
-    public static readonly int ODirectory = s_arm ? 0x4000 : 0x10000;
-    public static readonly int ONoFollow = s_arm ? 0x8000 : 0x20000;
-    public static readonly int ODirect = s_arm ? 0x10000 : 0x4000;
+    private static readonly bool s_arm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+    /// <summary>O_DIRECTORY, O_NOFOLLOW and O_DIRECT differ between x86-64 (glibc bits/fcntl-linux.h) and arm64
+    /// (arch/arm64/include/uapi/asm/fcntl.h).</summary>
+    public static readonly int ODirectory = s_arm64 ? 0x4000 : 0x10000;
+    public static readonly int ONoFollow = s_arm64 ? 0x8000 : 0x20000;
+    public static readonly int ODirect = s_arm64 ? 0x10000 : 0x4000;
+
+    /// <summary>AT_EMPTY_PATH (include/uapi/linux/fcntl.h): <c>statx</c> of the descriptor itself.</summary>
+    private const int AtEmptyPath = 0x1000;
+    /// <summary>STATX_TYPE | STATX_MODE | STATX_UID | STATX_SIZE | STATX_BLOCKS (include/uapi/linux/stat.h).</summary>
+    private const uint StatxWanted = 0x1 | 0x2 | 0x8 | 0x200 | 0x400;
 
     /// <summary>FS_IOC_FIEMAP: _IOWR('f', 11, struct fiemap).</summary>
     public const uint FsIocFiemap = 0xC020660B;
@@ -50,24 +59,56 @@ internal static unsafe partial class HostLibc
     [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int UnlinkAt(int dirfd, string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
-    public static partial int FStat(int fd, byte* stat);
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatX(int dirfd, string path, int flags, uint mask, out StatxBuffer statx);
 
-    /// <summary><c>fstat</c>: the fields of struct stat HostFs uses (their offsets differ between x86-64 and arm64).</summary>
+    /// <summary>
+    /// <c>statx(fd, "", AT_EMPTY_PATH, ...)</c> (glibc 2.28, Linux 4.11): the fields HostFs uses. <c>struct statx</c>
+    /// has one layout on every architecture, unlike <c>struct stat</c>. Returns 0 or a negative errno.
+    /// </summary>
     public static int Stat(int fd, out uint mode, out uint uid, out long size, out long blocks)
     {
-        byte* buffer = stackalloc byte[256];
         mode = uid = 0;
         size = blocks = 0;
-        if (FStat(fd, buffer) != 0)
+        if (StatX(fd, string.Empty, AtEmptyPath, StatxWanted, out StatxBuffer statx) != 0)
         {
             return LastError();
         }
-        mode = *(uint*)(buffer + (s_arm ? 16 : 24));
-        uid = *(uint*)(buffer + (s_arm ? 24 : 28));
-        size = *(long*)(buffer + 48);
-        blocks = *(long*)(buffer + 64);
+        mode = statx.Mode;
+        uid = statx.Uid;
+        size = (long)statx.Size;
+        blocks = (long)statx.Blocks;
         return 0;
+    }
+
+    /// <summary>Throws <see cref="PlatformNotSupportedException"/> unless this is Linux on x86-64 or arm64.</summary>
+    public static void ThrowIfUnsupported()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        {
+            throw new PlatformNotSupportedException(
+                $"HostFs (O_DIRECT, FIEMAP and statx through libc) supports Linux on x64 and arm64; this process runs {RuntimeInformation.OSDescription} on {RuntimeInformation.ProcessArchitecture}.");
+        }
+    }
+
+    /// <summary>include/uapi/linux/stat.h: <c>struct statx</c>, 256 bytes; the fields after stx_attributes_mask
+    /// (timestamps, device numbers, mount id, direct-I/O alignment, spare) are not read.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct StatxBuffer
+    {
+        public uint Mask;
+        public uint BlkSize;
+        public ulong Attributes;
+        public uint NLink;
+        public uint Uid;
+        public uint Gid;
+        public ushort Mode;
+        public ushort Spare0;
+        public ulong Ino;
+        public ulong Size;
+        public ulong Blocks;
+        public ulong AttributesMask;
+        public fixed ulong Rest[24];
     }
 
     /// <summary>The errno of the last failed call, negated as the kernel returns it.</summary>

@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
-using System.Linq;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Xunit;
-using static AopsGen.Analyzers.Tests.AnalyzerHarness;
+using static AopsGen.Analyzers.Tests.AopsAnalyzerTest;
 
 namespace AopsGen.Analyzers.Tests;
 
@@ -24,17 +21,18 @@ public sealed class AllocationRuleTests
     [Fact]
     public async Task AOPS008_each_kind_of_allocation_in_direct_io_of_a_swap_capable_table()
     {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync(SwapTableStart + """
+        await VerifyAsync(
+            SwapTableStart + """
                 [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
                 {
-                    var list = {|AOPS008:new|} System.Collections.Generic.List<int>();
+                    var list = {|#0:new|} System.Collections.Generic.List<int>();
                     byte[] buffer = {|AOPS008:new|} byte[16];
-                    object boxed = {|AOPS008:offset|};
-                    Func<long> closure = () {|AOPS008:=>|} offset;
+                    object boxed = {|#1:offset|};
+                    Func<long> closure = () {|#3:=>|} offset;
                     string name = nameof(list);
                     string joined = name + "y" {|AOPS008:+|} name;
                     string text = {|AOPS008:$"|}{offset}";
-                    int total = {|AOPS008:Sum|}(1, 2);
+                    int total = {|#2:Sum|}(1, 2);
                     int linq = System.Linq.Enumerable.{|AOPS008:Count|}(Sizes);
                     var anonymous = {|AOPS008:new { A = 1 }|};
                     var rec = {|AOPS008:new|} Rec(1);
@@ -44,17 +42,18 @@ public sealed class AllocationRuleTests
                     return buffer.Length + total + linq + text.Length + joined.Length + closure().GetHashCode() + boxed.GetHashCode() + anonymous.A + copy.A + collection.Length + bound().Length;
                 }
             }
-            """);
-        Assert.Contains(diagnostics, d => d.GetMessage() == "'DirectIO' runs on the swap path ([DirectIO] of swap-capable 'SwapFs') and allocates here: new of class 'List<int>'");
-        Assert.Contains(diagnostics, d => d.GetMessage().EndsWith("allocates here: boxing of 'long' to 'object'", StringComparison.Ordinal));
-        Assert.Contains(diagnostics, d => d.GetMessage().EndsWith("allocates here: params array for 'Sum'", StringComparison.Ordinal));
-        Assert.Contains(diagnostics, d => d.GetMessage().EndsWith("a lambda that captures 'offset' (a closure and a delegate per call)", StringComparison.Ordinal));
+            """,
+            Diagnostic(AopsDiagnostics.SwapPathAllocation, 0).WithMessage("'DirectIO' runs on the swap path ([DirectIO] of swap-capable 'SwapFs') and allocates here: new of class 'List<int>'"),
+            Diagnostic(AopsDiagnostics.SwapPathAllocation, 1).WithArguments("DirectIO", "[DirectIO] of swap-capable 'SwapFs'", "boxing of 'long' to 'object'"),
+            Diagnostic(AopsDiagnostics.SwapPathAllocation, 2).WithArguments("DirectIO", "[DirectIO] of swap-capable 'SwapFs'", "params array for 'Sum'"),
+            Diagnostic(AopsDiagnostics.SwapPathAllocation, 3).WithArguments("DirectIO", "[DirectIO] of swap-capable 'SwapFs'", "a lambda that captures 'offset' (a closure and a delegate per call)"));
     }
 
     [Fact]
     public async Task AOPS008_in_every_swap_path_op_and_in_no_alloc_methods_anywhere()
     {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync(SwapTableStart + """
+        await VerifyAsync(
+            SwapTableStart + """
                 [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => {|AOPS008:new|} byte[1].Length;
                 [WritePage] public static int WritePage(Page page, WritebackControl wbc) => {|AOPS008:new|} byte[1].Length;
                 [SetPageDirty] public static bool SetPageDirty(Page page) => {|AOPS008:new|} object() is null;
@@ -62,10 +61,10 @@ public sealed class AllocationRuleTests
             }
             public static class Helpers
             {
-                [NoAlloc] public static int Pinned(int x) => {|AOPS008:new|} int[x].Length;
+                [NoAlloc] public static int Pinned(int x) => {|#0:new|} int[x].Length;
             }
-            """);
-        Assert.Equal("'Pinned' runs on the swap path ([NoAlloc]) and allocates here: new array 'int[]'", diagnostics.Last().GetMessage());
+            """,
+            Diagnostic(AopsDiagnostics.SwapPathAllocation, 0).WithMessage("'Pinned' runs on the swap path ([NoAlloc]) and allocates here: new array 'int[]'"));
     }
 
     [Fact]
@@ -85,6 +84,22 @@ public sealed class AllocationRuleTests
                 [SwapDeactivate] public static void SwapDeactivate(OpenFile file) { _ = new object(); }
                 [Bmap] public static ulong Bmap(AddressSpace mapping, ulong block) => (ulong)new byte[1].Length;
                 public static int Helper() => new byte[1].Length;
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task AOPS008_not_reported_when_the_swap_activate_is_one_the_generator_skips()
+    {
+        // SwapActivate is not static (AOPS002): the table gets no swap_activate, so swapon refuses the file and
+        // DirectIO never runs on the swap path.
+        await VerifyAsync("""
+            [AddressSpaceOperations] public partial class SwapFs
+            {
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+                [SwapActivate] public int {|AOPS002:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
+                [SwapDeactivate] public static void SwapDeactivate(OpenFile file) { }
+                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => new byte[1].Length;
             }
             """);
     }

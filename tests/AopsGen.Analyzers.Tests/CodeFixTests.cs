@@ -1,41 +1,41 @@
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AopsGen.CodeFixes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
-using static AopsGen.Analyzers.Tests.AnalyzerHarness;
+using static AopsGen.Analyzers.Tests.AopsTestSetup;
 
 namespace AopsGen.Analyzers.Tests;
 
-/// <summary>Each code fix: the text before and after, and that the diagnostic is gone after it.</summary>
+/// <summary>
+/// Each code fix on the Roslyn code-fix testing framework: the text before and after, the diagnostics left after it
+/// (compiler errors included, so the fixed code must compile), the fix-all result at document, project and solution
+/// scope, and the action's title.
+/// </summary>
 public sealed class CodeFixTests
 {
-    private static async Task<FixResult> CheckAsync(string before, string id, string after, int occurrence = 0)
-    {
-        FixResult result = await CodeFixHarness.FixAsync(Usings + before, id, occurrence: occurrence);
-        Assert.Equal(Usings + after, result.Text);
-        ImmutableArray<Diagnostic> remaining = await CodeFixHarness.DiagnosticsAsync(result.Project);
-        Assert.True(remaining.Count(d => d.Id == id) < (await CodeFixHarness.DiagnosticsAsync(CodeFixHarness.CreateDocument(Usings + before).Project)).Count(d => d.Id == id),
-            "the fix did not remove a " + id + ":\n" + string.Join("\n", remaining));
-        return result;
-    }
+    private static AopsCodeFixTest<TFix> Test<TFix>(string before, string after, string? title = null)
+        where TFix : CodeFixProvider, new()
+        => new() { TestCode = Usings + before, FixedCode = Usings + after, ExpectedTitle = title };
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task AOPS001_adds_partial_after_the_other_modifiers()
     {
-        await CheckAsync(
+        await AopsCodeFixTest<AddPartialCodeFix>.VerifyAsync(
             """
             [AddressSpaceOperations]
-            public static class Fs
+            public static class {|AOPS001:Fs|}
             {
                 [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
             }
             """,
-            "AOPS001",
             """
             [AddressSpaceOperations]
             public static partial class Fs
@@ -48,16 +48,15 @@ public sealed class CodeFixTests
     [Fact]
     public async Task AOPS001_adds_partial_to_a_containing_type_without_modifiers()
     {
-        FixResult result = await CheckAsync(
+        await Test<AddPartialCodeFix>(
             """
             // The outer type.
-            class Outer
+            class {|AOPS001:Outer|}
             {
                 [AddressSpaceOperations]
                 internal static partial class Fs { }
             }
             """,
-            "AOPS001",
             """
             // The outer type.
             partial class Outer
@@ -65,26 +64,24 @@ public sealed class CodeFixTests
                 [AddressSpaceOperations]
                 internal static partial class Fs { }
             }
-            """);
-        Assert.Equal("Make 'Outer' partial", result.Title);
-        Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));
+            """,
+            title: "Make 'Outer' partial").RunAsync(Cancellation);
     }
 
     [Fact]
     public async Task AOPS002_makes_the_method_static()
     {
-        await CheckAsync(
+        await AopsCodeFixTest<MakeStaticCodeFix>.VerifyAsync(
             """
             [AddressSpaceOperations]
             public partial class Fs
             {
-                [ReadPage] public int ReadPage(OpenFile file, Page page) => 0;
+                [ReadPage] public int {|AOPS002:ReadPage|}(OpenFile file, Page page) => 0;
 
                 [WritePage]
-                public virtual int WritePage(Page page, WritebackControl wbc) => 0;
+                public virtual int {|AOPS002:WritePage|}(Page page, WritebackControl wbc) => 0;
             }
             """,
-            "AOPS002",
             """
             [AddressSpaceOperations]
             public partial class Fs
@@ -92,61 +89,119 @@ public sealed class CodeFixTests
                 [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
 
                 [WritePage]
-                public virtual int WritePage(Page page, WritebackControl wbc) => 0;
-            }
-            """);
-        await CheckAsync(
-            """
-            [AddressSpaceOperations]
-            public partial class Fs
-            {
-                [WritePage]
-                public virtual int WritePage(Page page, WritebackControl wbc) => 0;
-            }
-            """,
-            "AOPS002",
-            """
-            [AddressSpaceOperations]
-            public partial class Fs
-            {
-                [WritePage]
                 public static int WritePage(Page page, WritebackControl wbc) => 0;
             }
             """);
     }
 
     [Fact]
+    public async Task AOPS002_fix_one_leaves_the_other_and_fix_all_makes_both_static()
+    {
+        AopsCodeFixTest<MakeStaticCodeFix> test = Test<MakeStaticCodeFix>(
+            """
+            [AddressSpaceOperations]
+            public partial class Fs
+            {
+                [ReadPage] public int {|AOPS002:ReadPage|}(OpenFile file, Page page) => 0;
+
+                [WritePage]
+                public virtual int {|AOPS002:WritePage|}(Page page, WritebackControl wbc) => 0;
+            }
+            """,
+            """
+            [AddressSpaceOperations]
+            public partial class Fs
+            {
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+
+                [WritePage]
+                public virtual int {|AOPS002:WritePage|}(Page page, WritebackControl wbc) => 0;
+            }
+            """,
+            title: "Make 'ReadPage' static");
+        // Fix-all of both is AOPS002_makes_the_method_static.
+        test.CodeFixTestBehaviors = CodeFixTestBehaviors.FixOne | CodeFixTestBehaviors.SkipFixAllCheck;
+        test.FixedState.MarkupHandling = MarkupMode.Allow; // the diagnostic left in the fixed code is expected there
+        await test.RunAsync(Cancellation);
+    }
+
+    [Fact]
+    public async Task AOPS002_fix_all_fixes_each_document_and_project_in_its_scope()
+    {
+        // Two documents in the test project, one in a second project. Fix-all in document scope takes one pass per
+        // document (three), in project scope one per project (two), in solution scope one.
+        const string One = "[AddressSpaceOperations] public partial class One { [ReadPage] public int {|AOPS002:ReadPage|}(OpenFile file, Page page) => 0; }";
+        const string Two = "[AddressSpaceOperations] public partial class Two { [WritePage] public int {|AOPS002:WritePage|}(Page page, WritebackControl wbc) => 0; }";
+        const string Three = "[AddressSpaceOperations] public partial class Three { [FreePage] public void {|AOPS002:FreePage|}(Page page) { } }";
+        static string Fixed(string source) => source.Replace("public int {|AOPS002:", "public static int ", StringComparison.Ordinal)
+            .Replace("public void {|AOPS002:", "public static void ", StringComparison.Ordinal).Replace("|}(", "(", StringComparison.Ordinal);
+
+        var test = new AopsCodeFixTest<MakeStaticCodeFix>
+        {
+            NumberOfFixAllInDocumentIterations = 3,
+            NumberOfFixAllInProjectIterations = 2,
+            NumberOfFixAllIterations = 1,
+            NumberOfIncrementalIterations = 3,
+        };
+        test.TestState.Sources.Add(Usings + One);
+        test.TestState.Sources.Add(Usings + Two);
+        var other = new ProjectState("Other", LanguageNames.CSharp, "/Other/Test", "cs") { Sources = { Usings + Three } };
+        other.AdditionalReferences.Add(AopsGenReference);
+        test.TestState.AdditionalProjects.Add("Other", other);
+        test.FixedState.Sources.Add(Usings + Fixed(One));
+        test.FixedState.Sources.Add(Usings + Fixed(Two));
+        var otherFixed = new ProjectState("Other", LanguageNames.CSharp, "/Other/Test", "cs") { Sources = { Usings + Fixed(Three) } };
+        otherFixed.AdditionalReferences.Add(AopsGenReference);
+        test.FixedState.AdditionalProjects.Add("Other", otherFixed);
+        await test.RunAsync(Cancellation);
+    }
+
+    [Fact]
     public async Task AOPS003_rewrites_return_type_and_parameters_keeping_names_where_types_fit()
     {
-        FixResult result = await CheckAsync(
-            """
+        const string Before = """
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [ReadPage] public static long Read(Page p, OpenFile f) => 0;
-                [WritePage] public static int Write(Page p, WritebackControl control, int extra) { return 0; }
+                [ReadPage] public static long {|AOPS003:Read|}(Page p, OpenFile f) => 0;
+                [WritePage] public static int {|AOPS003:Write|}(Page p, WritebackControl control, int extra) { return 0; }
             }
-            """,
-            "AOPS003",
+            """;
+        AopsCodeFixTest<FixSignatureCodeFix> test = Test<FixSignatureCodeFix>(
+            Before,
             """
             [AddressSpaceOperations]
             public static partial class Fs
             {
                 [ReadPage] public static int Read(OpenFile file, Page page) => 0;
-                [WritePage] public static int Write(Page p, WritebackControl control, int extra) { return 0; }
+                [WritePage] public static int {|AOPS003:Write|}(Page p, WritebackControl control, int extra) { return 0; }
             }
-            """);
-        Assert.Equal("Change the signature to static int Read(OpenFile file, Page page)", result.Title);
+            """,
+            title: "Change the signature to static int Read(OpenFile file, Page page)");
+        test.CodeFixTestBehaviors = CodeFixTestBehaviors.FixOne | CodeFixTestBehaviors.SkipFixAllCheck;
+        test.FixedState.MarkupHandling = MarkupMode.Allow; // the diagnostic left in the fixed code is expected there
+        await test.RunAsync(Cancellation);
 
-        await CheckAsync(
+        // All at once, and fix-all: one equivalence key for every op, so fix-all rewrites each AOPS003 to its own op.
+        await AopsCodeFixTest<FixSignatureCodeFix>.VerifyAsync(
+            Before,
             """
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [WritePage] public static int Write(Page p, WritebackControl control, int extra) { return 0; }
+                [ReadPage] public static int Read(OpenFile file, Page page) => 0;
+                [WritePage] public static int Write(Page p, WritebackControl control) { return 0; }
+            }
+            """);
+
+        await AopsCodeFixTest<FixSignatureCodeFix>.VerifyAsync(
+            """
+            [AddressSpaceOperations]
+            public static partial class Fs
+            {
+                [WritePage] public static int {|AOPS003:Write|}(Page p, WritebackControl control, int extra) { return 0; }
             }
             """,
-            "AOPS003",
             """
             [AddressSpaceOperations]
             public static partial class Fs
@@ -157,21 +212,44 @@ public sealed class CodeFixTests
     }
 
     [Fact]
+    public async Task AOPS003_writes_void_as_the_predefined_type_so_the_fixed_code_compiles()
+    {
+        // ParseTypeName("void") carries CS1547 ("Keyword 'void' cannot be used in this context") in the fixed tree, though
+        // its text is fine; AopsCodeFixTest checks each fixed tree as the fix left it against its reparsed text.
+        await AopsCodeFixTest<FixSignatureCodeFix>.VerifyAsync(
+            """
+            [AddressSpaceOperations]
+            public static partial class Fs
+            {
+                [FreePage] public static int {|AOPS003:{|CS0161:Free|}|}(Page page) { }
+                [SwapDeactivate] public static bool {|AOPS003:{|CS0161:Deactivate|}|}(OpenFile file) { }
+            }
+            """,
+            """
+            [AddressSpaceOperations]
+            public static partial class Fs
+            {
+                [FreePage] public static void Free(Page page) { }
+                [SwapDeactivate] public static void Deactivate(OpenFile file) { }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task AOPS003_writes_out_parameters_nullable_annotations_static_and_drops_type_parameters()
     {
-        await CheckAsync(
+        await AopsCodeFixTest<FixSignatureCodeFix>.VerifyAsync(
             """
             [AddressSpaceOperations]
             public partial class Fs
             {
                 [WriteBegin]
-                public int Begin<T>(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags) where T : class
+                public int {|AOPS002:{|AOPS003:Begin|}|}<T>(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags) where T : class
                 {
                     return 0;
                 }
             }
             """,
-            "AOPS003",
             """
             [AddressSpaceOperations]
             public partial class Fs
@@ -179,7 +257,7 @@ public sealed class CodeFixTests
                 [WriteBegin]
                 public static int Begin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
                 {
-                    return 0;
+                    {|CS0177:{|CS0177:return 0;|}|}
                 }
             }
             """);
@@ -188,30 +266,40 @@ public sealed class CodeFixTests
     [Fact]
     public async Task AOPS003_without_nullable_annotations_and_without_using_aopsgen()
     {
-        FixResult result = await CodeFixHarness.FixAsync(
-            """
-            #nullable disable
-            namespace Fs
-            {
-                [AopsGen.AddressSpaceOperations]
-                public static partial class Table
+        var test = new AopsCodeFixTest<FixSignatureCodeFix>
+        {
+            TestCode = """
+                #nullable disable
+                namespace Fs
                 {
-                    [AopsGen.DirectIO] public static int Direct(int rw) => 0;
-                    [AopsGen.WriteBegin] public static int Begin() => 0;
+                    [AopsGen.AddressSpaceOperations]
+                    public static partial class Table
+                    {
+                        [AopsGen.DirectIO] public static int {|AOPS003:Direct|}(int rw) => 0;
+                        [AopsGen.WriteBegin] public static int {|AOPS003:Begin|}() => 0;
+                    }
                 }
-            }
-            """,
-            "AOPS003",
-            occurrence: 1);
-        Assert.True(
-            result.Text.Contains("[AopsGen.WriteBegin] public static int Begin(AopsGen.OpenFile file, AopsGen.AddressSpace mapping, long pos, uint len, uint flags, out AopsGen.Page page, out object fsData) => 0;", StringComparison.Ordinal),
-            result.Text);
+                """,
+            FixedCode = """
+                #nullable disable
+                namespace Fs
+                {
+                    [AopsGen.AddressSpaceOperations]
+                    public static partial class Table
+                    {
+                        [AopsGen.DirectIO] public static long Direct(AopsGen.Rw rw, AopsGen.Kiocb iocb, System.ReadOnlySpan<AopsGen.IoVec> iov, long offset) => 0;
+                        [AopsGen.WriteBegin] public static int Begin(AopsGen.OpenFile file, AopsGen.AddressSpace mapping, long pos, uint len, uint flags, out AopsGen.Page page, out object fsData) => {|CS0177:{|CS0177:0|}|};
+                    }
+                }
+                """,
+        };
+        await test.RunAsync(Cancellation);
     }
 
     [Fact]
     public async Task AOPS005_adds_an_empty_swap_deactivate_after_swap_activate()
     {
-        FixResult result = await CheckAsync(
+        await AopsCodeFixTest<AddSwapDeactivateCodeFix>.VerifyAsync(
             """
             [AddressSpaceOperations]
             public static partial class Fs
@@ -220,14 +308,13 @@ public sealed class CodeFixTests
                 [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
 
                 [SwapActivate]
-                public static int Activate(SwapInfo sis, OpenFile file, out ulong span)
+                public static int {|AOPS005:Activate|}(SwapInfo sis, OpenFile file, out ulong span)
                 {
                     span = 0;
                     return 0;
                 }
             }
             """,
-            "AOPS005",
             """
             [AddressSpaceOperations]
             public static partial class Fs
@@ -249,25 +336,58 @@ public sealed class CodeFixTests
                 }
             }
             """);
-        Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));
     }
 
     [Fact]
     public async Task AOPS005_picks_a_free_name()
     {
-        FixResult result = await CodeFixHarness.FixAsync(
-            Usings + """
+        await AopsCodeFixTest<AddSwapDeactivateCodeFix>.VerifyAsync(
+            """
             [AddressSpaceOperations]
             public static partial class Fs
             {
-                [SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
+                [SwapActivate] public static int {|AOPS005:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
                 public static void SwapDeactivate() { }
             }
             """,
-            "AOPS005");
-        Assert.Contains("public static void SwapDeactivate2(OpenFile file)", result.Text, StringComparison.Ordinal);
+            """
+            [AddressSpaceOperations]
+            public static partial class Fs
+            {
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
+                [SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
+
+                [SwapDeactivate]
+                public static void SwapDeactivate2(OpenFile file)
+                {
+                    // swapoff: release what SwapActivate pinned for this swap file.
+                }
+                public static void SwapDeactivate() { }
+            }
+            """);
     }
 
+    [Fact]
+    public async Task AOPS005_offers_no_second_swap_deactivate_where_one_is_declared_but_invalid()
+    {
+        // The [SwapDeactivate] gets no slot (AOPS002), so AOPS005 stands; the fix for it is AOPS002's, not a second method.
+        const string Source = """
+            [AddressSpaceOperations]
+            public partial class Fs
+            {
+                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
+                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
+                [SwapActivate] public static int {|AOPS005:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
+                [SwapDeactivate] public void {|AOPS002:SwapDeactivate|}(OpenFile file) { }
+            }
+            """;
+        await AopsCodeFixTest<AddSwapDeactivateCodeFix>.VerifyAsync(Source, Source);
+    }
+
+    /// <summary>The fix changes the project's options, not its text, which the framework cannot compare: checked on the solution.</summary>
     [Fact]
     public async Task AOPS007_turns_unsafe_code_on_for_the_project()
     {
@@ -277,8 +397,8 @@ public sealed class CodeFixTests
         Assert.True(((CSharpCompilationOptions)result.Project.CompilationOptions!).AllowUnsafe);
         Assert.Equal("Allow unsafe code in this project (<AllowUnsafeBlocks>true</AllowUnsafeBlocks>)", result.Title);
         Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));
-        Compilation compilation = (await result.Project.GetCompilationAsync())!;
-        AnalysisRun run = await AnalyzeAsync(compilation);
+        Compilation compilation = (await result.Project.GetCompilationAsync(Cancellation))!;
+        AnalysisRun run = await AnalyzerHarness.AnalyzeAsync(compilation);
         Assert.Empty(run.CompilerErrors);
         Assert.Single(run.GeneratedSources);
     }
@@ -296,35 +416,34 @@ public sealed class CodeFixTests
             "AllowUnsafeBlocksCodeFix",
             new[] { "AOPS007" },
             new FixedDiagnostics(diagnostic),
-            CancellationToken.None);
+            Cancellation);
         CodeAction? action = await provider.GetFixAllProvider()!.GetFixAsync(fixAllContext);
         Assert.NotNull(action);
-        ApplyChangesOperation apply = Assert.Single((await action.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
+        ApplyChangesOperation apply = Assert.Single((await action.GetOperationsAsync(Cancellation)).OfType<ApplyChangesOperation>());
         Assert.All(apply.ChangedSolution.Projects, p => Assert.True(((CSharpCompilationOptions)p.CompilationOptions!).AllowUnsafe));
     }
 
     [Fact]
     public async Task AOPS009_marks_the_class_and_makes_it_partial()
     {
-        FixResult result = await CheckAsync(
-            """
-            /// <summary>A filesystem.</summary>
-            public static class Forgotten
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-            }
-            """,
-            "AOPS009",
-            """
+        const string After = """
             /// <summary>A filesystem.</summary>
             [AddressSpaceOperations]
             public static partial class Forgotten
             {
                 [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
             }
-            """);
-        Assert.Empty(await CodeFixHarness.DiagnosticsAsync(result.Project));
-        AnalysisRun run = await AnalyzeAsync((await result.Project.GetCompilationAsync())!);
+            """;
+        await AopsCodeFixTest<AddClassAttributeCodeFix>.VerifyAsync(
+            """
+            /// <summary>A filesystem.</summary>
+            public static class Forgotten
+            {
+                [{|AOPS009:ReadPage|}] public static int ReadPage(OpenFile file, Page page) => 0;
+            }
+            """,
+            After);
+        AnalysisRun run = await AnalyzerHarness.AnalyzeAsync(new[] { Usings + After });
         Assert.Contains("readPage: &ReadPage", run.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
     }
 
@@ -333,8 +452,8 @@ public sealed class CodeFixTests
     {
         Assert.Equal(
             new[] { "AOPS001", "AOPS002", "AOPS003", "AOPS005", "AOPS007", "AOPS009" },
-            CodeFixHarness.Providers.SelectMany(p => p.FixableDiagnosticIds).OrderBy(id => id, StringComparer.Ordinal));
-        Assert.All(CodeFixHarness.Providers, p => Assert.NotNull(p.GetFixAllProvider()));
+            AopsTestSetup.CodeFixes.SelectMany(p => p.FixableDiagnosticIds).OrderBy(id => id, StringComparer.Ordinal));
+        Assert.All(AopsTestSetup.CodeFixes, p => Assert.NotNull(p.GetFixAllProvider()));
     }
 
     /// <summary>A diagnostic provider for fix-all that returns the diagnostics it was given.</summary>

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
-using static AopsGen.Analyzers.Tests.AnalyzerHarness;
+using static AopsGen.Analyzers.Tests.AopsTestSetup;
 
 namespace AopsGen.Analyzers.Tests;
 
@@ -18,7 +18,7 @@ public sealed class DescriptorTests
     public static string RepositoryRoot => typeof(DescriptorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "AopsGen.RepositoryRoot").Value!;
 
-    private static readonly ImmutableArray<DiagnosticDescriptor> Descriptors = AnalyzerHarness.Analyzers
+    private static readonly ImmutableArray<DiagnosticDescriptor> Descriptors = AopsTestSetup.Analyzers
         .SelectMany(a => a.SupportedDiagnostics)
         .OrderBy(d => d.Id, StringComparer.Ordinal)
         .ToImmutableArray();
@@ -80,37 +80,26 @@ public sealed class DescriptorTests
     }
 
     [Fact]
-    public async Task Severity_follows_editorconfig_style_options()
+    public async Task Severity_follows_per_rule_options()
     {
-        // As an .editorconfig line does: dotnet_diagnostic.AOPS005.severity = error, AOPS006 = none.
-        string source = Usings + "[AddressSpaceOperations] public static partial class Fs { " + Sources.ReadPage + " " + Sources.SwapActivate + " }";
-        CSharpCompilationOptions options = CompilationOptions().WithSyntaxTreeOptionsProvider(new SeverityProvider(new Dictionary<string, ReportDiagnostic>
-        {
-            ["AOPS005"] = ReportDiagnostic.Error,
-            ["AOPS006"] = ReportDiagnostic.Suppress,
-        }));
-        AnalysisRun run = await AnalyzeAsync(new[] { source }, options: options);
-        AssertNoAnalyzerFailure(run);
-        Diagnostic swap005 = Assert.Single(run.Aops);
-        Assert.Equal("AOPS005", swap005.Id);
-        Assert.Equal(DiagnosticSeverity.Error, swap005.Severity);
+        // What dotnet_diagnostic.AOPS005.severity = error and AOPS006 = none in an .editorconfig, or <WarningsAsErrors> and
+        // <NoWarn>, give the compilation: per-rule severities.
+        string source = "[AddressSpaceOperations] public static partial class Fs { " + Sources.ReadPage + " " + Sources.SwapActivate.Replace("SwapActivate(", "{|#0:SwapActivate|}(", StringComparison.Ordinal) + " }";
+        var configured = new AopsAnalyzerTest { TestCode = Usings + source };
+        configured.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(
+            projectId,
+            solution.GetProject(projectId)!.CompilationOptions!.WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+            {
+                ["AOPS005"] = ReportDiagnostic.Error,
+                ["AOPS006"] = ReportDiagnostic.Suppress,
+            })));
+        configured.ExpectedDiagnostics.Add(AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Error).WithArguments("Fs", "SwapActivate"));
+        await configured.RunAsync(TestContext.Current.CancellationToken);
 
-        AnalysisRun defaults = await AnalyzeAsync(new[] { source });
-        Assert.Equal(new[] { "AOPS005:Warning", "AOPS006:Warning" }, defaults.Aops.Select(d => d.Id + ":" + d.Severity));
-    }
-
-    /// <summary>What the compiler builds from .editorconfig files: per-tree diagnostic severities.</summary>
-    private sealed class SeverityProvider(Dictionary<string, ReportDiagnostic> severities) : SyntaxTreeOptionsProvider
-    {
-        public override GeneratedKind IsGenerated(SyntaxTree tree, CancellationToken cancellationToken) => GeneratedKind.Unknown;
-
-        public override bool TryGetDiagnosticValue(SyntaxTree tree, string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
-            => severities.TryGetValue(diagnosticId, out severity);
-
-        public override bool TryGetGlobalDiagnosticValue(string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
-        {
-            severity = ReportDiagnostic.Default;
-            return false;
-        }
+        await AopsAnalyzerTest.VerifyAsync(
+            source,
+            AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Warning).WithArguments("Fs", "SwapActivate"),
+            AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithSeverity(DiagnosticSeverity.Warning)
+                .WithArguments("Fs", "[DirectIO] or [SwapRw]", "the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails"));
     }
 }

@@ -1,26 +1,42 @@
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
-using static AopsGen.Analyzers.Tests.AnalyzerHarness;
+using static AopsGen.Analyzers.Tests.AopsAnalyzerTest;
 
 namespace AopsGen.Analyzers.Tests;
 
-/// <summary>AOPS002, AOPS003, AOPS009.</summary>
+/// <summary>AOPS002, AOPS003, AOPS009, AOPS013.</summary>
 public sealed class OpMethodRuleTests
 {
     [Fact]
     public async Task AOPS002_instance_op_method()
     {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
+        await VerifyAsync(
+            """
             [AddressSpaceOperations] public partial class Fs
             {
-                [ReadPage] public int {|AOPS002:ReadPage|}(OpenFile file, Page page) => 0;
+                [ReadPage] public int {|#0:ReadPage|}(OpenFile file, Page page) => 0;
             }
-            """);
-        Assert.Equal("Op method 'ReadPage' must be static: the table holds its address, as a kernel table holds a function pointer", diagnostics.Single().GetMessage());
-        Assert.Equal("ReadPage", diagnostics.Single().Properties[AopsDiagnostics.OpProperty]);
+            """,
+            Diagnostic(AopsDiagnostics.NotStatic, 0)
+                .WithMessage("Op method 'ReadPage' must be static: the table holds its address, as a kernel table holds a function pointer"));
+    }
+
+    [Fact]
+    public async Task AOPS002_and_AOPS003_name_their_op_for_the_code_fixes()
+    {
+        // The framework does not compare Diagnostic.Properties; the fixes find their op there.
+        AnalysisRun run = await AnalyzerHarness.AnalyzeAsync(new[] { AopsTestSetup.Usings + """
+            [AddressSpaceOperations] public partial class Fs
+            {
+                [ReadPage] public int ReadPage(OpenFile file, Page page) => 0;
+                [DirectIO] public static int Direct(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
+            }
+            """ });
+        AnalyzerHarness.AssertNoAnalyzerFailure(run);
+        Assert.Equal(new[] { "AOPS002:ReadPage", "AOPS003:DirectIO" }, run.Aops.Select(d => d.Id + ":" + d.Properties[AopsDiagnostics.OpProperty]));
     }
 
     [Fact]
@@ -29,7 +45,7 @@ public sealed class OpMethodRuleTests
         await VerifyAsync("""
             [AddressSpaceOperations] public partial class Fs
             {
-                [ReadPage] public long {|AOPS002,AOPS003:ReadPage|}(OpenFile file, Page page) => 0;
+                [ReadPage] public long {|AOPS002:{|AOPS003:ReadPage|}|}(OpenFile file, Page page) => 0;
             }
             """);
     }
@@ -61,38 +77,53 @@ public sealed class OpMethodRuleTests
     }
 
     [Fact]
-    public async Task AOPS003_op_attribute_on_a_local_function_with_no_fix_that_would_rewrite_the_outer_method()
+    public async Task AOPS003_op_attribute_on_a_local_function_says_it_is_a_local_function_and_offers_no_fix()
     {
-        await VerifyAsync("""
+        const string Source = """
             [AddressSpaceOperations] public partial class Fs
             {
-                public static int Outer() { [ReadPage] static int {|AOPS003:Local|}(OpenFile file, Page page) => 0; return Local(null!, null!); }
+                public static int Outer() { [ReadPage] static int {|#0:Local|}(OpenFile file, Page page) => 0; return Local(null!, null!); }
             }
-            """);
-        Document document = CodeFixHarness.CreateDocument(Usings + "[AddressSpaceOperations] public partial class Fs { public static int Outer() { [ReadPage] static int Local(OpenFile file, Page page) => 0; return 0; } }");
-        Diagnostic local = (await CodeFixHarness.DiagnosticsAsync(document.Project)).Single();
-        var actions = new System.Collections.Generic.List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
-        await CodeFixHarness.ProviderFor("AOPS003").RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, local, (a, _) => actions.Add(a), System.Threading.CancellationToken.None));
-        Assert.Empty(actions);
+            """;
+        DiagnosticResult expected = Diagnostic(AopsDiagnostics.WrongSignature, 0).WithMessage(
+            "'Local' is a local function; the generator binds only methods declared in the table class, so it cannot fill the slot of [ReadPage] (readpage); expected: static int ReadPage(OpenFile file, Page page)");
+        await VerifyAsync(Source, expected);
+
+        // No fix: rewriting would change the outer method, which is no op.
+        var fix = new AopsCodeFixTest<AopsGen.CodeFixes.FixSignatureCodeFix> { TestCode = AopsTestSetup.Usings + Source, FixedCode = AopsTestSetup.Usings + Source };
+        fix.ExpectedDiagnostics.Add(expected);
+        await fix.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AOPS003_op_attribute_on_a_property_accessor_says_it_is_an_accessor()
+    {
+        await VerifyAsync(
+            """
+            [AddressSpaceOperations] public static partial class Fs
+            {
+                public static int Size { [LaunderPage] {|#0:get|} => 0; }
+            }
+            """,
+            Diagnostic(AopsDiagnostics.WrongSignature, 0).WithMessage(
+                "'get_Size' is a property accessor; C# cannot take an accessor's address, so it cannot fill the slot of [LaunderPage] (launder_page); expected: static int LaunderPage(Page page)"));
     }
 
     [Fact]
     public async Task AOPS003_message_shows_the_expected_csharp_signature()
     {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
+        await VerifyAsync(
+            """
             [AddressSpaceOperations] public static partial class Fs
             {
-                [WriteBegin] public static int {|AOPS003:Begin|}(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page) { page = null; return 0; }
-                [DirectIO] public static int {|AOPS003:Direct|}(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
+                [WriteBegin] public static int {|#0:Begin|}(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page) { page = null; return 0; }
+                [DirectIO] public static int {|#1:Direct|}(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
             }
-            """);
-        Assert.Equal(
-            "'Begin' does not have the signature of [WriteBegin] (write_begin); expected: static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)",
-            diagnostics[0].GetMessage());
-        Assert.Equal(
-            "'Direct' does not have the signature of [DirectIO] (direct_IO); expected: static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)",
-            diagnostics[1].GetMessage());
-        Assert.Equal("DirectIO", diagnostics[1].Properties[AopsDiagnostics.OpProperty]);
+            """,
+            Diagnostic(AopsDiagnostics.WrongSignature, 0).WithMessage(
+                "'Begin' does not have the signature of [WriteBegin] (write_begin); expected: static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)"),
+            Diagnostic(AopsDiagnostics.WrongSignature, 1).WithMessage(
+                "'Direct' does not have the signature of [DirectIO] (direct_IO); expected: static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)"));
     }
 
     [Fact]
@@ -116,31 +147,35 @@ public sealed class OpMethodRuleTests
     [Fact]
     public async Task AOPS013_partial_op_method_without_implementation()
     {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
+        await VerifyAsync(
+            """
             [AddressSpaceOperations] public static partial class Fs
             {
-                [FreePage] static partial void {|AOPS013:FreePage|}(Page page);
+                [FreePage] static partial void {|#0:FreePage|}(Page page);
                 [SyncPage] static partial void SyncPage(Page page);
                 static partial void SyncPage(Page page) { }
             }
-            """);
-        Assert.Equal("Op method 'FreePage' is a partial method with no implementing declaration; the compiler removes it, so it gets no slot in the table", diagnostics.Single().GetMessage());
+            """,
+            Diagnostic(AopsDiagnostics.PartialWithoutImplementation, 0).WithMessage(
+                "Op method 'FreePage' is a partial method with no implementing declaration; the compiler removes it, so it gets no slot in the table"));
 
-        AnalysisRun run = await AnalyzeAsync(new[] { Usings + "[AddressSpaceOperations] public static partial class Fs { [FreePage] static partial void FreePage(Page page); }" });
+        AnalysisRun run = await AnalyzerHarness.AnalyzeAsync(new[] { AopsTestSetup.Usings + "[AddressSpaceOperations] public static partial class Fs { [FreePage] static partial void FreePage(Page page); }" });
         Assert.DoesNotContain("freePage:", run.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AOPS009_op_attribute_in_a_class_without_the_table_attribute()
     {
-        ImmutableArray<Diagnostic> diagnostics = await VerifyAsync("""
+        await VerifyAsync(
+            """
             public static partial class Forgotten
             {
-                [{|AOPS009:ReadPage|}] public static int ReadPage(OpenFile file, Page page) => 0;
+                [{|#0:ReadPage|}] public static int ReadPage(OpenFile file, Page page) => 0;
                 [{|AOPS009:DirectIO|}] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
             }
-            """);
-        Assert.Equal("[ReadPage] on 'ReadPage' has no effect: 'Forgotten' has no [AddressSpaceOperations], so no table is generated for it", diagnostics[0].GetMessage());
+            """,
+            Diagnostic(AopsDiagnostics.OpOutsideTable, 0).WithMessage(
+                "[ReadPage] on 'ReadPage' has no effect: 'Forgotten' has no [AddressSpaceOperations], so no table is generated for it"));
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed class MkswapAndInspectTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     [Fact]
+    [Trait("Requires", "util-linux")]
     public void Mkswap_writes_the_header_page_util_linux_writes_for_the_same_label_and_uuid()
     {
         const string Uuid = "6b1d5c8e-2f0a-4d3b-9c7e-1a2b3c4d5e6f";

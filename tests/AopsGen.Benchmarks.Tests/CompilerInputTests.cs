@@ -20,17 +20,17 @@ public class CompilerInputTests
     {
         SyntheticInput input = SyntheticInput.Create(Classes);
         Assert.Equal(Classes, input.Trees.Length);
-        Assert.Empty(input.CreateCompilation().GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(input.CreateCompilation().GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error));
 
         Compilation withTables = input.CreateCompilation(CompilerRuns.GeneratedTrees(input));
-        Assert.Empty(withTables.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Empty(withTables.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 
     [Fact]
     public void The_generator_emits_one_table_per_class_and_no_diagnostics()
     {
         SyntheticInput input = SyntheticInput.Create(Classes);
-        GeneratorRunResult result = CompilerRuns.CreateDriver().RunGenerators(input.CreateCompilation()).GetRunResult().Results.Single();
+        GeneratorRunResult result = CompilerRuns.CreateDriver().RunGenerators(input.CreateCompilation(), TestContext.Current.CancellationToken).GetRunResult().Results.Single();
 
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
@@ -58,7 +58,7 @@ public class CompilerInputTests
 
         (GeneratorDriver driver, Compilation edited) = CompilerRuns.PrepareIncremental(input, trackSteps: true);
         Assert.Equal(1, edited.SyntaxTrees.Count(t => !input.Trees.Contains(t)));
-        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        GeneratorRunResult result = driver.RunGenerators(edited, TestContext.Current.CancellationToken).GetRunResult().Results.Single();
 
         Assert.Null(result.Exception);
         Assert.Equal(Classes, result.GeneratedSources.Length);

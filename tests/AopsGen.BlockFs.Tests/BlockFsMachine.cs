@@ -4,7 +4,7 @@ using System.IO;
 using Xunit;
 using AopsGen.Vfs;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
 
 namespace AopsGen.Examples.Tests;
 

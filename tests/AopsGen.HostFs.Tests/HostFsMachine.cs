@@ -7,7 +7,7 @@ using Xunit;
 using AopsGen.Swap;
 using AopsGen.Vfs;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
 
 namespace AopsGen.Examples.Tests;
 
@@ -44,9 +44,14 @@ internal sealed class HostFsMachine : IDisposable
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    /// <summary>Runs a host tool and returns its stdout; a failure fails the test.</summary>
-    public static string Run(string tool, params string[] args)
+    /// <summary>Runs a host tool from a Debian package and returns its stdout; a failure fails the test, and a missing
+    /// tool fails it naming the package to install.</summary>
+    public static string Run(string package, string tool, params string[] args)
     {
+        if (!System.IO.File.Exists(tool))
+        {
+            Assert.Fail($"'{tool}' is not installed: this test needs the Debian package '{package}' (apt-get install -y {package})");
+        }
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["LC_ALL"] = "C";
         foreach (string arg in args)
@@ -67,7 +72,7 @@ internal sealed class HostFsMachine : IDisposable
     {
         var rows = new List<(long, long, long, string[])>();
         var row = new Regex(@"^\s*\d+:\s+(\d+)\.\.\s*\d+:\s+(\d+)\.\.\s*\d+:\s+(\d+):\s*\d*:?\s*(.*)$");
-        foreach (string line in Run("/usr/sbin/filefrag", "-s", "-v", path).Split('\n'))
+        foreach (string line in Run("e2fsprogs", "/usr/sbin/filefrag", "-s", "-v", path).Split('\n'))
         {
             Match m = row.Match(line);
             if (m.Success)

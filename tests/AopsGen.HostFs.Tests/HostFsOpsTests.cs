@@ -97,6 +97,7 @@ public sealed class HostFsOpsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Requires", "e2fsprogs")]
     public void Fiemap_extents_of_a_written_file_and_of_a_sparse_one_are_filefrags()
     {
         Assert.Equal(0, HostFs.CreateFile(_m.Vfs, _m.Sb, "/mnt/full", 256L * Page.Size, Credentials.Root, out Inode? full));

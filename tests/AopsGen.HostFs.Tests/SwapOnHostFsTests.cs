@@ -51,6 +51,7 @@ public sealed class SwapOnHostFsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Requires", "e2fsprogs")]
     public void A_sparse_swap_file_is_refused_by_swapon_and_by_util_linuxs_check_as_filefrag_shows_its_holes()
     {
         string host = _m.HostPath("sparse");
@@ -72,10 +73,12 @@ public sealed class SwapOnHostFsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Requires", "util-linux")]
+    [Trait("Requires", "e2fsprogs")]
     public void A_fallocated_swap_file_with_unwritten_extents_is_refused_where_filefrag_sees_them()
     {
         string host = _m.HostPath("fallocated");
-        HostFsMachine.Run("/usr/bin/fallocate", "-l", (64 * Page.Size).ToString(), host);
+        HostFsMachine.Run("util-linux", "/usr/bin/fallocate", "-l", (64 * Page.Size).ToString(), host);
         Assert.True(Mkswap.Format(host).Succeeded);
         var theirs = HostFsMachine.Filefrag(host);
         Assert.Contains(theirs, e => e.Flags.Contains("unwritten"));
@@ -94,7 +97,7 @@ public sealed class SwapOnHostFsTests : IDisposable
     public void Util_linuxs_warnings_name_insecure_permissions_and_an_owner_other_than_root()
     {
         Assert.Equal(0, HostFs.CreateFile(_m.Vfs, _m.Sb, "/mnt/open", 16L * Page.Size, Credentials.Root, out Inode? created, permissions: 0x1A4 /* 0644 */));
-        HostFsMachine.Run("/usr/bin/chown", "1000:1000", _m.HostPath("open"));
+        HostFsMachine.Run("coreutils", "/usr/bin/chown", "1000:1000", _m.HostPath("open"));
 
         SwaponCheck check = HostFs.SwaponChecks(created!, "/mnt/open");
 

@@ -1,21 +1,29 @@
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Runtime.CompilerServices;
 using Xunit;
+using Xunit.v3;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
 
 namespace AopsGen.Examples.Tests;
 
-/// <summary>A test that needs the NFS server: skipped, with the reason, when <c>AOPSGEN_NFS_URL</c> is not set.</summary>
-public sealed class NfsFactAttribute : FactAttribute
+/// <summary>A test that needs the NFS server: it carries the trait <c>Requires=nfs-server</c> (so
+/// <c>dotnet test --filter "Requires!=nfs-server"</c> leaves it out), and is skipped, with the reason, when
+/// <c>AOPSGEN_NFS_URL</c> is not set.</summary>
+public sealed class NfsFactAttribute : FactAttribute, ITraitAttribute
 {
-    public NfsFactAttribute()
+    public NfsFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (NfsServer.ExportUrl == null)
         {
             Skip = "no NFS server: set AOPSGEN_NFS_URL to the URL `examples/NfsFs/nfs-server.sh start` prints (.ci/run does)";
         }
     }
+
+    public IReadOnlyCollection<KeyValuePair<string, string>> GetTraits() => [new("Requires", "nfs-server")];
 }
 
 /// <summary>The server the tests use, and its start/stop script.</summary>

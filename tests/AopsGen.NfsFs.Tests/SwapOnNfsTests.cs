@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Xunit;
-using Xunit.Abstractions;
 using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;

@@ -8,6 +8,10 @@ namespace AopsGen.Package.Tests;
 internal static class DotNetCli
 {
     public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments)
+        => Run(TimeSpan.FromMinutes(5), workingDirectory, arguments);
+
+    /// <summary>As <see cref="Run(string, string[])"/>, killing the process tree after <paramref name="timeout"/>.</summary>
+    public static (int ExitCode, string Output) Run(TimeSpan timeout, string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -32,10 +36,10 @@ internal static class DotNetCli
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in 5 minutes:\n{output}");
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes} minutes:\n{output}");
         }
         process.WaitForExit();
         return (process.ExitCode, output.ToString());

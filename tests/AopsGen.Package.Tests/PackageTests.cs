@@ -5,7 +5,9 @@ using Xunit;
 
 namespace AopsGen.Package.Tests;
 
-public sealed class PackageTests : IClassFixture<PackedPackageFixture>
+[Trait("Requires", "dotnet-pack")]
+[Collection(PackedPackageFixture.Collection)]
+public sealed class PackageTests
 {
     private readonly PackedPackageFixture _package;
 
@@ -16,20 +18,20 @@ public sealed class PackageTests : IClassFixture<PackedPackageFixture>
     }
 
     [Fact]
-    public void Package_holds_runtime_in_lib_generator_and_analyzers_in_analyzers_and_the_buildTransitive_props()
+    public void Package_holds_runtime_in_lib_generator_and_analyzers_under_roslyn4_14_and_the_buildTransitive_props()
     {
         using ZipArchive zip = ZipFile.OpenRead(_package.PackagePath);
         string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
 
         Assert.Contains("lib/net10.0/AopsGen.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/AopsGen.Generators.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/AopsGen.Analyzers.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/AopsGen.CodeFixes.dll", entries);
+        Assert.Contains("analyzers/dotnet/roslyn4.14/cs/AopsGen.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/roslyn4.14/cs/AopsGen.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/roslyn4.14/cs/AopsGen.CodeFixes.dll", entries);
         Assert.Contains("buildTransitive/AopsGen.props", entries);
         // The generator is a compiler plug-in: it must not leak into lib/ where it would become a reference.
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
         Assert.All(entries.Where(e => e.EndsWith(".dll", StringComparison.Ordinal)),
-            e => Assert.True(e.StartsWith("lib/net10.0/", StringComparison.Ordinal) || e.StartsWith("analyzers/dotnet/cs/", StringComparison.Ordinal), e));
+            e => Assert.True(e.StartsWith("lib/net10.0/", StringComparison.Ordinal) || e.StartsWith("analyzers/dotnet/roslyn4.14/cs/", StringComparison.Ordinal), e));
     }
 
     [Fact]

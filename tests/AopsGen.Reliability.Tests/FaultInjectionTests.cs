@@ -3,7 +3,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using AopsGen.Examples;
 using Xunit;
-using Xunit.Abstractions;
 using AopsGen.Mm;
 using AopsGen.Vfs;
 

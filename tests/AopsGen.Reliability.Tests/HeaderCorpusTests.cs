@@ -14,6 +14,7 @@ namespace AopsGen.Reliability.Tests;
 /// last_page, nr_badpages, bad-page indexes, byte order, the file's length). Each gets the kernel's errno and
 /// message — or the kernel's silence where it has none — and a refused swapon changes nothing.
 /// </summary>
+[Trait("Requires", "util-linux")]
 public sealed class HeaderCorpusTests : IDisposable
 {
     private const int Pages = 64;

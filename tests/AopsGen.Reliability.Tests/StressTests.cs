@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using AopsGen.Examples;
 using Xunit;
-using Xunit.Abstractions;
 using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;

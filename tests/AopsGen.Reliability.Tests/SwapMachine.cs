@@ -3,7 +3,7 @@ using Xunit;
 using AopsGen.Swap;
 using AopsGen.Vfs;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
 
 namespace AopsGen.Reliability.Tests;
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace AopsGen.Swap.Tests;
 
@@ -12,6 +11,7 @@ namespace AopsGen.Swap.Tests;
 /// headers recognised by blkid and swaplabel, and AopsGen's header page byte for byte equal to mkswap's. The
 /// tools only read and write files in a temporary directory; nothing here runs swapon.
 /// </summary>
+[Trait("Requires", "util-linux")]
 public sealed class UtilLinuxInteropTests : IDisposable
 {
     private readonly ITestOutputHelper _output;

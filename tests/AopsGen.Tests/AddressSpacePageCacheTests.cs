@@ -184,7 +184,7 @@ public sealed class AddressSpacePageCacheTests : IDisposable
             start.SignalAndWait();
             results[i] = _mapping.AddPage(pages[i], 11);
         }, TaskCreationOptions.LongRunning)).ToArray();
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.Equal(1, results.Count(r => r == 0));
         Assert.Equal(Threads - 1, results.Count(r => r == -(int)Errno.EEXIST));

@@ -125,7 +125,7 @@ public sealed class PageFlagsTests : IDisposable
             page.Set(bit);
         }, TaskCreationOptions.LongRunning)).ToArray();
 
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(0, failures);
         PageFlags all = bits.Aggregate(PageFlags.None, (acc, b) => acc | b);
         Assert.Equal(all, page.Flags);
@@ -148,7 +148,7 @@ public sealed class PageFlagsTests : IDisposable
                     Interlocked.Increment(ref winners);
                 }
             }, TaskCreationOptions.LongRunning)).ToArray();
-            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
             Assert.Equal(1, winners);
             Assert.True(page.IsLocked);
             page.Unlock();
@@ -174,7 +174,7 @@ public sealed class PageFlagsTests : IDisposable
                 }
             }
         }, TaskCreationOptions.LongRunning)).ToArray();
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Single(won);
         Assert.False(page.TryLock());
     }

@@ -190,7 +190,7 @@ public sealed class PageFramesTests
                 got.Add(page.FrameNumber);
             }
         }, TaskCreationOptions.LongRunning)).ToArray();
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(Count, got.Count);
         Assert.Equal(Count, got.Distinct().Count());
         Assert.Equal(0, frames.FreeCount);
@@ -222,7 +222,7 @@ public sealed class PageFramesTests
                 frames.Free(page);
             }
         }, TaskCreationOptions.LongRunning)).ToArray();
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal(0, doubleOwned);
         Assert.Equal(frames.Count, frames.FreeCount);
     }

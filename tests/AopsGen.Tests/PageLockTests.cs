@@ -67,8 +67,8 @@ public sealed class PageLockTests : IDisposable
         Assert.True(page.IsLocked);
 
         page.Unlock();
-        Assert.True(acquired.Wait(Timeout));
-        await waiter.WaitAsync(Timeout);
+        Assert.True(acquired.Wait(Timeout, TestContext.Current.CancellationToken));
+        await waiter.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.True(page.IsLocked); // now held by the waiter
         page.Unlock();
         Assert.False(page.Test(PageFlags.Waiters));
@@ -89,8 +89,8 @@ public sealed class PageLockTests : IDisposable
         Assert.False(returned.IsSet);
 
         page.Unlock();
-        Assert.True(returned.Wait(Timeout));
-        await waiter.WaitAsync(Timeout);
+        Assert.True(returned.Wait(Timeout, TestContext.Current.CancellationToken));
+        await waiter.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.False(page.IsLocked);
     }
 
@@ -109,8 +109,8 @@ public sealed class PageLockTests : IDisposable
         Assert.False(returned.IsSet);
 
         page.EndWriteback();
-        Assert.True(returned.Wait(Timeout));
-        await waiter.WaitAsync(Timeout);
+        Assert.True(returned.Wait(Timeout, TestContext.Current.CancellationToken));
+        await waiter.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.False(page.IsWriteback);
     }
 
@@ -119,7 +119,7 @@ public sealed class PageLockTests : IDisposable
     {
         Page page = _frames.Alloc()!;
         Task waiter = Run(page.WaitOnWriteback);
-        await waiter.WaitAsync(Timeout);
+        await waiter.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(PageFlags.None, page.Flags);
     }
 
@@ -145,7 +145,7 @@ public sealed class PageLockTests : IDisposable
         Assert.DoesNotContain(waiters, t => t.IsCompleted);
 
         page.EndWriteback();
-        await Task.WhenAll(waiters).WaitAsync(Timeout);
+        await Task.WhenAll(waiters).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(Waiters, woken);
     }
 
@@ -166,7 +166,7 @@ public sealed class PageLockTests : IDisposable
         Assert.Equal(0, Volatile.Read(ref done));
 
         page.Unlock();
-        await Task.WhenAll(waiters).WaitAsync(Timeout);
+        await Task.WhenAll(waiters).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(Waiters, done);
         Assert.Equal(PageFlags.None, page.Flags);
     }
@@ -204,7 +204,7 @@ public sealed class PageLockTests : IDisposable
             }
         })).ToArray();
 
-        await Task.WhenAll(tasks).WaitAsync(Timeout);
+        await Task.WhenAll(tasks).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(0, overlaps);
         Assert.Equal((long)Threads * PerThread, counter);
         Assert.Equal(PageFlags.None, page.Flags);
@@ -268,7 +268,7 @@ public sealed class PageLockTests : IDisposable
         for (int i = 0; i < pages.Length; i++)
         {
             pages[i].Unlock();
-            await waiters[i].WaitAsync(Timeout);
+            await waiters[i].WaitAsync(Timeout, TestContext.Current.CancellationToken);
             Assert.Equal(1, Volatile.Read(ref acquired[i]));
             for (int j = i + 1; j < pages.Length; j++)
             {

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using Xunit.Abstractions;
 using AopsGen.Mm;
 using AopsGen.Swap;
 
@@ -208,7 +207,7 @@ public sealed class SwapRoundTripTests
         // Watchdog: fail (rather than hang CI) if no thread makes progress for 30 seconds.
         int last = -1;
         Task all = Task.WhenAll(tasks);
-        while (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) != all)
+        while (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)) != all)
         {
             int now = Volatile.Read(ref progress);
             Assert.True(now != last, $"No progress for 30 s after {now} operations: deadlock in the swap path.");

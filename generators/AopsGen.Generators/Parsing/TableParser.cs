@@ -9,8 +9,8 @@ namespace AopsGen.Generators;
 
 /// <summary>
 /// Reads an [AddressSpaceOperations] class into a <see cref="TableModel"/>. Invalid input is skipped, never
-/// reported here: a type that fails <see cref="TableValidation.CheckType"/> gives no model, and an op
-/// method that fails <see cref="TableValidation.CheckMethod"/> gets no slot. The analyzers report both.
+/// reported here: a type that fails <see cref="TableValidation.CheckType"/> gives no model, and each slot holds
+/// the method <see cref="TableValidation.BoundOps"/> chooses. The analyzers report what is skipped.
 /// </summary>
 internal static class TableParser
 {
@@ -26,29 +26,13 @@ internal static class TableParser
             return null;
         }
 
-        var bound = new Dictionary<OpKind, (string Method, (string Path, int Position) Order)>();
-        foreach (OpMethod opMethod in TableValidation.OpMethods(type))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (TableValidation.CheckMethod(opMethod.Method, opMethod.Op) != MethodProblem.None)
-            {
-                continue;
-            }
-            // Two methods for one op (AOPS004): keep the first in file-path-then-position order, so the
-            // output never depends on the order the compilation lists its files in.
-            (string Path, int Position) order = TableValidation.SourceOrder(opMethod.Method);
-            if (!bound.TryGetValue(opMethod.Op.Kind, out var existing) || TableValidation.IsEarlierInSource(order, existing.Order))
-            {
-                bound[opMethod.Op.Kind] = (opMethod.Method.Name, order);
-            }
-        }
-
+        Dictionary<OpKind, OpMethod> bound = TableValidation.BoundOps(type, cancellationToken);
         ImmutableArray<OpBindingModel>.Builder ops = ImmutableArray.CreateBuilder<OpBindingModel>(bound.Count);
         foreach (OpDescriptor op in OpCatalog.All)
         {
             if (bound.TryGetValue(op.Kind, out var binding))
             {
-                ops.Add(new OpBindingModel(op.Kind, EscapeIdentifier(binding.Method)));
+                ops.Add(new OpBindingModel(op.Kind, EscapeIdentifier(binding.Method.Name)));
             }
         }
 

@@ -255,6 +255,32 @@ internal static class TableValidation
         }
     }
 
+    /// <summary>
+    /// The method each op's slot of <paramref name="type"/>'s table gets, as the generator emits it: among the op methods
+    /// that pass <see cref="CheckMethod"/>, the first by <see cref="SourceOrder"/> (AOPS004 is reported on the others). An
+    /// op whose methods all fail has no entry: its slot stays null, and the analyzers judge the table without it.
+    /// </summary>
+    public static Dictionary<OpKind, OpMethod> BoundOps(INamedTypeSymbol type, CancellationToken cancellationToken = default)
+    {
+        var bound = new Dictionary<OpKind, OpMethod>();
+        foreach (OpMethod opMethod in OpMethods(type))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (CheckMethod(opMethod.Method, opMethod.Op) != MethodProblem.None)
+            {
+                continue;
+            }
+            // Keep the first in file-path-then-position order, so the table never depends on the order the
+            // compilation lists its files in.
+            if (!bound.TryGetValue(opMethod.Op.Kind, out OpMethod existing)
+                || IsEarlierInSource(SourceOrder(opMethod.Method), SourceOrder(existing.Method)))
+            {
+                bound[opMethod.Op.Kind] = opMethod;
+            }
+        }
+        return bound;
+    }
+
     /// <summary>A stable order for declarations across files: file path, then position.</summary>
     public static (string Path, int Position) SourceOrder(ISymbol symbol)
     {
@@ -269,7 +295,7 @@ internal static class TableValidation
     /// <summary>
     /// Whether <paramref name="a"/> comes before <paramref name="b"/> in <see cref="SourceOrder"/>: file path by ordinal
     /// comparison, then position. This is the order in which the generator's TableParser keeps the first of two methods for
-    /// one op (AOPS004 is reported on the others).
+    /// one op (<see cref="BoundOps"/>; AOPS004 is reported on the others).
     /// </summary>
     public static bool IsEarlierInSource((string Path, int Position) a, (string Path, int Position) b)
     {

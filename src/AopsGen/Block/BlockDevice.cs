@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
 using System.Threading;
 
 namespace AopsGen.Block;
@@ -8,6 +10,9 @@ namespace AopsGen.Block;
 /// device with no page cache between (and no managed allocation). Swap areas whose file was mapped with
 /// <c>bmap</c> write their pages here at the blocks their extents name.
 /// </summary>
+/// <remarks>Linux only, on x64 and arm64: <see cref="Open"/> says so to the platform analyzer (CA1416) and throws
+/// <see cref="PlatformNotSupportedException"/> anywhere else. A device exists only once <see cref="Open"/> has
+/// succeeded, so its other members need no check of their own.</remarks>
 public sealed unsafe class BlockDevice : IDisposable
 {
     private const uint LoopMajor = 7;
@@ -28,9 +33,12 @@ public sealed unsafe class BlockDevice : IDisposable
     /// it uses O_DIRECT and, where the filesystem under the image refuses O_DIRECT (tmpfs: EINVAL), falls back
     /// to buffered I/O — <see cref="IsDirect"/> says which. Returns 0 or the open's negative errno.
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The process does not run on Linux on x64 or arm64.</exception>
+    [SupportedOSPlatform("linux")]
     public static int Open(string path, out BlockDevice? device, bool direct = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        Libc.ThrowIfUnsupported();
         device = null;
         bool isDirect = direct;
         int fd = Libc.Open(path, Libc.ORdWr | Libc.OCloExec | (direct ? Libc.ODirect : 0), 0);
@@ -84,6 +92,7 @@ public sealed unsafe class BlockDevice : IDisposable
     /// <summary><c>blkdev_issue_flush</c>: the device's volatile cache to stable storage.</summary>
     public int Flush()
     {
+        Debug.Assert(OperatingSystem.IsLinux(), "A device is opened only on Linux.");
         int fd = Volatile.Read(ref _fd);
         if (fd < 0)
         {
@@ -94,6 +103,7 @@ public sealed unsafe class BlockDevice : IDisposable
 
     private long Transfer(bool write, ReadOnlySpan<IoVec> segments, long position)
     {
+        Debug.Assert(OperatingSystem.IsLinux(), "A device is opened only on Linux.");
         long total = IoVec.TotalLength(segments);
         if (position < 0 || segments.Length > Libc.IovMax)
         {
@@ -158,6 +168,7 @@ public sealed unsafe class BlockDevice : IDisposable
     /// <summary>Closes the image.</summary>
     public void Dispose()
     {
+        Debug.Assert(OperatingSystem.IsLinux(), "A device is opened only on Linux.");
         int fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0)
         {

@@ -1,19 +1,44 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace AopsGen.Block;
 
 /// <summary>The few libc calls the block layer needs: vectored, positioned, unbuffered I/O on a file
-/// descriptor with no managed allocation per call (the <c>RandomAccess</c> vectored overloads allocate).</summary>
+/// descriptor with no managed allocation per call (the <c>RandomAccess</c> vectored overloads allocate).
+/// Written for Linux on x86-64 and arm64 (LP64: <c>off_t</c>, <c>ssize_t</c> and <c>struct iovec</c>'s fields are
+/// 64-bit); <see cref="ThrowIfUnsupported"/> refuses every other system before a call is made.</summary>
+[SupportedOSPlatform("linux")]
 internal static unsafe partial class Libc
 {
     public const int ORdWr = 0x2;
     public const int ORdOnly = 0x0;
     public const int OCloExec = 0x80000;
-    /// <summary>O_DIRECT on x86-64 and arm64 Linux.</summary>
-    public static readonly int ODirect = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x10000 : 0x4000;
+
+    /// <summary>O_DIRECT, which differs by architecture: 040000 on x86-64 (glibc bits/fcntl-linux.h, the kernel's
+    /// asm-generic/fcntl.h), 0200000 on arm64 (arch/arm64/include/uapi/asm/fcntl.h).</summary>
+    public static int ODirect => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x4000,
+        Architecture.Arm64 => 0x10000,
+        _ => throw Unsupported(),
+    };
+
     public const int SeekEnd = 2;
     /// <summary>IOV_MAX.</summary>
     public const int IovMax = 1024;
+
+    /// <summary>Throws <see cref="PlatformNotSupportedException"/> unless this process runs on Linux on x86-64 or
+    /// arm64, the systems whose flag values and struct layouts this class uses.</summary>
+    public static void ThrowIfUnsupported()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        {
+            throw Unsupported();
+        }
+    }
+
+    private static PlatformNotSupportedException Unsupported() => new(
+        $"AopsGen's block device (O_DIRECT, pwritev/preadv through libc) supports Linux on x64 and arm64; this process runs {RuntimeInformation.OSDescription} on {RuntimeInformation.ProcessArchitecture}.");
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -127,6 +128,7 @@ public static class Mkswap
     /// Nothing is written when the result is a failure.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="headerPage"/> is shorter than a page.</exception>
+    [SuppressMessage("ApiDesign", "RS0026", Justification = "0.1.0 ships both overloads; a span and a path cannot be confused, and RS0026 guards overloads added later.")]
     public static MkswapResult Format(Span<byte> headerPage, long deviceSize, MkswapOptions? options = null)
     {
         if (headerPage.Length < PageSize)
@@ -154,6 +156,7 @@ public static class Mkswap
     /// tail, which the kernel's generic swapfile activation and util-linux swapon reject as holes — write or
     /// fallocate the file first for real swapping. I/O failures come back as an errno, never as an exception.
     /// </remarks>
+    [SuppressMessage("ApiDesign", "RS0026", Justification = "0.1.0 ships both overloads; a span and a path cannot be confused, and RS0026 guards overloads added later.")]
     public static MkswapResult Format(string path, MkswapOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

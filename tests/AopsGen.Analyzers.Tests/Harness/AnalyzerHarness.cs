@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Threading.Tasks;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
@@ -37,6 +36,9 @@ internal sealed record AnalysisRun(
 /// Runs the AOPS analyzers as a build does: the sources are compiled against the shared framework (the trusted platform
 /// assemblies) and AopsGen.dll, the generator runs and its output is added, then every analyzer of AopsGen.Analyzers runs
 /// through <see cref="CompilationWithAnalyzers"/>, with an exception callback that records any analyzer crash (AD0001).
+/// Kept for what the Roslyn testing framework cannot do: the malformed corpus (whatever the compiler says, no analyzer may
+/// throw), <see cref="Diagnostic.Properties"/>, and the generated text beside the diagnostics. Rule tests use
+/// <see cref="AopsAnalyzerTest"/>.
 /// </summary>
 internal static class AnalyzerHarness
 {
@@ -44,12 +46,8 @@ internal static class AnalyzerHarness
 
     public static readonly ImmutableArray<MetadataReference> References = CreateReferences();
 
-    /// <summary>Every DiagnosticAnalyzer in AopsGen.Analyzers.dll, found the way the compiler finds them.</summary>
-    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(TableAnalyzer).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-        .OrderBy(t => t.FullName, StringComparer.Ordinal)
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
+    /// <summary>Every AOPS analyzer.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => AopsTestSetup.Analyzers;
 
     /// <summary>The usings every test source starts with (the runtime names, and File as AopsGen's, not System.IO's).</summary>
     public const string Usings = "using System;\nusing AopsGen;\n";
@@ -99,51 +97,10 @@ internal static class AnalyzerHarness
         return new AnalysisRun(compilation, diagnostics, compilation.GetDiagnostics(), exceptions.ToImmutableArray(), generated);
     }
 
-    /// <summary>
-    /// Checks that the AOPS diagnostics of <paramref name="markupSources"/> are exactly the marked ones: <c>{|AOPS003:name|}</c>
-    /// gives the ID and the span. No analyzer may throw, and the compiler may report only <paramref name="compilerErrors"/>.
-    /// Returns the diagnostics, in source order, for checks of their messages.
-    /// </summary>
-    public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(string[] markupSources, bool allowUnsafe = true, string[]? compilerErrors = null, CSharpCompilationOptions? options = null, AnalyzerOptions? analyzerOptions = null)
-    {
-        Markup[] parsed = markupSources.Select(Markup.Parse).ToArray();
-        AnalysisRun run = await AnalyzeAsync(parsed.Select(m => m.Source).ToArray(), allowUnsafe, options: options, analyzerOptions: analyzerOptions);
-        AssertNoAnalyzerFailure(run);
-
-        string[] unexpectedErrors = run.CompilerErrors
-            .Where(d => compilerErrors is null || !compilerErrors.Contains(d.Id))
-            .Select(d => d.ToString())
-            .ToArray();
-        Assert.True(unexpectedErrors.Length == 0, "compiler errors:\n" + string.Join("\n", unexpectedErrors));
-
-        string[] expected = parsed
-            .SelectMany((m, i) => m.Spans.Select(s => Describe($"Source{i}.cs", s.Id, s.Span.Start, s.Span.End, m.Source)))
-            .OrderBy(s => s, StringComparer.Ordinal)
-            .ToArray();
-        string[] actual = run.Aops
-            .Select(d => Describe(d.Location.SourceTree?.FilePath ?? "?", d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.End, d.Location.SourceTree?.ToString() ?? string.Empty))
-            .OrderBy(s => s, StringComparer.Ordinal)
-            .ToArray();
-        Assert.True(expected.SequenceEqual(actual),
-            "expected:\n  " + string.Join("\n  ", expected) + "\nactual:\n  " + string.Join("\n  ", actual)
-            + "\nmessages:\n  " + string.Join("\n  ", run.Aops.Select(d => d.ToString())));
-        return run.Aops;
-    }
-
-    /// <summary>One source, with <see cref="Usings"/> put in front.</summary>
-    public static Task<ImmutableArray<Diagnostic>> VerifyAsync(string markupSource, bool allowUnsafe = true, string[]? compilerErrors = null)
-        => VerifyAsync(new[] { Usings + markupSource }, allowUnsafe, compilerErrors);
-
     public static void AssertNoAnalyzerFailure(AnalysisRun run)
     {
         Assert.True(run.AnalyzerExceptions.IsEmpty, "analyzer threw:\n" + string.Join("\n", run.AnalyzerExceptions));
         Assert.DoesNotContain(run.AnalyzerDiagnostics, d => d.Id == "AD0001");
-    }
-
-    private static string Describe(string path, string id, int start, int end, string text)
-    {
-        string spanText = start >= 0 && end <= text.Length ? text.Substring(start, end - start) : "?";
-        return $"{path} {id} [{start}..{end}) '{spanText}'";
     }
 
     private static ImmutableArray<MetadataReference> CreateReferences()

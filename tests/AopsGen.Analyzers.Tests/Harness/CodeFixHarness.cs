@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -21,15 +20,12 @@ internal sealed record FixResult(Solution Solution, DocumentId DocumentId, strin
 /// <summary>
 /// Applies the AOPS code fixes as an IDE does: a one-document project in an <see cref="AdhocWorkspace"/>, the analyzer
 /// diagnostics (computed with the generator's output, as in a build), the provider for the ID, its first action's
-/// <see cref="ApplyChangesOperation"/>.
+/// <see cref="ApplyChangesOperation"/>. Kept for the one fix the Roslyn testing framework cannot check, AOPS007's, which
+/// changes the project's compilation options and not its text; the other fixes are tested with <see cref="AopsCodeFixTest{TCodeFix}"/>.
 /// </summary>
 internal static class CodeFixHarness
 {
-    /// <summary>Every CodeFixProvider in AopsGen.CodeFixes.dll, found the way a host finds them (by the export attribute).</summary>
-    public static readonly ImmutableArray<CodeFixProvider> Providers = typeof(AopsGen.CodeFixes.AddPartialCodeFix).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t) && t.GetCustomAttribute<ExportCodeFixProviderAttribute>() is not null)
-        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
+    public static ImmutableArray<CodeFixProvider> Providers => AopsTestSetup.CodeFixes;
 
     public static CodeFixProvider ProviderFor(string id) => Providers.Single(p => p.FixableDiagnosticIds.Contains(id));
 

@@ -13,12 +13,18 @@ using IOFile = System.IO.File;
 namespace AopsGen.Generators.Tests.Snapshots;
 
 /// <summary>
-/// A small stand-in for Verify, which is not available in this environment (nor Microsoft.CodeAnalysis.Testing).
-/// It follows Verify's conventions: the expected text is <c>Snapshots/&lt;TestClass&gt;.&lt;name&gt;.verified.cs</c>
-/// beside the test file and is committed; a mismatch (or a missing file) writes <c>.received.cs</c> next to it
-/// and fails with a unified diff of the changed lines; a match deletes a stale <c>.received.cs</c>. With
-/// <c>AOPSGEN_ACCEPT_SNAPSHOTS=1</c> the actual text becomes the verified file. Line endings are normalized to
-/// LF and the generator version in <c>[GeneratedCode]</c> is scrubbed, so a release does not churn snapshots.
+/// Snapshot files for generated source, in Verify's conventions (Verify and Verify.SourceGenerators are not served by
+/// the package feed these tests restore from, so these few dozen lines stand in for them; the Roslyn
+/// SourceGenerators.Testing framework compares the generated sources a test spells out inline, with no files, so it
+/// does not replace them). As in Verify: the expected text is a committed <c>*.verified.cs</c> file, here
+/// <c>Snapshots/&lt;test file&gt;.&lt;name&gt;.verified.cs</c> beside the test (Verify derives
+/// <c>&lt;TestClass&gt;.&lt;TestMethod&gt;</c>; here the test names the snapshot); a mismatch or a missing verified file
+/// writes the actual text to <c>*.received.cs</c> beside it and fails, here with a unified diff of the changed lines
+/// in the message (Verify opens a diff tool through DiffEngine); a stale <c>*.received.cs</c> is deleted. Verify
+/// reads no environment variable to accept: it accepts by moving the received file onto the verified one, or by
+/// <c>AutoVerify()</c> in code; here <c>AOPSGEN_ACCEPT_SNAPSHOTS=1</c> writes the actual text to the verified file.
+/// Line endings are normalized to LF and the generator version in <c>[GeneratedCode]</c> is scrubbed (Verify's
+/// scrubbers do the same), so a release does not churn snapshots.
 /// </summary>
 internal static class Snapshot
 {
