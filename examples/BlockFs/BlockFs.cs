@@ -125,9 +125,16 @@ public static partial class BlockFs
         OnDisk.WriteRootInode(inodeTable.AsSpan((int)(RootInode - 1) * InodeSize, InodeSize), DateTime.UtcNow);
         var superblock = new byte[BlockSize];
         OnDisk.WriteSuperblock(superblock, g, blockCount - g.DataStart, inodeCount - 1);
+        bool created = false;
         try
         {
-            using var image = new FileStream(imagePath, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            if (options.CreateNew && System.IO.File.Exists(imagePath))
+            {
+                error = $"{who}: the file exists (nothing was written to it)";
+                return Errnos.Neg(Errno.EEXIST);
+            }
+            using var image = new FileStream(imagePath, options.CreateNew ? FileMode.CreateNew : FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            created = options.CreateNew;
             image.SetLength((long)(blockCount * BlockSize));
             image.Write(superblock);
             image.Position = (long)(g.BitmapStart * BlockSize);
@@ -146,10 +153,19 @@ public static partial class BlockFs
             error = $"{who}: {e.Message}";
             return Errnos.Neg(Errno.ENOENT);
         }
+        catch (IOException) when (options.CreateNew && !created && System.IO.File.Exists(imagePath))
+        {
+            error = $"{who}: the file exists (nothing was written to it)";
+            return Errnos.Neg(Errno.EEXIST);
+        }
         catch (IOException e)
         {
             error = $"{who}: {e.Message}";
-            return Errnos.Neg(Errno.EIO);
+            if (created)
+            {
+                System.IO.File.Delete(imagePath); // half a filesystem is no use to anyone; the file was ours
+            }
+            return e.HResult is > 0 and < 4096 ? -e.HResult : Errnos.Neg(Errno.EIO);
         }
         return 0;
     }

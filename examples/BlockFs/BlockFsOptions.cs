@@ -12,6 +12,10 @@ public sealed class MkfsOptions
     /// image, as <c>mke2fs</c> does: one inode per <see cref="BlockFs.BytesPerInode"/> bytes, at least
     /// <see cref="BlockFs.MinInodes"/>.</summary>
     public int? InodeCount { get; init; }
+
+    /// <summary><c>O_CREAT | O_EXCL</c>: make a new image file, and fail with -EEXIST, touching nothing, when the
+    /// path exists (by default an existing file is truncated and formatted, as <c>mkfs</c> on a file does).</summary>
+    public bool CreateNew { get; init; }
 }
 
 /// <summary>How <see cref="BlockFs.Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts an image.</summary>

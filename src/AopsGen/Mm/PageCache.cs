@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using AopsGen.Vfs;
 
@@ -175,8 +176,29 @@ public sealed unsafe class PageCache : IDisposable
         TruncatePages(inode.Mapping, 0);
     }
 
-    /// <summary>Frees the frames.</summary>
-    public void Dispose() => _frames.Dispose();
+    /// <summary>
+    /// Empties the cache, then frees the frames: each mapping that still has a page here is written back first
+    /// (<c>writepages</c>, WB_SYNC_ALL: a filesystem's <c>write_begin</c> may have dirtied a page it found here) and
+    /// then truncated (<c>truncate_inode_pages</c>), so no mapping keeps a frame that is gone and nothing is lost.
+    /// </summary>
+    public void Dispose()
+    {
+        var mappings = new HashSet<AddressSpace>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _frames.Count; i++)
+        {
+            if (_frames[i].Mapping is { } mapping)
+            {
+                mappings.Add(mapping);
+            }
+        }
+        var wbc = new WritebackControl { SyncMode = WritebackSyncMode.All };
+        foreach (AddressSpace mapping in mappings)
+        {
+            AopsCalls.WritePages(mapping.Aops, mapping, wbc);
+            TruncatePages(mapping, 0);
+        }
+        _frames.Dispose();
+    }
 
     // find_get_page, or page_cache_alloc + add_to_page_cache_lru + readpage; then wait_on_page_locked.
     private int GetUptodatePage(OpenFile file, AddressSpace mapping, ulong index, out Page? page)
