@@ -11,7 +11,7 @@ namespace AopsGen.Examples;
 /// pointer, and directories of ext2's variable-length records. <see cref="Mkfs(string, long, MkfsOptions?, out string?)"/> formats an image,
 /// <see cref="Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts it into a
 /// <see cref="MountNamespace"/>. Its <c>address_space_operations</c> — readpage, writepage, write_begin, write_end and bmap —
-/// are declared with the attributes and generated into <c>BlockFs.Operations</c>. It has no <c>swap_activate</c>:
+/// with writepages and direct_IO, are declared with the attributes and generated into <c>BlockFs.Operations</c>. It has no <c>swap_activate</c>:
 /// a swap file on BlockFs takes the swap core's generic bmap walk, and its pages go straight to the mount's block
 /// device at the blocks <c>bmap</c> names, as a swap file on ext2 does in Linux.
 /// </summary>
@@ -248,6 +248,22 @@ public static partial class BlockFs
             return Errnos.Neg(Errno.EIO);
         }
         return mount.WritePage(inode, page, keepLocked: false);
+    }
+
+    /// <summary>
+    /// writepages (ext2_writepages, then <c>sync_inode_metadata</c> for a data-integrity sync as <c>ext2_fsync</c>
+    /// does): every dirty page through <see cref="WritePage"/> (the generic walk), then, with WB_SYNC_ALL, the inode's
+    /// metadata — size, block map, bitmap — so that an fsync'd or closed file survives a daemon that dies next.
+    /// </summary>
+    [WritePages]
+    public static int WritePages(AddressSpace mapping, WritebackControl wbc)
+    {
+        int error = AopsCalls.NullWritePages(Operations, mapping, wbc);
+        if (error == 0 && wbc.SyncMode == WritebackSyncMode.All && mapping.Host is { } inode && MountOf(inode) is { } mount)
+        {
+            error = mount.SyncMetadata();
+        }
+        return error;
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ namespace AopsGen.Examples;
 public sealed unsafe class BlockFsMount : IDisposable
 {
     private const int ZeroBatch = 64;
+    private const int ReclaimAttempts = 1000;
 
     private readonly object _lock = new();
     private readonly BlockFsMountOptions _options;
@@ -430,6 +431,15 @@ public sealed unsafe class BlockFsMount : IDisposable
         }
         int flushed = Device.Flush();
         return first != 0 ? first : flushed;
+    }
+
+    /// <summary>The metadata part of <see cref="Sync"/>: changed map blocks, inodes, bitmap, directories, superblock.</summary>
+    internal int SyncMetadata()
+    {
+        lock (_lock)
+        {
+            return FlushMetadataLocked();
+        }
     }
 
     /// <summary><c>umount</c>: -EBUSY while a file of this filesystem is an active swap file (nothing is done);
@@ -1572,6 +1582,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     // find_or_create_page: the locked page at index with a reference, a new frame added to the cache if none is there.
     private int GetCachePage(AddressSpace mapping, ulong index, out Page? page)
     {
+        int busy = 0;
         while (true)
         {
             Page? found = mapping.FindGetPage(index);
@@ -1595,10 +1606,16 @@ public sealed unsafe class BlockFsMount : IDisposable
             Page? fresh = _cache.Alloc();
             if (fresh == null)
             {
-                if (!EvictOne())
+                // Reclaim, as the allocator does, and try again; other threads may hold every page for a moment
+                // (locked for their own write or eviction), so only a pool that stays busy is -ENOMEM.
+                if (!EvictOne() && ++busy > ReclaimAttempts)
                 {
                     page = null;
                     return Errnos.Neg(Errno.ENOMEM);
+                }
+                if (busy > 0)
+                {
+                    Thread.Sleep(1);
                 }
                 continue;
             }
@@ -1628,7 +1645,9 @@ public sealed unsafe class BlockFsMount : IDisposable
             bool evicted = false;
             foreach (Page page in mapping.LookupPages())
             {
-                if (!evicted && !page.IsWriteback && page.TryLock())
+                // Only a frame of this pool helps (the FUSE bridge's page cache puts its own in the same mappings).
+                bool ours = page.FrameNumber < _cache.Count && ReferenceEquals(_cache[page.FrameNumber], page);
+                if (ours && !evicted && !page.IsWriteback && page.TryLock())
                 {
                     if (ReferenceEquals(page.Mapping, mapping) && page.TestAndClear(PageFlags.Dirty))
                     {

@@ -5,27 +5,18 @@ using Xunit;
 
 namespace AopsGen.Fuse.Tests;
 
-/// <summary>A test that mounts through FUSE and runs host tools (fio, stress-ng, cp, diff): skipped, with the reason,
-/// where FUSE or a tool is missing (.ci/run installs them).</summary>
-public sealed class ToolFactAttribute : FactAttribute
-{
-    public ToolFactAttribute(params string[] tools)
-    {
-        string[] missing = tools.Where(t => HostTools.Find(t) == null).ToArray();
-        if (FuseMount.Unavailable() is string reason)
-        {
-            Skip = reason;
-        }
-        else if (missing.Length > 0)
-        {
-            Skip = $"{string.Join(", ", missing)} not installed (apt-get install {string.Join(' ', missing)}; .ci/run installs them)";
-        }
-    }
-}
-
 /// <summary>Runs host programs with a time limit and their output captured.</summary>
 internal static class HostTools
 {
+    /// <summary>Why a test that mounts through FUSE and runs <paramref name="tools"/> cannot run here, or null.</summary>
+    public static string? Unavailable(string[] tools)
+    {
+        string[] missing = tools.Where(t => Find(t) == null).ToArray();
+        return FuseMount.Unavailable() ?? (missing.Length > 0
+            ? $"{string.Join(", ", missing)} not installed (apt-get install {string.Join(' ', missing)}; .ci/run installs them)"
+            : null);
+    }
+
     /// <summary>The tool's path on PATH, or null.</summary>
     public static string? Find(string tool)
         => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')

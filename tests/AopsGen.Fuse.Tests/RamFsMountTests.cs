@@ -10,7 +10,7 @@ public sealed class RamFsMountTests
     [FuseFact]
     public void AFileWrittenOnTheHostReadsBackByteForByte()
     {
-        using var fs = new MountedRamFs();
+        using var fs = new MountedFs("ram");
         var data = new byte[3 * 1024 * 1024 + 123];
         new Random(7).NextBytes(data);
         File.WriteAllBytes(fs.PathOf("a.bin"), data);
@@ -21,7 +21,7 @@ public sealed class RamFsMountTests
     [FuseFact]
     public void DirectoriesRenamesLinksAndUnlinksBehaveAsOnLinux()
     {
-        using var fs = new MountedRamFs();
+        using var fs = new MountedFs("ram");
         Directory.CreateDirectory(fs.PathOf("d/e"));
         File.WriteAllText(fs.PathOf("d/e/f.txt"), "hello");
         File.Move(fs.PathOf("d/e/f.txt"), fs.PathOf("d/g.txt"));
