@@ -115,7 +115,7 @@ public sealed class MkswapAndInspectTests : IDisposable
 
         Assert.Equal((1, 1), (missing, directory));
         Assert.Contains("No such file or directory (ENOENT)", missingError);
-        Assert.Contains("not a regular file or block device: Invalid argument (EINVAL)", directoryError);
+        Assert.Contains("not a regular file or block device (directory): Invalid argument (EINVAL)", directoryError);
     }
 
     private static byte[] ReadPage(string path) => System.IO.File.ReadAllBytes(path)[..4096];

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.IO;
 using AopsGen.Examples.Aops.Demo;
+using AopsGen.Swap;
+using Microsoft.Win32.SafeHandles;
 using Spectre.Console;
 
 namespace AopsGen.Examples.Aops.Commands;
@@ -8,7 +10,8 @@ namespace AopsGen.Examples.Aops.Commands;
 /// <summary>
 /// <c>aops demo</c>: a program that uses more memory than it has, paged out to a swap file on an example filesystem
 /// through its generated table, every byte checked. Exit code 0 when everything was verified, 2 when a page came
-/// back wrong or something was left behind, 1 when the demo could not start.
+/// back wrong or something was left behind, 1 when the demo could not start, 130/143 after SIGINT/SIGTERM (the area
+/// swapped off and everything it made removed first).
 /// </summary>
 internal static class DemoCommand
 {
@@ -22,31 +25,127 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the random phase and of the page contents.", DefaultValueFactory = _ => 1 };
         var dir = new Option<string?>("--dir") { Description = "Where --fs block puts its disk image and --fs host its swap file (default: a new temporary directory, removed afterwards)." };
         var nfsUrl = new Option<string?>("--nfs-url") { Description = "For --fs nfs: the export's URL with <file> for the file name, as examples/NfsFs/nfs-server.sh start prints it (default: $AOPSGEN_NFS_URL)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary (--show and --vmstat then write to stderr)." };
+        var show = new Option<bool>("--show") { Description = "Print the swap table as /proc/swaps does, and a free-style summary, while the program's pages are swapped." };
+        var vmstat = new Option<int>("--vmstat") { Description = "Print a vmstat-style line (swpd, free, si, so, pswpin, pswpout, pgmajfault) every MS milliseconds.", HelpName = "MS" };
         var command = new Command("demo", "Run a program over more pages than frames, swapping to a file on an example filesystem, and verify every byte.")
         {
-            fs, ramPages, pages, threads, seed, dir, nfsUrl, json,
+            fs, ramPages, pages, threads, seed, dir, nfsUrl, json, show, vmstat,
         };
         command.SetAction(parse =>
         {
             var options = new DemoOptions(Enum.Parse<DemoFs>(parse.GetValue(fs)!, ignoreCase: true), parse.GetValue(ramPages),
                 parse.GetValue(pages), parse.GetValue(threads), parse.GetValue(seed), parse.GetValue(dir),
                 parse.GetValue(nfsUrl) ?? Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL"));
-            return Run(context, options, parse.GetValue(json));
+            TextWriter watch = parse.GetValue(json) ? context.Error : context.Output;
+            var monitor = new DemoMonitor(watch, parse.GetValue(vmstat), parse.GetValue(show));
+            if (parse.GetValue(vmstat) < 0)
+            {
+                return context.Fail("demo", $"--vmstat must be at least 1 ms, or 0 for none (got {parse.GetValue(vmstat)})");
+            }
+            return Run(context, options, parse.GetValue(json), monitor);
         });
         return command;
     }
 
-    private static int Run(CliContext context, DemoOptions options, bool json)
+    private static int Run(CliContext context, DemoOptions options, bool json, DemoMonitor monitor)
     {
         if (options.Validate() is { } invalid)
         {
             return context.Fail("demo", invalid);
         }
-        if (options.Directory != null && !Directory.Exists(options.Directory))
+        if (CheckResources(context, options) is int refused)
         {
-            return context.Fail("demo", $"--dir {options.Directory}: {AopsCli.Describe(Errno.ENOENT)}");
+            return refused;
         }
+        using Interruption interruption = Interruption.Catch();
+        SafeFileHandle? directoryLock = null;
+        if (options.Directory != null && options.Fs is DemoFs.Block or DemoFs.Host)
+        {
+            // One demo at a time in a directory: flock(2) on the directory itself, which leaves nothing behind.
+            int locked = Posix.Open(options.Directory, Posix.ORdOnly | Posix.ODirectory, 0, out directoryLock);
+            locked = locked != 0 ? locked : Posix.TryLockExclusive(directoryLock!);
+            if (locked != 0)
+            {
+                directoryLock?.Dispose();
+                return locked == -(int)Errno.EAGAIN
+                    ? context.Fail("demo", $"--dir {options.Directory}: another aops demo is running there", Errno.EBUSY)
+                    : context.Fail("demo", $"--dir {options.Directory}", Errnos.FromReturn(locked));
+            }
+        }
+        using (directoryLock)
+        {
+            int exit = RunLocked(context, options, json, monitor);
+            if (!Interruption.Requested)
+            {
+                return exit;
+            }
+        }
+        if (context.Interactive)
+        {
+            context.Output.Write("\u001b[?25h");   // the cursor the progress bar hid
+        }
+        context.Fail("demo", $"interrupted by {Interruption.SignalName}: swapped off, and removed what it made", Errno.EINTR);
+        return ExitCodes.SignalBase + Interruption.Signal;
+    }
+
+    /// <summary>What the run needs, checked before anything is allocated or created: memory (the machine's available
+    /// memory, or the container's limit), libnfs for <c>--fs nfs</c>, the directory and its free space.</summary>
+    private static int? CheckResources(CliContext context, DemoOptions options)
+    {
+        // At most half of what is available: a demo must never push the machine itself into swapping or the OOM killer.
+        long available = AvailableMemory();
+        if (options.MemoryBytes > available / 2)
+        {
+            return context.Fail("demo", $"--ram-pages {options.RamPages} --pages {options.Pages}{(options.Fs == DemoFs.Ram ? " on ramfs" : "")}: need "
+                + $"{Mkswap.SizeToHumanString((ulong)options.MemoryBytes)} of memory, more than half of the {Mkswap.SizeToHumanString((ulong)available)} available", Errno.ENOMEM);
+        }
+        if (options.Fs == DemoFs.Nfs && !System.Runtime.InteropServices.NativeLibrary.TryLoad("libnfs.so.13", out _))
+        {
+            return context.Fail("demo", "--fs nfs: cannot load libnfs.so.13: install the Debian package libnfs13 (apt-get install libnfs13)", Errno.ENOENT);
+        }
+        if (options.Fs is not (DemoFs.Block or DemoFs.Host))
+        {
+            return null;
+        }
+        string directory = options.Directory ?? Path.GetTempPath();
+        if (!Directory.Exists(directory))
+        {
+            return context.Fail("demo", options.Directory != null ? $"--dir {directory}" : $"temporary directory {directory} ($TMPDIR)", Errno.ENOENT);
+        }
+        long free = new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
+        if (options.DiskBytes > free)
+        {
+            return context.Fail("demo", $"{directory}: need {Mkswap.SizeToHumanString((ulong)options.DiskBytes)} for the swap file, "
+                + $"{Mkswap.SizeToHumanString((ulong)free)} free", Errno.ENOSPC);
+        }
+        return null;
+    }
+
+    /// <summary>The smaller of /proc/meminfo's MemAvailable and the GC's view (a container's limit).</summary>
+    private static long AvailableMemory()
+    {
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        try
+        {
+            foreach (string line in System.IO.File.ReadLines("/proc/meminfo"))
+            {
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(13).Trim().TrimEnd("kB").Trim(), out long kib))
+                {
+                    available = Math.Min(available, kib * 1024);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // No /proc: the GC's figure alone.
+        }
+        return available;
+    }
+
+    private static int RunLocked(CliContext context, DemoOptions options, bool json, DemoMonitor monitor)
+    {
         int rc = DemoSwapArea.Create(options.Fs, options.SwapPages, options.Directory, out DemoSwapArea? area, out string? error, options.NfsUrl);
         if (rc != 0)
         {
@@ -61,11 +160,15 @@ internal static class DemoCommand
             DemoResult? result;
             if (context.Interactive && !json)
             {
-                (rc, result, error) = RunWithProgress(options, area!);
+                (rc, result, error) = RunWithProgress(options, area!, monitor);
             }
             else
             {
-                rc = DemoWorkload.Run(options, area!, null, out result, out error);
+                rc = DemoWorkload.Run(options, area!, null, out result, out error, monitor);
+            }
+            if (Interruption.Requested)
+            {
+                return ExitCodes.Failure;
             }
             if (rc != 0)
             {
@@ -79,11 +182,11 @@ internal static class DemoCommand
             {
                 PrintSummary(context.Output, result!);
             }
-            return result!.Verified ? 0 : 2;
+            return result!.Verified ? ExitCodes.Success : ExitCodes.NotVerified;
         }
     }
 
-    private static (int, DemoResult?, string?) RunWithProgress(DemoOptions options, DemoSwapArea area)
+    private static (int, DemoResult?, string?) RunWithProgress(DemoOptions options, DemoSwapArea area, DemoMonitor monitor)
     {
         int rc = 0;
         DemoResult? result = null;
@@ -99,7 +202,7 @@ internal static class DemoCommand
                     task.Description = DemoWorkload.PhaseNames[phase];
                     task.Value = done;
                     progress.Refresh();
-                }, out result, out error);
+                }, out result, out error, monitor);
             });
         return (rc, result, error);
     }

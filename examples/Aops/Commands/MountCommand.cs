@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.IO;
-using System.Runtime.InteropServices;
-using System.Threading;
 using AopsGen.Fuse;
 using AopsGen.Vfs;
 
@@ -54,18 +52,18 @@ internal static class MountCommand
         }
         if (FuseMount.Unavailable() is string reason)
         {
-            return context.Fail("mount", reason);
+            return context.Fail("mount", reason, Errno.ENODEV);
         }
         if (!Directory.Exists(mountPoint))
         {
-            return context.Fail("mount", $"{mountPoint}: {AopsCli.Describe(File.Exists(mountPoint) ? Errno.ENOTDIR : Errno.ENOENT)}");
+            return context.Fail("mount", mountPoint, File.Exists(mountPoint) ? Errno.ENOTDIR : Errno.ENOENT);
         }
 
         MountNamespace vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         int rc = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
         if (rc != 0)
         {
-            return context.Fail("mount", $"/mnt: {AopsCli.Describe(Errnos.FromReturn(rc))}");
+            return context.Fail("mount", "/mnt", Errnos.FromReturn(rc));
         }
         BlockFsMount? block = null;
         var options = new FuseMountOptions { FsName = fsName == "block" ? BlockFs.FsType : RamFs.FsType, Threads = threads };
@@ -81,7 +79,7 @@ internal static class MountCommand
         }
         else if ((rc = RamFs.Mount(vfs, "/mnt", out _)) != 0)
         {
-            return context.Fail("mount", $"ram: {AopsCli.Describe(Errnos.FromReturn(rc))}");
+            return context.Fail("mount", "ram", Errnos.FromReturn(rc));
         }
 
         try
@@ -89,7 +87,7 @@ internal static class MountCommand
             rc = FuseMount.Mount(vfs, "/mnt", mountPoint, options, out FuseMount? mount, out string? error);
             if (rc != 0)
             {
-                return context.Fail("mount", error ?? AopsCli.Describe(Errnos.FromReturn(rc)));
+                return context.Fail("mount", error ?? mountPoint, Errnos.FromReturn(rc));
             }
             using (mount)
             {
@@ -109,7 +107,7 @@ internal static class MountCommand
         }
         if (rc != 0)
         {
-            return context.Fail("mount", $"{block!.ImagePath}: the final sync failed: {AopsCli.Describe(Errnos.FromReturn(rc))}");
+            return context.Fail("mount", $"{block!.ImagePath}: the final sync failed", Errnos.FromReturn(rc));
         }
         return 0;
     }
@@ -125,37 +123,32 @@ internal static class MountCommand
             int made = BlockFs.Mkfs(imagePath, bytes, new MkfsOptions { CreateNew = true }, out error);
             if (made != 0)
             {
-                return context.Fail("mount", $"{error} ({Errnos.FromReturn(made)})");
+                return context.Fail("mount", error!, Errnos.FromReturn(made));
             }
             context.Output.WriteLine($"aops mount: made a new BlockFs of {bytes} bytes on {imagePath}");
         }
         else if (size != null)
         {
-            return context.Fail("mount", $"--size: {imagePath} exists, and its size is its own (--size is for a new image)");
+            return context.Fail("mount", $"--size: {imagePath} exists, and its size is its own (--size is for a new image)", Errno.EEXIST);
         }
         int rc = BlockFs.Mount(vfs, "/mnt", imagePath, new BlockFsMountOptions { CacheFrames = 1024 }, out block, out error);
         if (rc != 0)
         {
-            string hint = rc == Errnos.Neg(Errno.EINVAL) ? "; the file was left as it is (give --image a path that does not exist to make a new BlockFs)" : "";
-            return context.Fail("mount", $"{error} ({Errnos.FromReturn(rc)}){hint}");
+            string problem = error?.Replace($"BlockFs ({imagePath}): error: ", "", StringComparison.Ordinal) ?? "";
+            string hint = rc == Errnos.Neg(Errno.EINVAL) ? " (left as it is; give --image a path that does not exist to make a new BlockFs)" : "";
+            return context.Fail("mount", $"{imagePath}: not a BlockFs that mounts: {problem}{hint}", Errnos.FromReturn(rc));
         }
         return 0;
     }
 
-    // The foreground wait: true when the filesystem was unmounted from outside, false on SIGINT/SIGTERM.
+    // The foreground wait: true when the filesystem was unmounted from outside, false on SIGINT/SIGTERM (the usual
+    // way to stop a foreground FUSE daemon: the command then unmounts and exits 0; a second signal kills it).
     private static bool WaitForSignalOrUnmount(FuseMount mount)
     {
-        using var stop = new ManualResetEventSlim(false);
-        void OnSignal(PosixSignalContext signal)
-        {
-            signal.Cancel = true;
-            stop.Set();
-        }
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        while (!stop.Wait(200) && !mount.IsUnmounted)
+        using Interruption interruption = Interruption.Catch();
+        while (!Interruption.Requested && !mount.WaitUnmounted(TimeSpan.FromMilliseconds(200)))
         {
         }
-        return mount.IsUnmounted && !stop.IsSet;
+        return !Interruption.Requested;
     }
 }

@@ -15,6 +15,14 @@ internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threa
     /// never runs short (plus the header page).</summary>
     public long SwapPages => Pages + Pages / 4 + 64;
 
+    /// <summary>Memory the run needs before it starts: the frames (with their page structs), the page table, and
+    /// for <c>--fs ram</c> the swap file itself, which lives in memory.</summary>
+    public long MemoryBytes => (long)RamPages * (Page.Size + 256) + (long)Pages * 64 + SwapPages * 2
+        + (Fs == DemoFs.Ram ? SwapPages * Page.Size : 0);
+
+    /// <summary>Disk space the run needs in its directory: the swap file, or BlockFs's image around it.</summary>
+    public long DiskBytes => Fs is DemoFs.Block or DemoFs.Host ? (SwapPages + SwapPages / 1024 + 64) * Page.Size : 0;
+
     /// <summary>The argument errors, in the order the options appear; empty when the options can run.</summary>
     public string? Validate() =>
         RamPages < 16 ? $"--ram-pages must be at least 16 (got {RamPages})"

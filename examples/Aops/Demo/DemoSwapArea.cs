@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using AopsGen.Swap;
 using AopsGen.Vfs;
+using Microsoft.Win32.SafeHandles;
 
 namespace AopsGen.Examples.Aops.Demo;
 
@@ -93,25 +94,50 @@ internal sealed class DemoSwapArea : IDisposable
     {
         area = null;
         string image = Path.Combine(dir, "aops-demo-blockfs.img");
+        // The image is created here, exclusively and without following a link (O_CREAT|O_EXCL), mode 0600; mkfs and
+        // mount reach it through this descriptor (/proc/self/fd/N), so nothing else that appears at its name is ever
+        // written, and teardown removes the name only while it is still this file.
+        // (A raw open: .NET's own would flock the file, and mkfs's open of the same file would then be refused.)
+        int created = Posix.Open(image, Posix.ORdWr | Posix.OCreat | Posix.OExcl | Posix.ONoFollow, 0x180, out SafeFileHandle? imageFile);
+        if (created != 0)
+        {
+            error = $"creating the blockfs image {image}: {Errnos.FromReturn(created).Message()}";
+            return created;
+        }
+        string device = $"/proc/self/fd/{imageFile!.DangerousGetHandle()}";
         // The image: the swap file plus room for BlockFs's metadata and indirect blocks (one per 1024 pages).
         long imageBytes = (swapPages + swapPages / 1024 + 64) << Page.Shift;
-        int status = BlockFs.Mkfs(image, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
+        int status = BlockFs.Mkfs(device, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
         BlockFsMount? mount = null;
-        status = status != 0 ? status : BlockFs.Mount(vfs, "/mnt", image, null, out mount, out error);
+        status = status != 0 ? status : BlockFs.Mount(vfs, "/mnt", device, null, out mount, out error);
         status = status != 0 ? status : mount!.CreateSwapFile("swapfile", swapPages << Page.Shift, out _, Label);
         if (status != 0)
         {
             mount?.Dispose();
-            System.IO.File.Delete(image);
+            RemoveOwn(image, imageFile);
             error ??= $"blockfs on {image}: {Errnos.FromReturn(status).Message()}";
             return status;
         }
         area = new DemoSwapArea(vfs, "/mnt/swapfile", $"/mnt/swapfile on blockfs ({image})", [], () =>
         {
             mount!.Dispose();
-            DeleteAll(dir, image, temporary);
+            RemoveOwn(image, imageFile);
+            if (temporary)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         });
         return 0;
+    }
+
+    /// <summary>Removes <paramref name="path"/> if it is still the file <paramref name="own"/> holds, then closes it.</summary>
+    private static void RemoveOwn(string path, SafeFileHandle own)
+    {
+        if (Posix.StatPath(path, out FileStatus named) == 0 && Posix.Stat(own, out FileStatus held) == 0 && named.SameFile(held))
+        {
+            System.IO.File.Delete(path);
+        }
+        own.Dispose();
     }
 
     private static int CreateOnHostFs(MountNamespace vfs, string dir, long bytes, MkswapOptions mkswap, bool temporary, out DemoSwapArea? area, out string? error)

@@ -47,15 +47,17 @@ internal sealed class DemoWorkload
     /// <summary>
     /// Swapons <paramref name="area"/>, runs the program, exits it, swapoffs. <paramref name="tick"/> is called on
     /// this thread about ten times a second with the phase and the operations done so far. Returns 0 with the
-    /// result, or swapon's -errno with <paramref name="error"/> saying why.
+    /// result, or swapon's -errno with <paramref name="error"/> saying why. <paramref name="monitor"/> prints
+    /// vmstat lines while the program runs and the swap table while its pages are swapped. After SIGINT or SIGTERM
+    /// (<see cref="Interruption.Requested"/>) every thread stops at its next operation and the program exits as usual.
     /// </summary>
-    public static int Run(DemoOptions options, DemoSwapArea area, Action<int, long>? tick, out DemoResult? result, out string? error)
+    public static int Run(DemoOptions options, DemoSwapArea area, Action<int, long>? tick, out DemoResult? result, out string? error, DemoMonitor? monitor = null)
     {
         var workload = new DemoWorkload(options);
-        return workload.Run(area, tick, out result, out error);
+        return workload.Run(area, tick, monitor, out result, out error);
     }
 
-    private int Run(DemoSwapArea area, Action<int, long>? tick, out DemoResult? result, out string? error)
+    private int Run(DemoSwapArea area, Action<int, long>? tick, DemoMonitor? monitor, out DemoResult? result, out string? error)
     {
         result = null;
         // Disposed last: it holds the frame swapon reads the header into (native memory).
@@ -87,14 +89,16 @@ internal sealed class DemoWorkload
         }
         foreach (Thread thread in threads)
         {
-            while (!thread.Join(100))
+            while (!thread.Join(monitor?.IntervalMs ?? 100))
             {
                 tick?.Invoke(Math.Min(Volatile.Read(ref _phase), PhaseNames.Length - 1), Volatile.Read(ref _done));
+                monitor?.Tick(swap, ram);
             }
         }
         clock.Stop();
         tick?.Invoke(PhaseNames.Length - 1, Volatile.Read(ref _done));
 
+        monitor?.InUse(swap, ram);
         // The program exits: zap_pte_range frees every slot and swap-cache page it held.
         region.Dispose();
         mm.Dispose();
@@ -187,7 +191,7 @@ internal sealed class DemoWorkload
         byte[] scratch = new byte[Page.Size];
         ulong seed = (ulong)_options.Seed;
 
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < count && !Interruption.Requested; i++)
         {
             Write(region, first + i, ref versions[i], data, seed);
         }
@@ -195,7 +199,7 @@ internal sealed class DemoWorkload
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 
         long ops = (long)count * DemoOptions.RandomOpsPerPage;
-        for (long op = 0; op < ops; op++)
+        for (long op = 0; op < ops && !Interruption.Requested; op++)
         {
             int i = random.Next(count);
             if (random.Next(2) == 0)
@@ -210,7 +214,7 @@ internal sealed class DemoWorkload
         }
         EndOfPhase();
 
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < count && !Interruption.Requested; i++)
         {
             Check(region, first + i, versions[i], data, scratch, seed);
         }

@@ -39,6 +39,17 @@ public sealed class VmEvents
 {
     private readonly long[] _counts = new long[Enum.GetValues<VmEvent>().Length];
 
+    /// <summary>The <c>System.Diagnostics.Metrics</c> Meter that publishes every instance's counters, one observable
+    /// counter per event named <c>aopsgen.vm.</c> and the event's /proc/vmstat-style name: watch them with
+    /// <c>dotnet-counters monitor --counters AopsGen</c>.</summary>
+    public const string MeterName = "AopsGen";
+
+    /// <summary>A new set of counters, all zero, published through the <see cref="MeterName"/> Meter.</summary>
+    public VmEvents() => VmEventsMeter.Register(this, _counts);
+
+    /// <summary>The event's name in lower case, as /proc/vmstat spells its items (<c>pswpin</c>, <c>pgmajfault</c>).</summary>
+    public static string KernelName(VmEvent item) => item.ToString().ToLowerInvariant();
+
     /// <summary>The count of <paramref name="item"/> so far.</summary>
     public long this[VmEvent item] => Volatile.Read(ref _counts[(int)item]);
 
@@ -51,7 +62,7 @@ public sealed class VmEvents
         var text = new System.Text.StringBuilder();
         foreach (VmEvent item in Enum.GetValues<VmEvent>())
         {
-            text.Append(item.ToString().ToLowerInvariant()).Append(' ').Append(this[item]).Append('\n');
+            text.Append(KernelName(item)).Append(' ').Append(this[item]).Append('\n');
         }
         return text.ToString();
     }
