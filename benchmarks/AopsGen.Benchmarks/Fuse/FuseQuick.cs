@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using AopsGen.Benchmarks.Quick;
 using AopsGen.Examples;
@@ -10,8 +11,8 @@ namespace AopsGen.Benchmarks.Fuse;
 
 /// <summary>
 /// <c>--quick</c>'s fuse group: the same fio jobs — sequential 1 MiB and random 4 KiB, reads and writes, buffered,
-/// one job — on RamFs mounted through <see cref="FuseMount"/> and on the host directory the mount point lives in,
-/// in this run. Each figure is the mounted filesystem's bandwidth over the host's (1.0: as fast as the host).
+/// one job — on RamFs and on BlockFs (its image in the host directory) mounted through <see cref="FuseMount"/>, and
+/// on that host directory, in this run. Each figure is the mounted filesystem's bandwidth over the host's (1.0: as fast as the host).
 /// Reads run after a reopen, so the kernel's FUSE page cache is cold and every read reaches the daemon.
 /// </summary>
 public static class FuseQuick
@@ -31,27 +32,53 @@ public static class FuseQuick
             throw new InvalidOperationException(reason);
         }
         string host = Directory.CreateTempSubdirectory("aopsgen-fio-host-").FullName;
+        try
+        {
+            double[] onHost = Jobs.Select(j => Bandwidth(host, j.Job)).ToArray();
+            Serve(report, "Ramfs", "RamFs", host, onHost, vfs =>
+            {
+                Check(RamFs.Mount(vfs, "/mnt", out _));
+                InProcess(report, vfs);
+                return null;
+            });
+            // BlockFs's image lives in the host directory the host's figures come from.
+            string image = Path.Combine(host, "blockfs.img");
+            Check(BlockFs.Mkfs(image, 1L << 30, null, out string? mkfsError), mkfsError);
+            Serve(report, "Blockfs", "BlockFs", host, onHost, vfs =>
+            {
+                Check(BlockFs.Mount(vfs, "/mnt", image, new BlockFsMountOptions { CacheFrames = 1024 }, out BlockFsMount? block, out string? error), error);
+                return block;
+            });
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    // One filesystem mounted through FUSE, the jobs run on it, each figure over the host's.
+    private static void Serve(QuickReport report, string key, string name, string host, double[] onHost, Func<MountNamespace, BlockFsMount?> mountFs)
+    {
         string mountPoint = Directory.CreateTempSubdirectory("aopsgen-fio-fuse-").FullName;
         MountNamespace vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         Check(RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root));
-        Check(RamFs.Mount(vfs, "/mnt", out _));
-        Check(FuseMount.Mount(vfs, "/mnt", mountPoint, new FuseMountOptions { FsName = RamFs.FsType }, out FuseMount? mount, out string? error), error);
+        BlockFsMount? block = mountFs(vfs);
+        Check(FuseMount.Mount(vfs, "/mnt", mountPoint, new FuseMountOptions { FsName = key.ToLowerInvariant() }, out FuseMount? mount, out string? error), error);
         try
         {
-            InProcess(report, vfs);
-            foreach (var (key, job, what) in Jobs)
+            for (int i = 0; i < Jobs.Length; i++)
             {
-                double onHost = Bandwidth(host, job);
-                double onFuse = Bandwidth(mountPoint, job);
-                report.Add($"fuseRamfs{key}OverHost", onFuse / onHost, "ratio",
-                    $"fio {what}: RamFs through FUSE over the host directory ({onFuse / (1 << 20):F0} vs {onHost / (1 << 20):F0} MiB/s)");
+                (string job, string spec, string what) = Jobs[i];
+                double onFuse = Bandwidth(mountPoint, spec);
+                report.Add($"fuse{key}{job}OverHost", onFuse / onHost[i], "ratio",
+                    $"fio {what}: {name} through FUSE over the host directory ({onFuse / (1 << 20):F0} vs {onHost[i] / (1 << 20):F0} MiB/s)");
             }
         }
         finally
         {
             mount!.Dispose();
+            block?.Dispose();
             Directory.Delete(mountPoint, recursive: true);
-            Directory.Delete(host, recursive: true);
         }
     }
 
