@@ -70,26 +70,26 @@ public static class AopsDiagnostics
         description: "A struct address_space_operations has one slot per op. When two valid methods claim it, the generator keeps the first by file path, then position, and drops the others.",
         helpLinkUri: HelpLinkBase + "AOPS004.md");
 
-    /// <summary>AOPS005: [SwapActivate] without [SwapDeactivate].</summary>
-    public static readonly DiagnosticDescriptor SwapActivateWithoutDeactivate = new(
+    /// <summary>AOPS005: [SwapActivate] sets SWP_FS_OPS in a table without [SwapRw].</summary>
+    public static readonly DiagnosticDescriptor SwapFsOpsWithoutSwapRw = new(
         id: "AOPS005",
-        title: "swap_activate without swap_deactivate",
-        messageFormat: "'{0}' has [SwapActivate] but no [SwapDeactivate]: swapoff cannot release what '{1}' pinned",
+        title: "swap_activate sets SWP_FS_OPS but the table has no swap_rw",
+        messageFormat: "'{0}' sets SwapFlags.FsOps in '{1}' but has no [SwapRw]: swapon refuses the file (EINVAL), an SWP_FS_OPS area reads and writes only through swap_rw",
         category: SwapCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "swapoff (and a swapon that fails after activation) calls swap_deactivate to undo swap_activate. Without it, whatever activation pinned stays pinned after the swap file is gone.",
+        description: "Since 5.19 a filesystem whose swap_activate sets SWP_FS_OPS has every swap read and write sent to its swap_rw. The swap core refuses such an area at swapon when the table has no swap_rw, after calling swap_deactivate.",
         helpLinkUri: HelpLinkBase + "AOPS005.md");
 
-    /// <summary>AOPS006: [SwapActivate] without a way to write or read the swap file.</summary>
+    /// <summary>AOPS006: a swap-capable table swapon refuses: no [ReadPage], or an SWP_FILE activation without [DirectIO].</summary>
     public static readonly DiagnosticDescriptor SwapFileWithoutIo = new(
         id: "AOPS006",
-        title: "A swap-capable table cannot write or read the swap file",
+        title: "swapon refuses this swap-capable table: it cannot read or write the swap file",
         messageFormat: "'{0}' has [SwapActivate] but no {1}: {2}",
         category: SwapCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "For a swap file whose activation succeeded (SWP_FILE), the swap core writes pages out through direct_IO (swap_rw since 5.19) and reads them back through readpage; swapon refuses a file without readpage with EINVAL.",
+        description: "swapon refuses a file without readpage (EINVAL). A swap_activate that neither sets SWP_FS_OPS nor adds extents makes an SWP_FILE area (3.6), written with direct_IO: swapon refuses it without direct_IO (EINVAL). One that adds extents (add_swap_extent) needs no I/O op: the swap core writes the block device.",
         helpLinkUri: HelpLinkBase + "AOPS006.md");
 
     /// <summary>AOPS007: AllowUnsafeBlocks is off.</summary>

@@ -13,7 +13,7 @@ namespace AopsGen.Analyzers;
 /// <summary>
 /// Checks each type: AOPS001 (not partial, for the table class and every type around it), AOPS010 (generic, nested in a
 /// generic type, not a class), AOPS012 (declares Operations or StaticOps), AOPS007 (AllowUnsafeBlocks off), AOPS004
-/// (one op twice), AOPS005 and AOPS006 (a swap-capable table that cannot deactivate, write or read). Each decision is a
+/// (one op twice), AOPS005 and AOPS006 (a swap-capable table swapon refuses: it cannot read or write). Each decision is a
 /// <see cref="TableValidation"/> check, the generator's own.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -23,7 +23,7 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         AopsDiagnostics.NotPartial,
         AopsDiagnostics.DuplicateOp,
-        AopsDiagnostics.SwapActivateWithoutDeactivate,
+        AopsDiagnostics.SwapFsOpsWithoutSwapRw,
         AopsDiagnostics.SwapFileWithoutIo,
         AopsDiagnostics.UnsafeBlocksOff,
         AopsDiagnostics.UnsupportedType,
@@ -186,9 +186,13 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// AOPS005 and AOPS006, on the [SwapActivate] method the table gets; like the swap core, they see only the ops that
-    /// have a slot (<see cref="TableValidation.BoundOps"/>): a table whose swap_activate is skipped (AOPS002/AOPS003) is not
-    /// swap-capable, and a skipped swap_deactivate or readpage is as good as none.
+    /// AOPS005 and AOPS006, on the [SwapActivate] method the table uses: exactly the tables swapon refuses
+    /// (src/AopsGen/Swap/SwapOn.cs, <c>SetUpSwapExtents</c>). Which backend an activation chooses is read from the
+    /// method's own body: it sets <c>SwapFlags.FsOps</c> (SWP_FS_OPS: needs [SwapRw]), or calls
+    /// <c>AddSwapExtent</c> (extents: the core writes the block device, no I/O op needed), or neither (SWP_FILE: needs
+    /// [DirectIO]). Every table needs [ReadPage]. swap_deactivate is optional, as in 6.x (ext4 and xfs have none). Like the swap core, they see only the ops that have
+    /// a slot (<see cref="TableValidation.BoundOps"/>): a table whose swap_activate is skipped (AOPS002/AOPS003) is not
+    /// swap-capable, and a skipped readpage is as good as none.
     /// </summary>
     private static void ReportSwapGaps(SymbolAnalysisContext context, INamedTypeSymbol type, Dictionary<OpKind, OpMethod> bound)
     {
@@ -199,19 +203,20 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
         IMethodSymbol activate = activateOp.Method;
         Location location = AnalyzerHelpers.NameLocation(activate);
         bool Has(OpKind kind) => bound.ContainsKey(kind);
+        (bool setsFsOps, bool addsExtents) = ReadActivation(activate, context.CancellationToken);
 
-        if (!Has(OpKind.SwapDeactivate))
+        if (setsFsOps && !Has(OpKind.SwapRw))
         {
-            context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.SwapActivateWithoutDeactivate, location, type.Name, activate.Name));
+            context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.SwapFsOpsWithoutSwapRw, location, type.Name, activate.Name));
         }
-        if (!Has(OpKind.DirectIO) && !Has(OpKind.SwapRw))
+        if (!setsFsOps && !addsExtents && !Has(OpKind.DirectIO))
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 AopsDiagnostics.SwapFileWithoutIo,
                 location,
                 type.Name,
-                "[DirectIO] or [SwapRw]",
-                "the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails"));
+                "[DirectIO]",
+                "an activation that neither sets SwapFlags.FsOps nor adds extents makes an SWP_FILE area, written with direct_IO, and swapon refuses it without (EINVAL)"));
         }
         if (!Has(OpKind.ReadPage))
         {
@@ -220,7 +225,35 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
                 location,
                 type.Name,
                 "[ReadPage]",
-                "swapon refuses a file without readpage (EINVAL), and swapped-out pages are read back through it"));
+                "swapon reads the swap header with readpage and refuses a file without it (EINVAL)"));
         }
     }
+
+    // What a swap_activate body does to its SwapInfo: names SwapFlags.FsOps (sets SWP_FS_OPS), calls AddSwapExtent.
+    private static (bool SetsFsOps, bool AddsExtents) ReadActivation(IMethodSymbol activate, CancellationToken cancellationToken)
+    {
+        bool setsFsOps = false;
+        bool addsExtents = false;
+        foreach (SyntaxReference reference in activate.DeclaringSyntaxReferences)
+        {
+            foreach (SimpleNameSyntax name in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<SimpleNameSyntax>())
+            {
+                if (name.Parent is not MemberAccessExpressionSyntax access || access.Name != name)
+                {
+                    continue;
+                }
+                string member = name.Identifier.ValueText;
+                setsFsOps |= member == "FsOps" && LastName(access.Expression) == "SwapFlags";
+                addsExtents |= member == "AddSwapExtent" && access.Parent is InvocationExpressionSyntax;
+            }
+        }
+        return (setsFsOps, addsExtents);
+    }
+
+    private static string? LastName(ExpressionSyntax expression) => expression switch
+    {
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        _ => null,
+    };
 }

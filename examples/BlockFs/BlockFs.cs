@@ -10,10 +10,11 @@ namespace AopsGen.Examples;
 /// block bitmap, an inode table whose inodes map file blocks with 12 direct, one single- and one double-indirect
 /// pointer, and directories of ext2's variable-length records. <see cref="Mkfs(string, long, MkfsOptions?, out string?)"/> formats an image,
 /// <see cref="Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts it into a
-/// <see cref="MountNamespace"/>. Its <c>address_space_operations</c> — readpage, writepage, write_begin, write_end and bmap —
-/// with writepages and direct_IO, are declared with the attributes and generated into <c>BlockFs.Operations</c>. It has no <c>swap_activate</c>:
-/// a swap file on BlockFs takes the swap core's generic bmap walk, and its pages go straight to the mount's block
-/// device at the blocks <c>bmap</c> names, as a swap file on ext2 does in Linux.
+/// <see cref="MountNamespace"/>. Its <c>address_space_operations</c> — readpage, writepage, writepages, write_begin,
+/// write_end, direct_IO, bmap and swap_activate — are declared with the attributes and generated into
+/// <c>BlockFs.Operations</c>; <see cref="BlockFsInodes"/> are its <c>inode_operations</c>. Its <c>swap_activate</c>
+/// (BlockFsSwap.cs) describes a swap file's blocks with <c>add_swap_extent</c>, as ext4 and xfs do in 6.x, and the
+/// swap core writes its pages straight to the mount's block device at those blocks.
 /// </summary>
 [AddressSpaceOperations("blockfs_aops")]
 public static partial class BlockFs

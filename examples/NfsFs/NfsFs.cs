@@ -26,12 +26,13 @@ public sealed class NfsFile
 }
 
 /// <summary>
-/// Files on an NFSv3 server, through libnfs: the seed commit's <c>nfs_file_aops</c> as a swap device. <c>readpage</c>
-/// is a READ; <c>direct_IO</c> writes the batch of pages the swap core passes as UNSTABLE WRITEs and then one COMMIT
-/// (as the kernel's direct write completes with a commit), reads with READs; <c>swap_activate</c> refuses a sparse
-/// file ("swap activate: swapfile has holes", EINVAL, as 6.x <c>nfs_swap_activate</c>) and pins the connection;
-/// writes from users to an active swap file are refused (ETXTBSY, "NFS: attempt to write to active swap file!").
-/// Each file has its own connection and lock; a dead server fails a call within
+/// Files on an NFSv3 server, through libnfs: <c>nfs_file_aops</c> as a swap device, the 6.x way (5.19+). <c>readpage</c>
+/// is a READ; <c>swap_activate</c> refuses a sparse file ("swap activate: swapfile has holes", EINVAL, as
+/// <c>nfs_swap_activate</c>), pins the connection, adds one extent over the file and sets SWP_FS_OPS, so every batch
+/// of swap pages, read or write, is one <c>swap_rw</c>: writes are UNSTABLE WRITEs and then one COMMIT (as the
+/// kernel's direct write completes with a commit), reads are READs. <c>direct_IO</c> does the same for O_DIRECT
+/// users; writes from users to an active swap file are refused (ETXTBSY, "NFS: attempt to write to active swap
+/// file!"). Each file has its own connection and lock; a dead server fails a call within
 /// <see cref="NfsConnection.TimeoutMs"/> and the swap core keeps the pages dirty in memory to write again.
 /// </summary>
 [AddressSpaceOperations("nfs_file_aops")]
@@ -255,7 +256,8 @@ public static unsafe partial class NfsFs
     }
 
     /// <summary><c>nfs_swap_activate</c> (6.x): a file with fewer bytes allocated than its size has holes and is refused;
-    /// otherwise the connection is pinned for swap (<c>xs_swapper</c>).</summary>
+    /// otherwise the connection is pinned for swap (<c>xs_swapper</c>), one extent covers the file
+    /// (<c>add_swap_extent(sis, 0, sis-&gt;max, 0)</c>) and the area is SWP_FS_OPS. Returns the extents added.</summary>
     [SwapActivate]
     public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
@@ -271,10 +273,18 @@ public static unsafe partial class NfsFs
             sis.Log?.Print(KernelLogLevel.Error, "swap activate: swapfile has holes");
             return Errnos.Neg(Errno.EINVAL);
         }
+        int extents = sis.AddSwapExtent(0, sis.Max, 0);
         span = sis.Pages;
         nfs.SwapActive = true;
-        return 0;
+        sis.Flags |= SwapFlags.FsOps;
+        return extents;
     }
+
+    /// <summary><c>nfs_swap_rw</c> (5.19+): a batch of swap pages as one direct transfer of the file at the kiocb's
+    /// position — WRITEs and a COMMIT, or READs (<see cref="DirectIO"/>). Returns the bytes moved or -errno.</summary>
+    [SwapRw]
+    public static int SwapRw(Kiocb iocb, IovIter iter)
+        => (int)DirectIO(iter.Direction | Rw.Kernel, iocb, iter.Segments, iocb.Position);
 
     /// <summary><c>nfs_swap_deactivate</c>: the connection is unpinned.</summary>
     [SwapDeactivate]

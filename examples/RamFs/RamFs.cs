@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Threading;
+using AopsGen.Block;
 using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;
@@ -10,7 +11,8 @@ namespace AopsGen.Examples;
 /// A filesystem in memory, the smallest complete swap-capable one and the <c>aops demo</c> default. Each file's
 /// bytes live in native memory (<see cref="RamFile"/> in <c>Inode.Private</c>); there is no block device, so a
 /// swap file on RamFs is activated with <c>swap_activate</c> (SWP_FILE) and the swap core writes its pages with
-/// <c>direct_IO</c> and reads them with <c>readpage</c> — the seed commit's routing, as NFS does it.
+/// <c>direct_IO</c> and reads them with <c>readpage</c> — the seed commit's routing, as NFS did it in 3.6.
+/// <see cref="RamFsSwapRw"/> is the same filesystem with the 5.19+ table: SWP_FS_OPS and <c>swap_rw</c>.
 /// </summary>
 [AddressSpaceOperations("ramfs_aops")]
 public static unsafe partial class RamFs
@@ -68,16 +70,22 @@ public static unsafe partial class RamFs
     /// on a RamFs, with mode <paramref name="permissions"/> (0600 by default, as for a swap file) owned by
     /// <paramref name="cred"/>. Returns 0 or the create's error (-EEXIST, -ENOENT, -EXDEV, -EACCES).
     /// </summary>
-    public static int CreateFile(MountNamespace vfs, SuperBlock sb, string path, long size, Credentials cred, out Inode? inode, uint permissions = 0x180)
+    public static int CreateFile(MountNamespace vfs, SuperBlock sb, string path, long size, Credentials cred, out Inode? inode, uint permissions = 0x180,
+        AddressSpaceOperations? aops = null)
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var file = new RamFile(size);
-        inode = NewInode(sb, FileType.Regular, permissions, cred.Uid, cred.Gid);
-        inode.Size = size;
-        inode.Blocks = (size + 511) / 512;
-        inode.Private = file;
+        inode = new Inode(sb, NextInode(), FileType.Regular, permissions, aops ?? Operations)
+        {
+            Size = size,
+            Blocks = (size + 511) / 512,
+            Uid = cred.Uid,
+            Gid = cred.Gid,
+            Private = file,
+            Operations = RamFsInodes.Instance,
+        };
         int error = vfs.Create(path, inode, cred);
         if (error != 0)
         {
@@ -91,9 +99,11 @@ public static unsafe partial class RamFs
     /// <c>mkswap --file</c> on RamFs: a file of <paramref name="size"/> bytes at <paramref name="path"/>, mode 0600,
     /// owned by root, with a swap header written by <see cref="AopsGen.Swap.Mkswap"/> (<paramref name="options"/> for the
     /// label and UUID). Returns 0, the create's error, or mkswap's (-EINVAL: fewer than 10 pages); the header and
-    /// mkswap's messages are in <paramref name="mkswap"/>.
+    /// mkswap's messages are in <paramref name="mkswap"/>. The file's table is <paramref name="aops"/>:
+    /// <see cref="Operations"/> (SWP_FILE) by default, or <see cref="RamFsSwapRw.Operations"/> (SWP_FS_OPS).
     /// </summary>
-    public static int CreateSwapFile(MountNamespace vfs, SuperBlock sb, string path, long size, MkswapOptions? options, out Inode? inode, out MkswapResult mkswap)
+    public static int CreateSwapFile(MountNamespace vfs, SuperBlock sb, string path, long size, MkswapOptions? options, out Inode? inode, out MkswapResult mkswap,
+        AddressSpaceOperations? aops = null)
     {
         Span<byte> header = stackalloc byte[Page.Size];
         header.Clear();
@@ -103,12 +113,22 @@ public static unsafe partial class RamFs
         {
             return mkswap.ReturnValue;
         }
-        int error = CreateFile(vfs, sb, path, size, Credentials.Root, out inode);
+        int error = CreateFile(vfs, sb, path, size, Credentials.Root, out inode, aops: aops);
         if (error == 0)
         {
             DataOf(inode!).Write(0, header);
         }
         return error;
+    }
+
+    /// <summary><c>mknod PATH b</c>: a node for <paramref name="device"/> at <paramref name="path"/> on the RamFs
+    /// <paramref name="sb"/>, mode 0660 (<see cref="BlockDevice.NewInode"/>). swapon of it makes an SWP_BLKDEV area.
+    /// Returns 0 or the create's error.</summary>
+    public static int Mknod(MountNamespace vfs, SuperBlock sb, string path, BlockDevice device, Credentials cred)
+    {
+        ArgumentNullException.ThrowIfNull(vfs);
+        ArgumentNullException.ThrowIfNull(device);
+        return vfs.Create(path, device.NewInode(sb, NextInode()), cred);
     }
 
     /// <summary>The bytes of a RamFs file (for tools and tests that look inside).</summary>

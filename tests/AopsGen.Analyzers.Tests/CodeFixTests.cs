@@ -296,97 +296,6 @@ public sealed class CodeFixTests
         await test.RunAsync(Cancellation);
     }
 
-    [Fact]
-    public async Task AOPS005_adds_an_empty_swap_deactivate_after_swap_activate()
-    {
-        await AopsCodeFixTest<AddSwapDeactivateCodeFix>.VerifyAsync(
-            """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-
-                [SwapActivate]
-                public static int {|AOPS005:Activate|}(SwapInfo sis, OpenFile file, out ulong span)
-                {
-                    span = 0;
-                    return 0;
-                }
-            }
-            """,
-            """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-
-                [SwapActivate]
-                public static int Activate(SwapInfo sis, OpenFile file, out ulong span)
-                {
-                    span = 0;
-                    return 0;
-                }
-
-                [SwapDeactivate]
-                public static void SwapDeactivate(OpenFile file)
-                {
-                    // swapoff: release what Activate pinned for this swap file.
-                }
-            }
-            """);
-    }
-
-    [Fact]
-    public async Task AOPS005_picks_a_free_name()
-    {
-        await AopsCodeFixTest<AddSwapDeactivateCodeFix>.VerifyAsync(
-            """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-                [SwapActivate] public static int {|AOPS005:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
-                public static void SwapDeactivate() { }
-            }
-            """,
-            """
-            [AddressSpaceOperations]
-            public static partial class Fs
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-                [SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
-
-                [SwapDeactivate]
-                public static void SwapDeactivate2(OpenFile file)
-                {
-                    // swapoff: release what SwapActivate pinned for this swap file.
-                }
-                public static void SwapDeactivate() { }
-            }
-            """);
-    }
-
-    [Fact]
-    public async Task AOPS005_offers_no_second_swap_deactivate_where_one_is_declared_but_invalid()
-    {
-        // The [SwapDeactivate] gets no slot (AOPS002), so AOPS005 stands; the fix for it is AOPS002's, not a second method.
-        const string Source = """
-            [AddressSpaceOperations]
-            public partial class Fs
-            {
-                [ReadPage] public static int ReadPage(OpenFile file, Page page) => 0;
-                [DirectIO] public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
-                [SwapActivate] public static int {|AOPS005:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }
-                [SwapDeactivate] public void {|AOPS002:SwapDeactivate|}(OpenFile file) { }
-            }
-            """;
-        await AopsCodeFixTest<AddSwapDeactivateCodeFix>.VerifyAsync(Source, Source);
-    }
-
     /// <summary>The fix changes the project's options, not its text, which the framework cannot compare: checked on the solution.</summary>
     [Fact]
     public async Task AOPS007_turns_unsafe_code_on_for_the_project()
@@ -451,7 +360,7 @@ public sealed class CodeFixTests
     public void Every_fixable_rule_has_exactly_one_provider_and_each_provider_supports_fix_all()
     {
         Assert.Equal(
-            new[] { "AOPS001", "AOPS002", "AOPS003", "AOPS005", "AOPS007", "AOPS009" },
+            new[] { "AOPS001", "AOPS002", "AOPS003", "AOPS007", "AOPS009" },
             AopsTestSetup.CodeFixes.SelectMany(p => p.FixableDiagnosticIds).OrderBy(id => id, StringComparer.Ordinal));
         Assert.All(AopsTestSetup.CodeFixes, p => Assert.NotNull(p.GetFixAllProvider()));
     }

@@ -84,7 +84,8 @@ public sealed class DescriptorTests
     {
         // What dotnet_diagnostic.AOPS005.severity = error and AOPS006 = none in an .editorconfig, or <WarningsAsErrors> and
         // <NoWarn>, give the compilation: per-rule severities.
-        string source = "[AddressSpaceOperations] public static partial class Fs { " + Sources.ReadPage + " " + Sources.SwapActivate.Replace("SwapActivate(", "{|#0:SwapActivate|}(", StringComparison.Ordinal) + " }";
+        string source = "[AddressSpaceOperations] public static partial class Fs { "
+            + "[SwapActivate] public static int {|#0:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; sis.Flags |= SwapFlags.FsOps; return 0; } }";
         var configured = new AopsAnalyzerTest { TestCode = Usings + source };
         configured.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(
             projectId,
@@ -93,13 +94,13 @@ public sealed class DescriptorTests
                 ["AOPS005"] = ReportDiagnostic.Error,
                 ["AOPS006"] = ReportDiagnostic.Suppress,
             })));
-        configured.ExpectedDiagnostics.Add(AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Error).WithArguments("Fs", "SwapActivate"));
+        configured.ExpectedDiagnostics.Add(AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapFsOpsWithoutSwapRw, 0).WithSeverity(DiagnosticSeverity.Error).WithArguments("Fs", "SwapActivate"));
         await configured.RunAsync(TestContext.Current.CancellationToken);
 
         await AopsAnalyzerTest.VerifyAsync(
             source,
-            AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithSeverity(DiagnosticSeverity.Warning).WithArguments("Fs", "SwapActivate"),
+            AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapFsOpsWithoutSwapRw, 0).WithSeverity(DiagnosticSeverity.Warning).WithArguments("Fs", "SwapActivate"),
             AopsAnalyzerTest.Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithSeverity(DiagnosticSeverity.Warning)
-                .WithArguments("Fs", "[DirectIO] or [SwapRw]", "the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails"));
+                .WithArguments("Fs", "[ReadPage]", "swapon reads the swap header with readpage and refuses a file without it (EINVAL)"));
     }
 }

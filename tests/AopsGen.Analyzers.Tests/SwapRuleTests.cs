@@ -4,33 +4,76 @@ using static AopsGen.Analyzers.Tests.AopsAnalyzerTest;
 
 namespace AopsGen.Analyzers.Tests;
 
-/// <summary>AOPS005, AOPS006, AOPS011.</summary>
+/// <summary>AOPS005 and AOPS006 — exactly the swap-capable tables swapon refuses — and AOPS011.</summary>
 public sealed class SwapRuleTests
 {
+    // The three activations swapon tells apart (src/AopsGen/Swap/SwapOn.cs, SetUpSwapExtents).
+    private const string FsOpsActivate = "[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; sis.Flags |= SwapFlags.FsOps; return sis.AddSwapExtent(0, sis.Max, 0); }";
+    private const string ExtentsActivate = "[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return sis.AddSwapExtent(0, 1, 100); }";
+    private const string FileActivate = "[SwapActivate] public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }";
+
+    private static string Table(params string[] ops) => "[AddressSpaceOperations] public static partial class Fs\n{\n" + string.Join("\n", ops) + "\n}";
+
+    private static string Marked(string activate, string markup) => activate.Replace("int SwapActivate(", "int " + markup + "(", System.StringComparison.Ordinal);
+
     [Fact]
-    public async Task AOPS005_swap_activate_without_swap_deactivate()
+    public async Task AOPS005_swap_activate_sets_SWP_FS_OPS_in_a_table_without_swap_rw()
     {
         await VerifyAsync(
-            "[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + Sources.ReadPage + "\n" + Sources.DirectIO + "\n"
-            + "[SwapActivate] public static int {|#0:Activate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}",
-            Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithMessage(
-                "'Fs' has [SwapActivate] but no [SwapDeactivate]: swapoff cannot release what 'Activate' pinned"));
+            Table(Sources.ReadPage, Sources.DirectIO, Marked(FsOpsActivate, "{|#0:SwapActivate|}")),
+            Diagnostic(AopsDiagnostics.SwapFsOpsWithoutSwapRw, 0).WithMessage(
+                "'Fs' sets SwapFlags.FsOps in 'SwapActivate' but has no [SwapRw]: swapon refuses the file (EINVAL), an SWP_FS_OPS area reads and writes only through swap_rw"));
     }
 
     [Fact]
-    public async Task AOPS005_and_AOPS006_not_reported_for_complete_swap_tables_or_tables_without_swap_activate()
+    public async Task AOPS006_an_SWP_FILE_activation_without_direct_IO()
     {
-        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.SwapOps + "\n}");
-        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.ReadPage + "\n" + Sources.SwapRw + "\n" + Sources.SwapActivate + "\n" + Sources.SwapDeactivate + "\n}");
-        await VerifyAsync("[AddressSpaceOperations] public static partial class Fs {\n" + Sources.ReadPage + "\n}");
+        await VerifyAsync(
+            Table(Sources.ReadPage, Sources.SwapRw, Sources.SwapDeactivate, Marked(FileActivate, "{|#0:SwapActivate|}")),
+            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithMessage(
+                "'Fs' has [SwapActivate] but no [DirectIO]: an activation that neither sets SwapFlags.FsOps nor adds extents makes an SWP_FILE area, written with direct_IO, and swapon refuses it without (EINVAL)"));
+    }
+
+    [Fact]
+    public async Task AOPS006_no_readpage_whatever_the_activation()
+    {
+        const string NoReadPage = "swapon reads the swap header with readpage and refuses a file without it (EINVAL)";
+        await VerifyAsync(
+            Table(Sources.DirectIO, Marked(FileActivate, "{|#0:SwapActivate|}")),
+            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithMessage("'Fs' has [SwapActivate] but no [ReadPage]: " + NoReadPage));
+        await VerifyAsync(
+            Table(Marked(ExtentsActivate, "{|#0:SwapActivate|}")),
+            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithArguments("Fs", "[ReadPage]", NoReadPage));
+        await VerifyAsync(
+            Table(Marked(FsOpsActivate, "{|#0:SwapActivate|}")),
+            Diagnostic(AopsDiagnostics.SwapFsOpsWithoutSwapRw, 0).WithArguments("Fs", "SwapActivate"),
+            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithArguments("Fs", "[ReadPage]", NoReadPage));
+        await VerifyAsync(
+            Table(Marked(FileActivate, "{|#0:SwapActivate|}")),
+            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithArguments("Fs", "[DirectIO]", "an activation that neither sets SwapFlags.FsOps nor adds extents makes an SWP_FILE area, written with direct_IO, and swapon refuses it without (EINVAL)"),
+            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithArguments("Fs", "[ReadPage]", NoReadPage));
+    }
+
+    [Fact]
+    public async Task Tables_swapon_accepts_draw_neither_AOPS005_nor_AOPS006()
+    {
+        // SWP_FILE (3.6): readpage and direct_IO; swap_deactivate is optional.
+        await VerifyAsync(Table(Sources.ReadPage, Sources.DirectIO, FileActivate));
+        await VerifyAsync(Table(Sources.SwapOps));
+        // SWP_FS_OPS (5.19+): readpage and swap_rw.
+        await VerifyAsync(Table(Sources.ReadPage, Sources.SwapRw, FsOpsActivate, Sources.SwapDeactivate));
+        await VerifyAsync(Table(Sources.ReadPage, Sources.SwapRw, FsOpsActivate.Replace("SwapFlags.FsOps", "AopsGen.SwapFlags.FsOps", System.StringComparison.Ordinal)));
+        // Extents (6.x, as ext4 and xfs: no swap_deactivate): readpage only, the core writes the block device.
+        await VerifyAsync(Table(Sources.ReadPage, ExtentsActivate));
+        // No swap_activate: the bmap walk, or no swap at all.
+        await VerifyAsync(Table(Sources.ReadPage));
     }
 
     [Fact]
     public async Task AOPS005_and_AOPS006_not_reported_for_a_swap_activate_the_generator_skips()
     {
         // Not static (AOPS002) or not the signature (AOPS003): the table gets no swap_activate, so swapon refuses the
-        // file before it could need swap_deactivate, direct_IO or readpage.
+        // file before it could need swap_rw, direct_IO or readpage.
         await VerifyAsync("[AddressSpaceOperations] public static partial class Fs\n{\n"
             + "[SwapActivate] public static long {|AOPS003:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
         await VerifyAsync("[AddressSpaceOperations] public partial class Fs\n{\n"
@@ -38,43 +81,15 @@ public sealed class SwapRuleTests
     }
 
     [Fact]
-    public async Task AOPS005_and_AOPS006_count_only_the_ops_the_table_gets()
+    public async Task AOPS006_counts_only_the_ops_the_table_gets()
     {
-        // The [SwapDeactivate] and [ReadPage] here get no slot (AOPS002, AOPS003): swapoff and swap-in cannot call them.
+        // The [ReadPage] here gets no slot (AOPS003): swapon cannot read the header through it. The invalid
+        // [SwapDeactivate] (AOPS002) draws nothing more: swap_deactivate is optional.
         await VerifyAsync("[AddressSpaceOperations] public partial class Fs\n{\n"
             + Sources.DirectIO + "\n"
             + "[ReadPage] public static long {|AOPS003:ReadPage|}(OpenFile file, Page page) => 0;\n"
             + "[SwapDeactivate] public void {|AOPS002:SwapDeactivate|}(OpenFile file) { }\n"
-            + "[SwapActivate] public static int {|AOPS005:{|AOPS006:SwapActivate|}|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
-    }
-
-    [Fact]
-    public async Task AOPS006_no_write_path()
-    {
-        await VerifyAsync(
-            "[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + Sources.ReadPage + "\n" + Sources.SwapDeactivate + "\n"
-            + "[SwapActivate] public static int {|#0:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}",
-            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithMessage(
-                "'Fs' has [SwapActivate] but no [DirectIO] or [SwapRw]: the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails"));
-    }
-
-    [Fact]
-    public async Task AOPS006_no_read_path_and_both_missing()
-    {
-        await VerifyAsync(
-            "[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + Sources.DirectIO + "\n" + Sources.SwapDeactivate + "\n"
-            + "[SwapActivate] public static int {|#0:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}",
-            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithMessage(
-                "'Fs' has [SwapActivate] but no [ReadPage]: swapon refuses a file without readpage (EINVAL), and swapped-out pages are read back through it"));
-
-        await VerifyAsync(
-            "[AddressSpaceOperations] public static partial class Fs\n{\n"
-            + "[SwapActivate] public static int {|#0:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}",
-            Diagnostic(AopsDiagnostics.SwapActivateWithoutDeactivate, 0).WithArguments("Fs", "SwapActivate"),
-            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithArguments("Fs", "[DirectIO] or [SwapRw]", "the swap core writes pages out to a swap file through direct_IO (swap_rw since 5.19), so swap-out to this file fails"),
-            Diagnostic(AopsDiagnostics.SwapFileWithoutIo, 0).WithArguments("Fs", "[ReadPage]", "swapon refuses a file without readpage (EINVAL), and swapped-out pages are read back through it"));
+            + "[SwapActivate] public static int {|AOPS006:SwapActivate|}(SwapInfo sis, OpenFile file, out ulong span) { span = 0; return 0; }\n}");
     }
 
     [Fact]

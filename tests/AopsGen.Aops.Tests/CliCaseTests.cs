@@ -82,7 +82,7 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         { "inspect {d}/link", 1, "Unable to find swap-space signature", "" },
         { "inspect {d}/dangling", 1, "No such file or directory (ENOENT)", "" },
         // demo: checked before anything is made; files only where it may make them.
-        { "demo --fs zfs", 1, "Argument 'zfs' not recognized. Must be one of: 'ram', 'block', 'host', 'nfs'", "" },
+        { "demo --fs zfs", 1, "Argument 'zfs' not recognized. Must be one of: 'ram', 'ram-swaprw', 'block', 'blkdev', 'host', 'nfs'", "" },
         { "demo --ram-pages 8", 1, "--ram-pages must be at least 16 (got 8)", "" },
         { "demo --ram-pages 100000000", 1, "Cannot allocate memory (ENOMEM)", "" },
         { "demo --ram-pages abc", 1, "abc", "" },

@@ -20,20 +20,24 @@ public sealed class OpsAndDemoTests
         Assert.Contains("--fs host: hostfs_aops { .readpage, .direct_IO, .swap_activate, .swap_deactivate }", output);
         string[] blockfs = output[output.IndexOf("--fs block", StringComparison.Ordinal)..].Split('\n');
         Assert.Contains(blockfs, line => line.StartsWith("  bmap", StringComparison.Ordinal) && line.EndsWith("set", StringComparison.Ordinal));
-        Assert.Contains(blockfs, line => line.StartsWith("  swap_activate", StringComparison.Ordinal) && line.Contains("default:", StringComparison.Ordinal));
+        Assert.Contains(blockfs, line => line.StartsWith("  swap_activate", StringComparison.Ordinal) && line.EndsWith("set", StringComparison.Ordinal));
+        Assert.Contains("--fs ram-swaprw: ramfs_swaprw_aops {", output);
     }
 
     [Theory]
-    [InlineData("ram")]
-    [InlineData("block")]
-    [InlineData("host")]
-    public void Demo_at_four_times_more_pages_than_frames_with_four_threads_verifies_every_byte_without_allocating(string fs)
+    [InlineData("ram", "SWP_FILE")]
+    [InlineData("ram-swaprw", "SWP_FS_OPS")]
+    [InlineData("block", "extents")]
+    [InlineData("blkdev", "SWP_BLKDEV")]
+    [InlineData("host", "SWP_FILE")]
+    public void Demo_at_four_times_more_pages_than_frames_with_four_threads_verifies_every_byte_without_allocating(string fs, string swapMode)
     {
         (int exit, string output, string error) = Cli.RunProcess("demo", "--fs", fs, "--ram-pages", "256", "--pages", "1024", "--threads", "4", "--seed", "7", "--json");
 
         Assert.True(exit == 0, error + output);
         JsonElement json = JsonDocument.Parse(output.TrimEnd().Split('\n').Last()).RootElement;
         Assert.Equal(fs, json.GetProperty("fs").GetString());
+        Assert.Equal(swapMode, json.GetProperty("swapMode").GetString());
         Assert.Equal((256, 1024, 4), (json.GetProperty("ramPages").GetInt32(), json.GetProperty("pages").GetInt32(), json.GetProperty("threads").GetInt32()));
         Assert.True(json.GetProperty("verified").GetBoolean());
         Assert.Equal(0, json.GetProperty("mismatches").GetInt64());
@@ -43,6 +47,30 @@ public sealed class OpsAndDemoTests
         Assert.True(json.GetProperty("elapsedMs").GetDouble() > 0);
         Assert.Equal(0, json.GetProperty("allocatedBytesPerPage").GetDouble());
         Assert.Equal(0, json.GetProperty("processAllocatedBytesPerPage").GetDouble());
+        AssertRouting(swapMode, json.GetProperty("opCalls"));
+    }
+
+    // The routing the issue asks opCalls to show: SWP_FS_OPS calls only swap_rw for I/O; SWP_FILE direct_IO and
+    // readpage, never swap_rw; extents and SWP_BLKDEV no I/O op of the filesystem, and the block device does the I/O.
+    internal static void AssertRouting(string swapMode, JsonElement calls)
+    {
+        long Calls(string op) => calls.GetProperty(op).GetInt64();
+        switch (swapMode)
+        {
+            case "SWP_FILE":
+                Assert.True(Calls("direct_IO") > 0 && Calls("readpage") > 0);
+                Assert.Equal(0, Calls("swap_rw") + Calls("blockReads") + Calls("blockWrites"));
+                break;
+            case "SWP_FS_OPS":
+                Assert.True(Calls("swap_rw") > 0);
+                Assert.Equal(0, Calls("direct_IO") + Calls("readpage") + Calls("blockReads") + Calls("blockWrites"));
+                break;
+            default:
+                Assert.True(Calls("blockReads") > 0 && Calls("blockWrites") > 0);
+                Assert.Equal(0, Calls("direct_IO") + Calls("readpage") + Calls("swap_rw"));
+                break;
+        }
+        Assert.Equal(swapMode == "SWP_BLKDEV" ? 0 : 1, Calls("swap_activate"));
     }
 
     [Fact]

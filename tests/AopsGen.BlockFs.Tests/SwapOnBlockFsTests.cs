@@ -7,9 +7,9 @@ using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
-/// <summary>A swap file on BlockFs: BlockFs has bmap and no swap_activate, so swapon walks bmap (the generic path),
-/// the area is not SWP_FILE, its extents are the file's real blocks on the mount's device, and swap pages go straight
-/// to the image there.</summary>
+/// <summary>A swap file on BlockFs: BlockFs's swap_activate adds the file's extents (6.x, iomap's way), the area's
+/// I/O is the extents backend, its extents are the file's real blocks on the mount's device — the ones bmap names —
+/// and swap pages go straight to the image there. (The bmap-only walk is pinned in AopsGen.Tests with BlockSwapFs.)</summary>
 public sealed class SwapOnBlockFsTests : IDisposable
 {
     private const int SwapPages = 64;
@@ -64,7 +64,7 @@ public sealed class SwapOnBlockFsTests : IDisposable
         Assert.Equal(0, _mount.Sync());
     }
 
-    // The extents the bmap walk must build from the file's blocks: consecutive blocks merged.
+    // The extents the file's blocks make: consecutive blocks merged.
     private static List<SwapExtent> ExtentsOf(ulong[] map)
     {
         var extents = new List<SwapExtent>();
@@ -92,7 +92,7 @@ public sealed class SwapOnBlockFsTests : IDisposable
         Assert.Equal(0, _swap.SwapOn(SwapPath, 0, Credentials.Root));
 
         SwapInfo area = Assert.Single(_swap.Areas);
-        Assert.Equal(SwapFlags.None, area.Flags & SwapFlags.File);
+        Assert.Equal(SwapIoMode.Extents, area.Mode);
         Assert.Same(_mount.Device, area.Bdev);
         Assert.Equal(new SwapExtent(0, SwapPages, map[0]), Assert.Single(area.Extents));
         Assert.Equal(ExtentsOf(map), area.Extents);
@@ -207,7 +207,7 @@ public sealed class SwapOnBlockFsTests : IDisposable
     }
 
     [Fact]
-    public void Swapon_of_a_sparse_file_is_EINVAL_swapfile_has_holes()
+    public void Swapon_of_a_sparse_file_is_EINVAL_has_unallocated_extents()
     {
         Assert.Equal(0, _mount.CreateFile("swapfile", 0x180, Credentials.Root, out Inode? inode));
         Assert.Equal(0, _mount.Truncate("swapfile", (long)SwapPages * Page.Size));
@@ -215,11 +215,27 @@ public sealed class SwapOnBlockFsTests : IDisposable
 
         Assert.Equal(Errnos.Neg(Errno.EINVAL), _swap.SwapOn(SwapPath, 0, Credentials.Root));
 
-        Assert.Equal("swapon: swapfile has holes", _swap.Log.Last!.Value.Message);
+        Assert.Equal($"swapon: file {SwapPath} has unallocated extents", _swap.Log.Last!.Value.Message);
         Assert.Empty(_swap.Areas);
         Assert.False(inode!.IsSwapFile);
         Assert.NotEqual(0UL, AopsCalls.Bmap(BlockFs.Operations, inode.Mapping, 0));
         Assert.Equal(0UL, AopsCalls.Bmap(BlockFs.Operations, inode.Mapping, 1));
+    }
+
+    [Fact]
+    public void BlockFs_swap_activate_adds_the_extents_so_the_core_walks_no_bmap_and_calls_no_io_op_of_BlockFs()
+    {
+        Inode inode = MakeSwapFile(AllocationPolicy.Interleaved(runBlocks: 8, gapBlocks: 2));
+
+        Assert.Equal(0, _swap.SwapOn(SwapPath, 0, Credentials.Root));
+
+        SwapInfo area = Assert.Single(_swap.Areas);
+        Assert.Equal(SwapFlags.Activated, area.Flags & (SwapFlags.Activated | SwapFlags.FsOps));
+        Assert.Equal(ExtentsOf(BlockFsMachine.BlockMap(inode, SwapPages)), area.Extents);
+        Assert.Equal(1, area.OpCalls.SwapActivate);
+        Assert.Equal(0, area.OpCalls.Bmap + area.OpCalls.ReadPage + area.OpCalls.DirectIO + area.OpCalls.SwapRw);
+        Assert.Equal(0, _swap.SwapOff(SwapPath, Credentials.Root));
+        Assert.Equal(0, area.OpCalls.SwapDeactivate);
     }
 
     [Fact]

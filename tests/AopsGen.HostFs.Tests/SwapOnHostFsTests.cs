@@ -27,7 +27,7 @@ public sealed class SwapOnHostFsTests : IDisposable
         using var mm = new MemoryManager(ram, _m.Swap);
 
         Assert.Equal(0, _m.Swap.SwapOn("/mnt/swapfile", 0, Credentials.Root));
-        Assert.True((_m.Swap.Areas[0].Flags & SwapFlags.File) != 0);
+        Assert.Equal(SwapIoMode.File, _m.Swap.Areas[0].Mode);
         Assert.True(HostFs.FileOf(inode!).SwapActive);
         using (AnonRegion region = mm.CreateRegion(256))
         {

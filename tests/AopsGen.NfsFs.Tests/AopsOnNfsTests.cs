@@ -53,6 +53,10 @@ public sealed unsafe class AopsOnNfsTests
         Assert.True(exit == 0, error + output);
         JsonElement json = JsonDocument.Parse(output.TrimEnd().Split('\n').Last()).RootElement;
         Assert.Equal("nfs", json.GetProperty("fs").GetString());
+        Assert.Equal("SWP_FS_OPS", json.GetProperty("swapMode").GetString());
+        JsonElement calls = json.GetProperty("opCalls");
+        Assert.True(calls.GetProperty("swap_rw").GetInt64() > 0);
+        Assert.Equal(0, calls.GetProperty("direct_IO").GetInt64() + calls.GetProperty("readpage").GetInt64() + calls.GetProperty("blockWrites").GetInt64());
         Assert.True(json.GetProperty("verified").GetBoolean());
         Assert.True(json.GetProperty("pagesOut").GetInt64() >= 1024 - 256);
         Assert.Equal(0, json.GetProperty("allocatedBytesPerPage").GetDouble());

@@ -8,8 +8,8 @@ using AopsGen.Vfs;
 
 namespace AopsGen.Examples.Tests;
 
-/// <summary>Swap over a real NFS server: SWP_FILE through NfsFs's table, what it refuses, and the server stopped
-/// mid-run with nothing lost.</summary>
+/// <summary>Swap over a real NFS server: SWP_FS_OPS through NfsFs's table (every batch a swap_rw), what it refuses,
+/// and the server stopped mid-run with nothing lost.</summary>
 public sealed unsafe class SwapOnNfsTests : IDisposable
 {
     private readonly ITestOutputHelper _output;
@@ -55,9 +55,9 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
     }
 
     [NfsFact]
-    public void The_table_is_nfs_file_aops_with_readpage_direct_IO_and_the_swap_ops()
+    public void The_table_is_nfs_file_aops_with_readpage_direct_IO_and_the_swap_ops_swap_rw_included()
     {
-        Assert.Equal("nfs_file_aops { .readpage, .set_page_dirty, .direct_IO, .swap_activate, .swap_deactivate }", NfsFs.Operations.ToString());
+        Assert.Equal("nfs_file_aops { .readpage, .set_page_dirty, .direct_IO, .swap_activate, .swap_deactivate, .swap_rw }", NfsFs.Operations.ToString());
     }
 
     [NfsFact]
@@ -69,7 +69,7 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         using var mm = new MemoryManager(ram, _swap);
 
         Assert.Equal(0, _swap.SwapOn("/nfs/" + name, 0, Credentials.Root));
-        Assert.True((_swap.Areas[0].Flags & SwapFlags.File) != 0);
+        Assert.Equal(SwapIoMode.FsOps, _swap.Areas[0].Mode);
         Assert.True(NfsFs.FileOf(inode).SwapActive);
         Assert.Equal(Errnos.Neg(Errno.EBUSY), NfsFs.Release(_sb));
         using (AnonRegion region = mm.CreateRegion(256))
@@ -88,7 +88,10 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         }
 
         NfsFile file = NfsFs.FileOf(inode);
-        _output.WriteLine($"{_swap.Events}; {file.Writes} direct_IO writes, {file.Commits} commits");
+        SwapOpCalls calls = _swap.Areas[0].OpCalls;
+        _output.WriteLine($"{_swap.Events}; {file.Writes} writes, {file.Commits} commits; {calls}");
+        Assert.True(calls.SwapRw > 0);
+        Assert.Equal(0, calls.DirectIO + calls.ReadPage + calls.BlockReads + calls.BlockWrites);
         Assert.True(_swap.Events[VmEvent.PswpOut] >= 256 - 64);
         Assert.True(file.Commits < _swap.Events[VmEvent.PswpOut] / 4, "not batched: a COMMIT per few pages");
         Assert.Equal(0, _swap.SwapOff("/nfs/" + name, Credentials.Root));

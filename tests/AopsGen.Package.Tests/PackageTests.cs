@@ -86,7 +86,9 @@ public sealed class PackageTests
 
         Assert.True(build == 0, $"{example} against the package failed:\n" + buildOutput);
         Assert.True(Directory.Exists(Path.Combine(project, "packages", "aopsgen", PackedPackageFixture.Version)), "AopsGen did not come from the packed feed");
-        string generated = Directory.EnumerateFiles(Path.Combine(project, "obj"), "*.Aops.g.cs", SearchOption.AllDirectories).Single();
+        // The example's own table (RamFs has a second one, RamFsSwapRw).
+        string generated = Directory.EnumerateFiles(Path.Combine(project, "obj"), "*.Aops.g.cs", SearchOption.AllDirectories)
+            .Single(path => Path.GetFileName(path).EndsWith(example + ".Aops.g.cs", StringComparison.Ordinal));
         Assert.Contains($"\"{table}\"", System.IO.File.ReadAllText(generated), StringComparison.Ordinal);
     }
 

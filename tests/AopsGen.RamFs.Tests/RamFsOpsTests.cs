@@ -129,13 +129,46 @@ public sealed class RamFsOpsTests : IDisposable
         Assert.Equal(0, swap.SwapOn("/mnt/swapfile", 0, Credentials.Root));
 
         Assert.True(RamFs.DataOf(inode!).SwapActive);
-        Assert.True((swap.Areas[0].Flags & SwapFlags.File) != 0);
+        Assert.Equal(SwapIoMode.File, swap.Areas[0].Mode);
         Assert.Equal(0, _vfs.Open("/mnt/swapfile", OpenFlags.ReadWrite, Credentials.Root, out OpenFile? file));
         Assert.Equal(Errnos.Neg(Errno.ETXTBSY), MountNamespace.Write(file!, 0, new byte[1]));
 
         Assert.Equal(0, swap.SwapOff("/mnt/swapfile", Credentials.Root));
         Assert.False(RamFs.DataOf(inode!).SwapActive);
         Assert.Equal(1, MountNamespace.Write(file!, 0, new byte[1]));
+    }
+
+    [Fact]
+    public void The_swaprw_table_makes_an_SWP_FS_OPS_area_whose_pages_go_through_swap_rw_only()
+    {
+        Assert.Equal(0, RamFs.CreateSwapFile(_vfs, _sb, "/mnt/swaprw", 64L * Page.Size, null, out Inode? inode, out _, RamFsSwapRw.Operations));
+        using var swap = new SwapCore(_vfs);
+        using var frames = new PageFrames(8);
+        using var mm = new MemoryManager(frames, swap);
+
+        Assert.Equal(0, swap.SwapOn("/mnt/swaprw", 0, Credentials.Root));
+        SwapInfo area = swap.Areas[0];
+        Assert.Equal(SwapIoMode.FsOps, area.Mode);
+        Assert.True(RamFs.DataOf(inode!).SwapActive);
+        using (AnonRegion region = mm.CreateRegion(32))
+        {
+            byte[] data = new byte[Page.Size];
+            for (int i = 0; i < 32; i++)
+            {
+                data.AsSpan().Fill((byte)(i + 1));
+                Assert.Equal(0, region.Write(i, data));
+            }
+            for (int i = 0; i < 32; i++)
+            {
+                Assert.Equal(0, region.Read(i, data));
+                Assert.False(data.AsSpan().ContainsAnyExcept((byte)(i + 1)), $"page {i} differs");
+            }
+        }
+
+        Assert.True(area.OpCalls.SwapRw > 0);
+        Assert.Equal(0, area.OpCalls.DirectIO + area.OpCalls.ReadPage);
+        Assert.Equal(0, swap.SwapOff("/mnt/swaprw", Credentials.Root));
+        Assert.False(RamFs.DataOf(inode!).SwapActive);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static unsafe partial class BlockSwapFs
 {
     /// <summary>Creates <paramref name="path"/> with its pages at <paramref name="blocks"/> of the superblock's
     /// device, formatted by <see cref="Mkswap"/>.</summary>
-    public static Inode CreateSwapFile(MountNamespace vfs, SuperBlock sb, ulong number, string path, ulong[] blocks)
+    public static Inode CreateSwapFile(MountNamespace vfs, SuperBlock sb, ulong number, string path, ulong[] blocks, AddressSpaceOperations? aops = null)
     {
         using var header = new PageFrames(1);
         Page page = header.AllocZeroed()!;
@@ -31,7 +31,7 @@ internal static unsafe partial class BlockSwapFs
             throw new InvalidOperationException($"header write: {written}");
         }
         header.Free(page);
-        var inode = new Inode(sb, number, FileType.Regular, 0x180, Operations) { Size = size, Blocks = size / 512, Private = blocks };
+        var inode = new Inode(sb, number, FileType.Regular, 0x180, aops ?? Operations) { Size = size, Blocks = size / 512, Private = blocks };
         int error = vfs.Create(path, inode, Credentials.Root);
         if (error != 0)
         {

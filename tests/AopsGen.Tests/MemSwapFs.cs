@@ -62,14 +62,14 @@ internal static unsafe partial class MemSwapFs
 
     /// <summary>Creates <paramref name="path"/> as a file of <paramref name="pages"/> pages formatted by
     /// <see cref="Mkswap"/>, mode 0600, owned by root.</summary>
-    public static Inode CreateSwapFile(MountNamespace vfs, SuperBlock sb, ulong number, string path, int pages)
+    public static Inode CreateSwapFile(MountNamespace vfs, SuperBlock sb, ulong number, string path, int pages, AddressSpaceOperations? aops = null)
     {
         var data = new FileData((long)pages << Page.Shift);
         if (!Mkswap.Format(data.PageBytes(0), data.Size, new MkswapOptions { Label = "memswap" }).Succeeded)
         {
             throw new InvalidOperationException("mkswap failed");
         }
-        var inode = new Inode(sb, number, FileType.Regular, 0x180, Operations) { Size = data.Size, Blocks = data.Size / 512, Private = data };
+        var inode = new Inode(sb, number, FileType.Regular, 0x180, aops ?? Operations) { Size = data.Size, Blocks = data.Size / 512, Private = data };
         int error = vfs.Create(path, inode, Credentials.Root);
         if (error != 0)
         {

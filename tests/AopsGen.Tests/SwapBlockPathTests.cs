@@ -42,7 +42,7 @@ public sealed class SwapBlockPathTests : IDisposable
     [Fact]
     public void The_area_is_not_SWP_FILE_and_its_extents_follow_the_files_runs_on_the_device()
     {
-        Assert.Equal(SwapFlags.None, Area.Flags & SwapFlags.File);
+        Assert.Equal(SwapIoMode.Extents, Area.Mode);
         Assert.Same(_m.Disk, Area.Bdev);
         Assert.Equal(12, Area.Extents.Count);
         Assert.Equal(new SwapExtent(0, 8, 16), Area.Extents[0]);

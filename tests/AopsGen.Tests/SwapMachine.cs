@@ -17,7 +17,7 @@ internal sealed class SwapMachine : IDisposable
     private readonly TempBlockDevice? _disk;
     private ulong _ino = 10;
 
-    public SwapMachine(int frames, int swapPages, bool blockPath = false, int devicePages = 0)
+    public SwapMachine(int frames, int swapPages, bool blockPath = false, int devicePages = 0, AddressSpaceOperations? aops = null)
     {
         Fs = new SuperBlock(blockPath ? "blockswapfs" : "memswapfs", 4096);
         Vfs = new MountNamespace(new Inode(Fs, 1, FileType.Directory, 0x1ED, TestFs.Empty));
@@ -39,11 +39,11 @@ internal sealed class SwapMachine : IDisposable
                     next += 3;
                 }
             }
-            SwapFileInode = BlockSwapFs.CreateSwapFile(Vfs, Fs, _ino++, "/swapfile", blocks);
+            SwapFileInode = BlockSwapFs.CreateSwapFile(Vfs, Fs, _ino++, "/swapfile", blocks, aops);
         }
         else
         {
-            SwapFileInode = MemSwapFs.CreateSwapFile(Vfs, Fs, _ino++, "/swapfile", swapPages);
+            SwapFileInode = MemSwapFs.CreateSwapFile(Vfs, Fs, _ino++, "/swapfile", swapPages, aops);
         }
     }
 
@@ -56,6 +56,9 @@ internal sealed class SwapMachine : IDisposable
     public BlockDevice? Disk => _disk?.Device;
     public string? ImagePath => _disk?.ImagePath;
     public MemSwapFs.FileData FileData => (MemSwapFs.FileData)SwapFileInode.Private!;
+
+    /// <summary>The area swapon made (the first enabled one).</summary>
+    public SwapInfo Area => Swap.Areas[0];
 
     public int SwapOn(string path = "/swapfile", int flags = 0) => Swap.SwapOn(path, flags, Credentials.Root);
 

@@ -66,7 +66,8 @@ public sealed unsafe class SwapOnTests : IDisposable
         Assert.Equal(0, _core.SwapOn("/swapfile", 0, Credentials.Root));
 
         SwapInfo area = Assert.Single(_core.Areas);
-        Assert.Equal(SwapFlags.File, area.Flags & SwapFlags.File);
+        Assert.Equal(SwapIoMode.File, area.Mode);
+        Assert.Equal(SwapFlags.Activated, area.Flags & SwapFlags.Activated);
         Assert.Equal((uint)FilePages - 1, area.Pages);
         Assert.Equal(new SwapExtent(0, FilePages, 0), Assert.Single(area.Extents));
         Assert.Equal(1, _activations);
@@ -183,7 +184,7 @@ public sealed unsafe class SwapOnTests : IDisposable
         Assert.Equal(0, _core.SwapOn("/swapfile", 0, Credentials.Root));
 
         SwapInfo area = Assert.Single(_core.Areas);
-        Assert.Equal(SwapFlags.None, area.Flags & SwapFlags.File);
+        Assert.Equal(SwapIoMode.Extents, area.Mode);
         Assert.Equal(new[] { new SwapExtent(0, 10, 1000), new SwapExtent(10, 1, 5000), new SwapExtent(11, FilePages - 11, 1011) }, area.Extents);
         Assert.Equal(5000UL, area.MapSwapPage(10));
         Assert.Equal(1030UL, area.MapSwapPage(30));
@@ -225,7 +226,7 @@ public sealed unsafe class SwapOnTests : IDisposable
 
         SwapInfo area = Assert.Single(_core.Areas);
         Assert.Same(_disk.Device, area.Bdev);
-        Assert.Equal(SwapFlags.None, area.Flags & SwapFlags.File);
+        Assert.Equal(SwapIoMode.Extents, area.Mode);
     }
 
     [Fact]

@@ -234,8 +234,7 @@ public sealed class SwapRig : IDisposable
     }
 
     /// <summary>Where slot <paramref name="slot"/> lives: its byte in the swap file (SWP_FILE) or on the device (the extent's block).</summary>
-    public long SlotPosition(ulong slot)
-        => (_area.Flags & SwapFlags.File) != 0 ? (long)(slot << Page.Shift) : (long)(_area.MapSwapPage(slot)!.Value << Page.Shift);
+    public long SlotPosition(ulong slot) => _area.PositionOf(slot);
 
     /// <summary>Reads the page at slot <paramref name="slot"/> straight from the file or device (not through the swap core).</summary>
     public void ReadSlot(ulong slot, Span<byte> destination)

@@ -3,28 +3,31 @@ using AopsGen;
 
 namespace AnalyzerTour;
 
-/// <summary>AOPS005: activation pins something that nothing releases at swapoff.</summary>
-[AddressSpaceOperations("no_deactivate_aops")]
-public static partial class NoDeactivateFs
+/// <summary>AOPS005: swap_activate sets SWP_FS_OPS, so every swap read and write would go to swap_rw — which the table
+/// lacks; swapon refuses the file.</summary>
+[AddressSpaceOperations("fs_ops_no_rw_aops")]
+public static partial class FsOpsWithoutSwapRwFs
 {
-    /// <summary>readpage: swap-in.</summary>
+    /// <summary>readpage: the swap header.</summary>
     [ReadPage]
     public static int ReadPage(OpenFile file, Page page) => 0;
 
-    /// <summary>direct_IO: swap-out.</summary>
+    /// <summary>direct_IO: not what an SWP_FS_OPS area uses.</summary>
     [DirectIO]
     public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset) => 0;
 
-    /// <summary>swap_activate, with no swap_deactivate to undo it.</summary>
+    /// <summary>swap_activate: one extent, SWP_FS_OPS.</summary>
     [SwapActivate]
     public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span) // AOPS005
     {
-        span = 0;
-        return 0;
+        span = sis.Pages;
+        sis.Flags |= SwapFlags.FsOps;
+        return sis.AddSwapExtent(0, sis.Max, 0);
     }
 }
 
-/// <summary>AOPS006: swapon succeeds, then every swap-out fails: there is no direct_IO (nor swap_rw).</summary>
+/// <summary>AOPS006: an SWP_FILE activation (it neither sets SWP_FS_OPS nor adds extents) with no direct_IO to write
+/// swap pages: swapon refuses the file.</summary>
 [AddressSpaceOperations("no_write_aops")]
 public static partial class NoWriteFs
 {

@@ -17,13 +17,17 @@ internal static class DemoCommand
 {
     public static Command Create(CliContext context)
     {
-        var fs = new Option<string>("--fs") { Description = "The filesystem to swap to.", DefaultValueFactory = _ => "ram" };
-        fs.AcceptOnlyFromAmong("ram", "block", "host", "nfs");
+        var fs = new Option<string>("--fs")
+        {
+            Description = "Where to swap: ram (SWP_FILE), ram-swaprw (SWP_FS_OPS), block (BlockFs extents), blkdev (a block device node, SWP_BLKDEV), host (SWP_FILE), nfs (SWP_FS_OPS).",
+            DefaultValueFactory = _ => "ram",
+        };
+        fs.AcceptOnlyFromAmong(DemoFsNames.All);
         var ramPages = new Option<int>("--ram-pages") { Description = "Page frames of \"RAM\".", DefaultValueFactory = _ => DemoOptions.DefaultRamPages };
         var pages = new Option<int>("--pages") { Description = "Pages the program uses.", DefaultValueFactory = _ => DemoOptions.DefaultPages };
         var threads = new Option<int>("--threads") { Description = "Threads, each over its own share of the pages.", DefaultValueFactory = _ => DemoOptions.DefaultThreads };
         var seed = new Option<int>("--seed") { Description = "Seed of the random phase and of the page contents.", DefaultValueFactory = _ => 1 };
-        var dir = new Option<string?>("--dir") { Description = "Where --fs block puts its disk image and --fs host its swap file (default: a new temporary directory, removed afterwards)." };
+        var dir = new Option<string?>("--dir") { Description = "Where --fs block and blkdev put their disk image and --fs host its swap file (default: a new temporary directory, removed afterwards)." };
         var nfsUrl = new Option<string?>("--nfs-url") { Description = "For --fs nfs: the export's URL with <file> for the file name, as examples/NfsFs/nfs-server.sh start prints it (default: $AOPSGEN_NFS_URL)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary (--show and --vmstat then write to stderr)." };
         var show = new Option<bool>("--show") { Description = "Print the swap table as /proc/swaps does, and a free-style summary, while the program's pages are swapped." };
@@ -34,7 +38,7 @@ internal static class DemoCommand
         };
         command.SetAction(parse =>
         {
-            var options = new DemoOptions(Enum.Parse<DemoFs>(parse.GetValue(fs)!, ignoreCase: true), parse.GetValue(ramPages),
+            var options = new DemoOptions(DemoFsNames.Parse(parse.GetValue(fs)!), parse.GetValue(ramPages),
                 parse.GetValue(pages), parse.GetValue(threads), parse.GetValue(seed), parse.GetValue(dir),
                 parse.GetValue(nfsUrl) ?? Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL"));
             TextWriter watch = parse.GetValue(json) ? context.Error : context.Output;
@@ -212,6 +216,7 @@ internal static class DemoCommand
         DemoOptions opt = r.Options;
         o.WriteLine($"aops demo: {opt.Pages} pages over {opt.RamPages} frames ({(double)opt.Pages / opt.RamPages:0.#}x memory), {opt.Threads} thread{(opt.Threads == 1 ? "" : "s")}, seed {opt.Seed}");
         o.WriteLine($"  swap file     {r.SwapFile}");
+        o.WriteLine($"  swap mode     {r.SwapMode.Name()}: {r.OpCalls}");
         o.WriteLine($"  pages out     {r.PagesOut} (pswpout)");
         o.WriteLine($"  pages in      {r.PagesIn} (pswpin)");
         o.WriteLine($"  major faults  {r.MajorFaults} (pgmajfault)");

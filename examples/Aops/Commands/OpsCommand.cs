@@ -10,6 +10,7 @@ internal static class OpsCommand
     public static readonly (string Fs, AddressSpaceOperations Table)[] Tables =
     [
         ("ram", RamFs.Operations),
+        ("ram-swaprw", RamFsSwapRw.Operations),
         ("block", BlockFs.Operations),
         ("host", HostFs.Operations),
         ("nfs", NfsFs.Operations),

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using AopsGen.Swap;
 
 namespace AopsGen.Examples.Aops.Demo;
 
@@ -9,6 +10,10 @@ internal sealed record DemoResult
 {
     public required DemoOptions Options { get; init; }
     public required string SwapFile { get; init; }
+    /// <summary>The backend swapon chose for the area.</summary>
+    public SwapIoMode SwapMode { get; init; }
+    /// <summary>The calls the swap core made through the filesystem's table, and the block device's I/O.</summary>
+    public SwapOpCalls OpCalls { get; init; } = new();
     public long PagesOut { get; init; }
     public long PagesIn { get; init; }
     public long MajorFaults { get; init; }
@@ -42,7 +47,18 @@ internal sealed record DemoResult
         using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
-            json.WriteString("fs", Options.Fs.ToString().ToLowerInvariant());
+            json.WriteString("fs", Options.Fs.Name());
+            json.WriteString("swapMode", SwapMode.Name());
+            json.WriteStartObject("opCalls");
+            json.WriteNumber("readpage", OpCalls.ReadPage);
+            json.WriteNumber("direct_IO", OpCalls.DirectIO);
+            json.WriteNumber("swap_rw", OpCalls.SwapRw);
+            json.WriteNumber("bmap", OpCalls.Bmap);
+            json.WriteNumber("swap_activate", OpCalls.SwapActivate);
+            json.WriteNumber("swap_deactivate", OpCalls.SwapDeactivate);
+            json.WriteNumber("blockReads", OpCalls.BlockReads);
+            json.WriteNumber("blockWrites", OpCalls.BlockWrites);
+            json.WriteEndObject();
             json.WriteNumber("ramPages", Options.RamPages);
             json.WriteNumber("pages", Options.Pages);
             json.WriteNumber("threads", Options.Threads);

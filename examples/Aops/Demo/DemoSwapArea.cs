@@ -1,22 +1,48 @@
 using System.Collections.Generic;
 using System.IO;
+using AopsGen.Block;
+using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;
 using Microsoft.Win32.SafeHandles;
 
 namespace AopsGen.Examples.Aops.Demo;
 
-/// <summary>The example filesystem a demo swaps to.</summary>
+/// <summary>The example filesystem a demo swaps to, and the swap backend swapon chooses for it.</summary>
 internal enum DemoFs
 {
-    /// <summary>RamFs: SWP_FILE through swap_activate and direct_IO (the default).</summary>
+    /// <summary>RamFs: SWP_FILE, direct_IO writes and readpage reads (the default; the seed's routing).</summary>
     Ram,
-    /// <summary>BlockFs on a disk image: the generic bmap/extent path straight to the block device.</summary>
+    /// <summary>RamFs with its 5.19+ table: SWP_FS_OPS, every batch a swap_rw.</summary>
+    RamSwapRw,
+    /// <summary>BlockFs on a disk image: swap_activate adds extents; I/O straight to the block device.</summary>
     Block,
+    /// <summary>A block device node over an image file: SWP_BLKDEV.</summary>
+    BlkDev,
     /// <summary>HostFs on a host directory: SWP_FILE, direct_IO as O_DIRECT pwritev/preadv on a real file.</summary>
     Host,
-    /// <summary>NfsFs on an NFSv3 server: SWP_FILE, direct_IO as WRITEs and a COMMIT per batch.</summary>
+    /// <summary>NfsFs on an NFSv3 server: SWP_FS_OPS, swap_rw as WRITEs and a COMMIT per batch.</summary>
     Nfs,
+}
+
+/// <summary>The names <c>--fs</c> takes and <c>--json</c> prints.</summary>
+internal static class DemoFsNames
+{
+    public static readonly string[] All = ["ram", "ram-swaprw", "block", "blkdev", "host", "nfs"];
+
+    public static string Name(this DemoFs fs) => All[(int)fs];
+
+    public static DemoFs Parse(string name) => (DemoFs)Array.IndexOf(All, name);
+
+    /// <summary>The <c>swapMode</c> of <c>--json</c>: the kernel's flag name of the backend.</summary>
+    public static string Name(this SwapIoMode mode) => mode switch
+    {
+        SwapIoMode.File => "SWP_FILE",
+        SwapIoMode.FsOps => "SWP_FS_OPS",
+        SwapIoMode.Extents => "extents",
+        SwapIoMode.BlockDevice => "SWP_BLKDEV",
+        _ => "none",
+    };
 }
 
 /// <summary>
@@ -63,9 +89,10 @@ internal sealed class DemoSwapArea : IDisposable
             int rc = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
             return rc != 0 ? rc : CreateOnNfs(vfs, nfsUrl!, bytes, mkswap, out area, out error);
         }
-        if (fs == DemoFs.Ram)
+        if (fs is DemoFs.Ram or DemoFs.RamSwapRw)
         {
-            int rc = RamFs.CreateSwapFile(vfs, rootFs, "/swapfile", bytes, mkswap, out _, out MkswapResult result);
+            int rc = RamFs.CreateSwapFile(vfs, rootFs, "/swapfile", bytes, mkswap, out _, out MkswapResult result,
+                fs == DemoFs.RamSwapRw ? RamFsSwapRw.Operations : RamFs.Operations);
             error = rc == 0 ? null : $"mkswap /swapfile on ramfs: {result.Error ?? Errnos.FromReturn(rc).Message()}";
             area = rc == 0 ? new DemoSwapArea(vfs, "/swapfile", "/swapfile on ramfs", [], () => { }) : null;
             return rc;
@@ -79,10 +106,13 @@ internal sealed class DemoSwapArea : IDisposable
                 Directory.Delete(dir, recursive: true);
             }
         }
-        int status = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
-        status = status != 0 ? status : fs == DemoFs.Block
-            ? CreateOnBlockFs(vfs, dir, swapPages, directory == null, out area, out error)
-            : CreateOnHostFs(vfs, dir, bytes, mkswap, directory == null, out area, out error);
+        int status = RamFs.Mkdir(vfs, rootFs, fs == DemoFs.BlkDev ? "/dev" : "/mnt", Credentials.Root);
+        status = status != 0 ? status : fs switch
+        {
+            DemoFs.Block => CreateOnBlockFs(vfs, dir, swapPages, directory == null, out area, out error),
+            DemoFs.BlkDev => CreateBlockDeviceNode(vfs, rootFs, dir, bytes, mkswap, directory == null, out area, out error),
+            _ => CreateOnHostFs(vfs, dir, bytes, mkswap, directory == null, out area, out error),
+        };
         if (status != 0)
         {
             RemoveTemporary();
@@ -94,17 +124,11 @@ internal sealed class DemoSwapArea : IDisposable
     {
         area = null;
         string image = Path.Combine(dir, "aops-demo-blockfs.img");
-        // The image is created here, exclusively and without following a link (O_CREAT|O_EXCL), mode 0600; mkfs and
-        // mount reach it through this descriptor (/proc/self/fd/N), so nothing else that appears at its name is ever
-        // written, and teardown removes the name only while it is still this file.
-        // (A raw open: .NET's own would flock the file, and mkfs's open of the same file would then be refused.)
-        int created = Posix.Open(image, Posix.ORdWr | Posix.OCreat | Posix.OExcl | Posix.ONoFollow, 0x180, out SafeFileHandle? imageFile);
+        int created = CreateImage(image, "blockfs", out SafeFileHandle? imageFile, out string device, out error);
         if (created != 0)
         {
-            error = $"creating the blockfs image {image}: {Errnos.FromReturn(created).Message()}";
             return created;
         }
-        string device = $"/proc/self/fd/{imageFile!.DangerousGetHandle()}";
         // The image: the swap file plus room for BlockFs's metadata and indirect blocks (one per 1024 pages).
         long imageBytes = (swapPages + swapPages / 1024 + 64) << Page.Shift;
         int status = BlockFs.Mkfs(device, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
@@ -114,20 +138,35 @@ internal sealed class DemoSwapArea : IDisposable
         if (status != 0)
         {
             mount?.Dispose();
-            RemoveOwn(image, imageFile);
+            RemoveOwn(image, imageFile!);
             error ??= $"blockfs on {image}: {Errnos.FromReturn(status).Message()}";
             return status;
         }
         area = new DemoSwapArea(vfs, "/mnt/swapfile", $"/mnt/swapfile on blockfs ({image})", [], () =>
         {
             mount!.Dispose();
-            RemoveOwn(image, imageFile);
+            RemoveOwn(image, imageFile!);
             if (temporary)
             {
                 Directory.Delete(dir, recursive: true);
             }
         });
         return 0;
+    }
+
+    /// <summary>
+    /// Creates the image file <paramref name="image"/> exclusively and without following a link (O_CREAT|O_EXCL|
+    /// O_NOFOLLOW), mode 0600. mkfs, mount and the block device reach it through this descriptor
+    /// (<paramref name="path"/>, /proc/self/fd/N), so nothing else that appears at its name is ever written, and
+    /// teardown removes the name only while it is still this file (<see cref="RemoveOwn"/>). A raw open: .NET's own
+    /// would flock the file, and mkfs's open of the same file would then be refused.
+    /// </summary>
+    private static int CreateImage(string image, string what, out SafeFileHandle? imageFile, out string path, out string? error)
+    {
+        int created = Posix.Open(image, Posix.ORdWr | Posix.OCreat | Posix.OExcl | Posix.ONoFollow, 0x180, out imageFile);
+        path = created == 0 ? $"/proc/self/fd/{imageFile!.DangerousGetHandle()}" : "";
+        error = created == 0 ? null : $"creating the {what} image {image}: {Errnos.FromReturn(created).Message()}";
+        return created;
     }
 
     /// <summary>Removes <paramref name="path"/> if it is still the file <paramref name="own"/> holds, then closes it.</summary>
@@ -138,6 +177,52 @@ internal sealed class DemoSwapArea : IDisposable
             System.IO.File.Delete(path);
         }
         own.Dispose();
+    }
+
+    // An image file of the swap area's size (CreateImage), opened as a block device, mkswap'd, with a node /dev/aops0 for it.
+    private static int CreateBlockDeviceNode(MountNamespace vfs, SuperBlock rootFs, string dir, long bytes, MkswapOptions mkswap, bool temporary,
+        out DemoSwapArea? area, out string? error)
+    {
+        area = null;
+        error = null;
+        string image = Path.Combine(dir, "aops-demo-blkdev.img");
+        int status = CreateImage(image, "block device", out SafeFileHandle? imageFile, out string path, out error);
+        if (status != 0)
+        {
+            return status;
+        }
+        status = Posix.Truncate(imageFile!, bytes);
+        BlockDevice? device = null;
+        status = status != 0 ? status : BlockDevice.Open(path, out device);
+        if (status == 0)
+        {
+            using var frames = new PageFrames(1);
+            Page header = frames.AllocZeroed()!;
+            MkswapResult result = AopsGen.Swap.Mkswap.Format(header.Bytes, bytes, mkswap);
+            IoVec segment = IoVec.ForPage(header);
+            long written = result.Succeeded ? device!.Write(new ReadOnlySpan<IoVec>(in segment), 0) : result.ReturnValue;
+            status = written == Page.Size ? 0 : written < 0 ? (int)written : Errnos.Neg(Errno.EIO);
+            frames.Free(header);
+            error = status == 0 ? null : $"mkswap {image}: {result.Error ?? Errnos.FromReturn(status).Message()}";
+        }
+        status = status != 0 ? status : RamFs.Mknod(vfs, rootFs, "/dev/aops0", device!, Credentials.Root);
+        if (status != 0)
+        {
+            device?.Dispose();
+            RemoveOwn(image, imageFile!);
+            error ??= $"block device on {image}: {Errnos.FromReturn(status).Message()}";
+            return status;
+        }
+        area = new DemoSwapArea(vfs, "/dev/aops0", $"/dev/aops0, a block device on {image}", [], () =>
+        {
+            device!.Dispose();
+            RemoveOwn(image, imageFile!);
+            if (temporary)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        });
+        return 0;
     }
 
     private static int CreateOnHostFs(MountNamespace vfs, string dir, long bytes, MkswapOptions mkswap, bool temporary, out DemoSwapArea? area, out string? error)

@@ -72,6 +72,7 @@ internal sealed class DemoWorkload
             return rc;
         }
         error = null;
+        SwapInfo swapArea = swap.Areas[0];
         mm.StartKswapd();
         AnonRegion region = mm.CreateRegion(_options.Pages);
 
@@ -104,6 +105,7 @@ internal sealed class DemoWorkload
         mm.Dispose();
         string? leak = swap.Areas[0].InUsePages != 0 ? $"{swap.Areas[0].InUsePages} slots still in use after exit" : null;
         var swapoffClock = Stopwatch.StartNew();
+        SwapIoMode mode = swapArea.Mode;
         rc = swap.SwapOff(area.SwapPath, Credentials.Root);
         swapoffClock.Stop();
         if (rc != 0)
@@ -119,6 +121,8 @@ internal sealed class DemoWorkload
         {
             Options = _options,
             SwapFile = area.Description,
+            SwapMode = mode,
+            OpCalls = swapArea.OpCalls,
             PagesOut = _events[VmEvent.PswpOut],
             PagesIn = _events[VmEvent.PswpIn],
             MajorFaults = _events[VmEvent.PgMajFault],

@@ -166,7 +166,10 @@ public sealed class ErrorRemovePageAttribute : Attribute
 }
 
 /// <summary>
-/// <c>swap_activate</c>: Prepare the file for swap and pin what I/O to it needs; 0 on success (the area becomes SWP_FILE).
+/// <c>swap_activate</c>: Prepare the file for swap and pin what I/O to it needs, and choose the area's I/O: set
+/// <c>SwapFlags.FsOps</c> (SWP_FS_OPS: every batch goes to <c>swap_rw</c>), or describe the file's blocks with
+/// <c>SwapInfo.AddSwapExtent</c> (the core writes the block device), or neither (3.6's SWP_FILE: <c>direct_IO</c> writes,
+/// <c>readpage</c> reads). Returns the extents added (0 for SWP_FILE) or -errno.
 /// <code>static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)</code>
 /// When no method has it: swapon walks bmap page by page (generic_swapfile_activate, mm/page_io.c:90); a call gets -EINVAL.
 /// </summary>

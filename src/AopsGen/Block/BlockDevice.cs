@@ -18,6 +18,7 @@ public sealed unsafe class BlockDevice : IDisposable
     private const uint LoopMajor = 7;
     private static int s_nextMinor = -1;
     private int _fd;
+    private object? _holder;
 
     private BlockDevice(string path, int fd, long size, bool isDirect)
     {
@@ -88,6 +89,51 @@ public sealed unsafe class BlockDevice : IDisposable
     /// <summary>A bio reading into <paramref name="segments"/> from byte <paramref name="position"/>: returns the
     /// bytes read or a negative errno; reading past the end of the device is -EIO, as for a bio.</summary>
     public long Read(ReadOnlySpan<IoVec> segments, long position) => Transfer(write: false, segments, position);
+
+    /// <summary>The holder of the exclusive claim (<c>bd_holder</c>), or null.</summary>
+    public object? Holder => Volatile.Read(ref _holder);
+
+    /// <summary><c>bd_prepare_to_claim</c> / <c>blkdev_get(FMODE_EXCL, holder)</c>: claim the device for
+    /// <paramref name="holder"/> alone. Returns 0, or -EBUSY when another holder has it (a mount, a swap area).</summary>
+    public int Claim(object holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        object? current = Interlocked.CompareExchange(ref _holder, holder, null);
+        return current is null || ReferenceEquals(current, holder) ? 0 : Errnos.Neg(Errno.EBUSY);
+    }
+
+    /// <summary><c>blkdev_put</c> of an exclusive open: <paramref name="holder"/> lets the device go.</summary>
+    public void Release(object holder) => Interlocked.CompareExchange(ref _holder, null, holder);
+
+    /// <summary>
+    /// <c>blkdev_issue_discard</c>: the device may forget <paramref name="length"/> bytes from
+    /// <paramref name="position"/>; they read back as zeros. On an image file this is
+    /// <c>fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)</c>, as a loop device does it. Returns 0, -EINVAL for
+    /// a range outside the device, -ENXIO once it is closed, or the host's errno (-EOPNOTSUPP where the host's
+    /// filesystem cannot punch holes).
+    /// </summary>
+    public int Discard(long position, long length)
+    {
+        if (position < 0 || length < 0 || position + length > Size)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        Debug.Assert(OperatingSystem.IsLinux(), "A device is opened only on Linux.");
+        int fd = Volatile.Read(ref _fd);
+        if (fd < 0)
+        {
+            return Errnos.Neg(Errno.ENXIO);
+        }
+        return length == 0 || Libc.FAllocate(fd, Libc.FallocPunchHole, position, length) == 0 ? 0 : Libc.LastError();
+    }
+
+    /// <summary>
+    /// <c>init_special_inode(S_IFBLK)</c>: a block device node for this device on <paramref name="sb"/>, inode
+    /// <paramref name="number"/>, for a filesystem to bind to a path (<c>mknod</c>). Its mapping reads and writes
+    /// the device (<see cref="BlockDevAops"/>, <c>def_blk_aops</c>); its size is the device's.
+    /// </summary>
+    public Inode NewInode(SuperBlock sb, ulong number, uint permissions = 0x1B0 /* 0660 */)
+        => new(sb, number, FileType.BlockDevice, permissions, BlockDevAops.Operations) { Size = Size, Bdev = this };
 
     /// <summary><c>blkdev_issue_flush</c>: the device's volatile cache to stable storage.</summary>
     public int Flush()

@@ -55,6 +55,12 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
     public static partial long LSeek(int fd, long offset, int whence);
 
+    /// <summary>FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE: what a loop device does for a discard.</summary>
+    public const int FallocPunchHole = 0x01 | 0x02;
+
+    [LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
+    public static partial int FAllocate(int fd, int mode, long offset, long length);
+
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     public static partial int FDataSync(int fd);
 

@@ -3,11 +3,10 @@ using AopsGen.Mm;
 namespace AopsGen.Swap;
 
 /// <summary>
-/// mm/page_io.c: how swap pages reach the disk. An SWP_FILE area (its filesystem has <c>swap_activate</c>)
-/// is written with the swap file's <c>direct_IO</c> and read with its <c>readpage</c>, as the seed commit
-/// routes it; any other area goes straight to its block device at the blocks its extents name. Writes are
-/// batched through <see cref="SwapPlug"/>; a failed write leaves its pages dirty (the v3.10 fix), so nothing
-/// is lost.
+/// mm/page_io.c: how swap pages reach storage — through the backend swapon chose for the area
+/// (<see cref="SwapBackend"/>: SWP_FILE, SWP_FS_OPS, extents, SWP_BLKDEV), never by testing a flag here. Reads and
+/// writes are batched through <see cref="SwapPlug"/>; a failed write leaves its pages dirty (the v3.10 fix), so
+/// nothing is lost.
 /// </summary>
 public sealed partial class SwapCore
 {
@@ -33,15 +32,15 @@ public sealed partial class SwapCore
             throw new InvalidOperationException($"swap_writepage of {page}, which is already under writeback (BUG).");
         }
         page.Unlock();
-        SwapPlug.Add(this, area, page, SwapIoPosition(area, entry));
+        SwapPlug.Add(area, page, area.Io!.Position(entry.Offset));
         return 0;
     }
 
     /// <summary>
-    /// mm/page_io.c <c>swap_readpage</c>: read a locked swap-cache page that is not uptodate. SWP_FILE: the swap
-    /// file's <c>readpage</c> (which sets Uptodate and unlocks); otherwise a read from the block device. On
-    /// failure the page is unlocked and stays not uptodate, and the error is returned: the fault that waits
-    /// for it reports it (the kernel's SIGBUS). Counts <c>pswpin</c>.
+    /// mm/page_io.c <c>swap_readpage</c>: read a locked swap-cache page that is not uptodate through its area's
+    /// backend — at once, or with its neighbours when this thread has started a <see cref="SwapPlug"/> (readahead).
+    /// On failure the page is unlocked and stays not uptodate: the fault that waits for it reports it (the kernel's
+    /// SIGBUS). Returns 0, or -EIO when a read done at once failed; counts <c>pswpin</c>.
     /// </summary>
     public int SwapReadpage(Page page)
     {
@@ -52,105 +51,62 @@ public sealed partial class SwapCore
         }
         var entry = new SwapEntry(page.Private);
         SwapInfo? area = AreaOf(entry);
-        if (area is null)
+        if (area?.Io is not { } io)
         {
             page.Unlock();
             return Errnos.Neg(Errno.EINVAL);
         }
-        bool isFile = (area.Flags & SwapFlags.File) != 0;
-        if (SwapPlug.IsPlugged && (!isFile || area.SwapFile!.Mapping.Aops.Has(AddressSpaceOp.DirectIO)))
-        {
-            // Readahead: join the plug; neighbouring slots become one vectored read (6.x swap_read_folio_fs).
-            SwapPlug.Add(this, area, page, SwapIoPosition(area, entry), read: true);
-            return 0;
-        }
-        int ret;
-        if ((area.Flags & SwapFlags.File) != 0)
-        {
-            OpenFile file = area.SwapFile!;
-            ret = AopsCalls.ReadPage(file.Mapping.Aops, file, page);
-            if (ret == 0 && !page.IsLocked && !page.IsUptodate)
-            {
-                ret = Errnos.Neg(Errno.EIO);
-            }
-        }
-        else
-        {
-            IoVec segment = IoVec.ForPage(page);
-            long position = SwapIoPosition(area, entry);
-            long done = area.Bdev!.Read(new ReadOnlySpan<IoVec>(in segment), position);
-            ret = done == Page.Size ? 0 : (done < 0 ? (int)done : Errnos.Neg(Errno.EIO));
-            if (ret == 0)
-            {
-                page.Set(PageFlags.Uptodate);
-            }
-            else
-            {
-                page.Clear(PageFlags.Uptodate);
-                Log.PrintRatelimited(KernelLogLevel.Alert, "end_swap_bio_read", $"Read-error on swap-device ({area.Bdev.Major}:{area.Bdev.Minor}:{position >> 9})");
-            }
-            page.Unlock();
-        }
-        if (ret == 0)
-        {
-            Events.Count(VmEvent.PswpIn);
-        }
-        else
-        {
-            Events.Count(VmEvent.SwapReadError);
-        }
-        return ret;
+        bool plugged = SwapPlug.IsPlugged;
+        SwapPlug.Add(area, page, io.Position(entry.Offset), read: true);
+        return plugged || page.IsLocked || page.IsUptodate ? 0 : Errnos.Neg(Errno.EIO);
     }
 
-    // swap_dev_pos / map_swap_page: where a slot's page lives — in the swap file for SWP_FILE, else on the
-    // device at the extent's block.
-    private static long SwapIoPosition(SwapInfo area, SwapEntry entry)
+    /// <summary>One submission of a plug, to the area's backend.</summary>
+    internal static void SubmitSwapIo(SwapInfo area, bool read, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
-        if ((area.Flags & SwapFlags.File) != 0)
-        {
-            return entry.BytePosition;
-        }
-        ulong block = area.MapSwapPage(entry.Offset) ?? throw new InvalidOperationException($"{entry} lies in no extent of {area}.");
-        return (long)(block << Page.Shift);
-    }
-
-    /// <summary>One submission of a plug: a vectored read (<see cref="SubmitSwapRead"/>) or write (<see cref="SubmitSwapWrite"/>).</summary>
-    internal void SubmitSwapIo(SwapInfo area, bool read, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
-    {
+        SwapBackend io = area.Io!;
         if (read)
         {
-            SubmitSwapRead(area, position, segments, pages, iocb);
+            io.SubmitRead(position, segments, pages, iocb);
         }
         else
         {
-            SubmitSwapWrite(area, position, segments, pages, iocb);
+            io.SubmitWrite(position, segments, pages, iocb);
         }
-    }
-
-    // The one vectored transfer of a submission: the swap file's direct_IO (SWP_FILE, as swap_rw does) or a bio
-    // to the block device the extents map to. Returns the bytes transferred or -errno.
-    private static long SwapRw(SwapInfo area, Rw rw, long position, long length, ReadOnlySpan<IoVec> segments, Kiocb iocb)
-    {
-        if ((area.Flags & SwapFlags.File) != 0)
-        {
-            OpenFile file = area.SwapFile!;
-            iocb.Init(file, position, length);
-            return AopsCalls.DirectIO(file.Mapping.Aops, rw, iocb, segments, position);
-        }
-        return rw == Rw.KernelRead ? area.Bdev!.Read(segments, position) : area.Bdev!.Write(segments, position);
     }
 
     /// <summary>
-    /// <c>swap_read_unplug</c> and <c>sio_read_complete</c>: one vectored read of locked swap-cache pages
-    /// contiguous from <paramref name="position"/> — the swap file's <c>direct_IO(KERNEL_READ)</c> or a bio from
-    /// the block device. Success: every page uptodate and unlocked, <c>pswpin</c> counted. Failure: every page
-    /// unlocked without uptodate, and "Read-error on swap-device" logged; the faults waiting on them report it.
+    /// The end of a write batch, for every backend (<c>end_swap_bio_write</c>, <c>sio_write_complete</c>): when it
+    /// fell short every page is redirtied through <c>swap_aops.set_page_dirty</c> and loses PG_reclaim, so it stays
+    /// in memory to be written again; then every page's writeback ends. The backend has logged its line.
     /// </summary>
-    private void SubmitSwapRead(SwapInfo area, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
+    internal void EndSwapWrite(ReadOnlySpan<Page> pages, bool ok)
     {
-        long length = (long)pages.Length << Page.Shift;
-        bool isFile = (area.Flags & SwapFlags.File) != 0;
-        bool ok = SwapRw(area, Rw.KernelRead, position, length, segments, iocb) == length;
+        if (ok)
+        {
+            Events.Count(VmEvent.PswpOut, pages.Length);
+        }
+        else
+        {
+            foreach (Page page in pages)
+            {
+                AopsCalls.SetPageDirty(page.Mapping!.Aops, page);
+                page.Clear(PageFlags.Reclaim);
+            }
+            Events.Count(VmEvent.SwapWriteError, pages.Length);
+        }
+        foreach (Page page in pages)
+        {
+            page.EndWriteback();
+        }
+    }
+
+    /// <summary>
+    /// The end of a read batch (<c>end_swap_bio_read</c>, <c>sio_read_complete</c>): every page uptodate, or not
+    /// after a failure, and unlocked; <c>pswpin</c> counted. The backend has logged its line.
+    /// </summary>
+    internal void EndSwapRead(ReadOnlySpan<Page> pages, bool ok)
+    {
         foreach (Page page in pages)
         {
             if (ok)
@@ -163,62 +119,11 @@ public sealed partial class SwapCore
             }
             page.Unlock();
         }
-        if (ok)
-        {
-            Events.Count(VmEvent.PswpIn, pages.Length);
-            return;
-        }
-        Events.Count(VmEvent.SwapReadError, pages.Length);
-        if (isFile)
-        {
-            Log.PrintRatelimited(KernelLogLevel.Alert, "sio_read_complete", "Read-error on swap-device");
-        }
-        else
-        {
-            Log.PrintRatelimited(KernelLogLevel.Alert, "end_swap_bio_read", $"Read-error on swap-device ({area.Bdev!.Major}:{area.Bdev.Minor}:{position >> 9})");
-        }
+        CountSwapRead(ok, pages.Length);
     }
 
-    /// <summary>
-    /// <c>swap_write_unplug</c> and its completion <c>sio_write_complete</c>: one vectored write of
-    /// <paramref name="pages"/> (under writeback, contiguous from <paramref name="position"/>) — the swap file's
-    /// <c>direct_IO(KERNEL_WRITE)</c> or a bio to the block device. When it falls short every page is
-    /// redirtied through <c>swap_aops.set_page_dirty</c> and loses PG_reclaim, and the kernel's line is logged
-    /// ("Write error on dio swapfile (pos)" / "Write-error on swap-device (maj:min:sector)"), so the pages
-    /// stay in memory to be written again; then every page's writeback ends.
-    /// </summary>
-    private void SubmitSwapWrite(SwapInfo area, long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
-    {
-        long length = (long)pages.Length << Page.Shift;
-        bool isFile = (area.Flags & SwapFlags.File) != 0;
-        long ret = SwapRw(area, Rw.KernelWrite, position, length, segments, iocb);
-
-        if (ret == length)
-        {
-            Events.Count(VmEvent.PswpOut, pages.Length);
-        }
-        else
-        {
-            foreach (Page page in pages)
-            {
-                AopsCalls.SetPageDirty(page.Mapping!.Aops, page);
-                page.Clear(PageFlags.Reclaim);
-            }
-            Events.Count(VmEvent.SwapWriteError, pages.Length);
-            if (isFile)
-            {
-                Log.PrintRatelimited(KernelLogLevel.Error, "swap_writepage", $"Write error on dio swapfile ({position})");
-            }
-            else
-            {
-                Log.PrintRatelimited(KernelLogLevel.Alert, "end_swap_bio_write", $"Write-error on swap-device ({area.Bdev!.Major}:{area.Bdev.Minor}:{position >> 9})");
-            }
-        }
-        foreach (Page page in pages)
-        {
-            page.EndWriteback();
-        }
-    }
+    /// <summary>Counts <paramref name="pages"/> read into the swap cache: <c>pswpin</c>, or read errors.</summary>
+    internal void CountSwapRead(bool ok, int pages) => Events.Count(ok ? VmEvent.PswpIn : VmEvent.SwapReadError, pages);
 
     /// <summary>
     /// mm/page_io.c:90 <c>generic_swapfile_activate</c>: walk the file page by page with <c>bmap</c>. A block of 0
@@ -241,6 +146,7 @@ public sealed partial class SwapCore
 
         while (probeBlock + blocksPerPage <= lastBlock && pageNo < area.Max)
         {
+            area.OpCalls.CountBmap();
             ulong first = AopsCalls.Bmap(aops, file.Mapping, probeBlock);
             if (first == 0)
             {
@@ -254,6 +160,7 @@ public sealed partial class SwapCore
             bool contiguous = true;
             for (ulong k = 1; k < blocksPerPage; k++)
             {
+                area.OpCalls.CountBmap();
                 ulong block = AopsCalls.Bmap(aops, file.Mapping, probeBlock + k);
                 if (block == 0)
                 {

@@ -10,7 +10,7 @@ public sealed partial class SwapInfo
 {
     private readonly List<SwapExtent> _extents = new();
 
-    /// <summary>The area's extents in slot order (one covering everything for an SWP_FILE area).</summary>
+    /// <summary>The area's extents in slot order (one covering everything for SWP_FILE, SWP_FS_OPS and SWP_BLKDEV areas).</summary>
     public IReadOnlyList<SwapExtent> Extents => _extents;
 
     /// <summary>

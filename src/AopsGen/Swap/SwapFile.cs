@@ -6,44 +6,12 @@ using AopsGen.Vfs;
 namespace AopsGen.Swap;
 
 /// <summary>
-/// mm/swapfile.c: the swap subsystem's global state and the calls on it — the swap table (<c>swap_info[]</c>),
-/// the priority-ordered <c>swap_list</c>, <c>nr_swap_pages</c>, and slot allocation across areas
-/// (<c>get_swap_page</c>) and release (<c>swap_free</c>, <c>swapcache_free</c>, <c>swap_duplicate</c>,
-/// <c>swapcache_prepare</c>). One instance is one machine's swap; tests make as many as they like.
-/// (swapon, swapoff, the swap cache and page I/O build on this; see docs and issue #3.)
+/// mm/swapfile.c: the swap table (<c>swap_info[]</c>), the priority-ordered <c>swap_list</c>,
+/// <c>nr_swap_pages</c>, and slot allocation across areas (<c>get_swap_page</c>) and release (<c>swap_free</c>,
+/// <c>swapcache_free</c>, <c>swap_duplicate</c>, <c>swapcache_prepare</c>).
 /// </summary>
-public sealed partial class SwapCore : IDisposable
+public sealed partial class SwapCore
 {
-    /// <summary>MAX_SWAPFILES in 3.6 with CONFIG_MIGRATION and CONFIG_MEMORY_FAILURE: 32 - 2 - 1.</summary>
-    public const int MaxSwapFiles = 29;
-
-    private readonly object _swapLock = new();
-    private readonly SwapInfo?[] _swapInfo = new SwapInfo?[MaxSwapFiles];
-    private readonly int[] _next = new int[MaxSwapFiles];
-    private int _nrSwapfiles;
-    private int _listHead = -1;
-    private int _listNext = -1;
-    private int _leastPriority;
-    private long _nrSwapPages;
-    private long _totalSwapPages;
-    private readonly MountNamespace _vfs;
-    private readonly PageFrames _headerFrame = new(1);
-
-    /// <summary>The swap subsystem of a machine whose paths <paramref name="vfs"/> resolves.</summary>
-    public SwapCore(MountNamespace vfs)
-    {
-        ArgumentNullException.ThrowIfNull(vfs);
-        _vfs = vfs;
-        SwapperSpace = AddressSpace.ForSwapCache(SwapAops.Operations);
-        SwapperSpace.PrivateData = this;
-    }
-
-    /// <summary>What the swap code printed (<c>dmesg</c>).</summary>
-    public KernelLog Log { get; } = new();
-
-    /// <summary>Frees the page frame swapon reads headers into.</summary>
-    public void Dispose() => _headerFrame.Dispose();
-
     /// <summary><c>nr_swap_pages</c>: free slots over all writable areas.</summary>
     public long NrSwapPages
     {
@@ -118,6 +86,10 @@ public sealed partial class SwapCore : IDisposable
     /// (<c>vfree(swap_map)</c>), and the slot of the swap table free to be reused.</summary>
     internal void FreeSwapInfo(SwapInfo area)
     {
+        if ((area.Flags & SwapFlags.BlockDevice) != 0)
+        {
+            area.Bdev?.Release(area);
+        }
         area.SwapFile = null;
         area.Bdev = null;
         area.FreeMap();
@@ -286,20 +258,25 @@ public sealed partial class SwapCore : IDisposable
     private void Free(SwapEntry entry, byte usage)
     {
         SwapInfo area = AreaOf(entry) ?? throw new ArgumentException($"swap_free: {entry} names no swap area (\"Bad swap file entry\").", nameof(entry));
-        if (area.SwapEntryFree((uint)entry.Offset, usage) == SwapMap.Free)
+        if (area.SwapEntryFree((uint)entry.Offset, usage) != SwapMap.Free)
         {
-            lock (_swapLock)
+            return;
+        }
+        lock (_swapLock)
+        {
+            if ((area.Flags & SwapFlags.WriteOk) != 0)
             {
-                if ((area.Flags & SwapFlags.WriteOk) != 0)
+                _nrSwapPages++;
+                // A freed slot in an area of higher priority than the one allocation is at: start there next.
+                if (_listNext >= 0 && area.Priority > _swapInfo[_listNext]!.Priority)
                 {
-                    _nrSwapPages++;
-                    // A freed slot in an area of higher priority than the one allocation is at: start there next.
-                    if (_listNext >= 0 && area.Priority > _swapInfo[_listNext]!.Priority)
-                    {
-                        _listNext = area.Type;
-                    }
+                    _listNext = area.Type;
                 }
             }
+        }
+        if ((area.Flags & SwapFlags.PageDiscard) != 0)
+        {
+            DiscardFreedCluster(area, (uint)entry.Offset);
         }
     }
 }

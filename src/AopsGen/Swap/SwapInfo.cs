@@ -3,7 +3,8 @@ using AopsGen.Swap;
 
 namespace AopsGen;
 
-/// <summary>include/linux/swap.h (3.6): <c>enum { SWP_USED, SWP_WRITEOK, ... }</c>, the flags of a swap area.</summary>
+/// <summary>include/linux/swap.h: <c>enum { SWP_USED, SWP_WRITEOK, ... }</c>, the flags of a swap area, at 6.x's
+/// bit positions (bits 0-6 are 3.6's too).</summary>
 [Flags]
 public enum SwapFlags
 {
@@ -17,17 +18,24 @@ public enum SwapFlags
     Discardable = 1 << 2,
     /// <summary>SWP_DISCARDING: now discarding a free cluster.</summary>
     Discarding = 1 << 3,
-    /// <summary>SWP_SOLIDSTATE: blkdev seeks are cheap.</summary>
+    /// <summary>SWP_SOLIDSTATE: blkdev seeks are cheap (not set: an image file's medium is not asked).</summary>
     SolidState = 1 << 4,
-    /// <summary>SWP_CONTINUED: swap_map has count continuation.</summary>
+    /// <summary>SWP_CONTINUED: swap_map has count continuation (not set: continuations are not modelled).</summary>
     Continued = 1 << 5,
     /// <summary>SWP_BLKDEV: it is a block device.</summary>
     BlockDevice = 1 << 6,
-    /// <summary>SWP_FILE: "set after swap_activate success": I/O goes through the file's <c>a_ops</c>
-    /// (<c>direct_IO</c> to write, <c>readpage</c> to read), as the seed commit 62c230bc1790 describes.</summary>
-    File = 1 << 7,
-    /// <summary>SWP_SCANNING: refcount in scan_swap_map.</summary>
-    Scanning = 1 << 8,
+    /// <summary>SWP_ACTIVATED (4.19+; 3.6 named this bit SWP_FILE, "set after swap_activate success"):
+    /// <c>swap_activate</c> succeeded, so swapoff (or a swapon failing later) calls <c>swap_deactivate</c>.</summary>
+    Activated = 1 << 7,
+    /// <summary>SWP_FS_OPS (5.19+): set by the filesystem's <c>swap_activate</c>: "swapfile operations go through
+    /// fs" — every read and write of the area is a <c>swap_rw</c> call.</summary>
+    FsOps = 1 << 8,
+    /// <summary>SWP_AREA_DISCARD: the whole area was discarded at swapon (SWAP_FLAG_DISCARD, or _ONCE).</summary>
+    AreaDiscard = 1 << 9,
+    /// <summary>SWP_PAGE_DISCARD: freed clusters are discarded (SWAP_FLAG_DISCARD, or _PAGES).</summary>
+    PageDiscard = 1 << 10,
+    /// <summary>SWP_SCANNING: refcount in scan_swap_map (6.x bit; not used: the scan holds the area's lock).</summary>
+    Scanning = 1 << 14,
 }
 
 /// <summary>
@@ -64,9 +72,22 @@ public sealed partial class SwapInfo
     /// <summary><c>swap_file</c>: the open swap file or device.</summary>
     public OpenFile? SwapFile { get; set; }
 
-    /// <summary><c>bdev</c>: the block device the area's extents point into (the swap file's filesystem's
-    /// device); the I/O of an area that is not SWP_FILE goes straight to it.</summary>
+    /// <summary><c>bdev</c>: the block device the area's I/O goes to when it is not the filesystem's — the swap
+    /// file's filesystem's device (extents) or the device itself (SWP_BLKDEV).</summary>
     public BlockDevice? Bdev { get; set; }
+
+    /// <summary>How the area's pages reach storage, chosen once at swapon.</summary>
+    public SwapIoMode Mode => Io?.Mode ?? SwapIoMode.None;
+
+    /// <summary>The calls the swap core made for this area through its file's table, and its block I/O.</summary>
+    public SwapOpCalls OpCalls { get; } = new();
+
+    /// <summary><c>swap_dev_pos</c> / <c>map_swap_page</c>: the byte position of slot <paramref name="offset"/>'s
+    /// page in the swap file (SWP_FILE, SWP_FS_OPS) or on the block device (extents, SWP_BLKDEV).</summary>
+    public long PositionOf(ulong offset) => (Io ?? throw new InvalidOperationException($"{this} has no I/O backend (not active).")).Position(offset);
+
+    /// <summary>The area's I/O backend, set by swapon (<see cref="SwapBackend"/>).</summary>
+    internal SwapBackend? Io { get; set; }
 
     /// <summary>The swap core's log (the kernel's printk), for a filesystem's <c>swap_activate</c> to say why it
     /// refuses a file ("swapon: swapfile has holes").</summary>

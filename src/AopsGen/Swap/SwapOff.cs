@@ -7,23 +7,6 @@ namespace AopsGen.Swap;
 /// <summary>mm/swapfile.c: sys_swapoff and try_to_unuse, following Linux 3.6's checks in their order.</summary>
 public sealed partial class SwapCore
 {
-    private MemoryManager? _mm;
-
-    /// <summary>Connects the memory whose pages this swap holds (the owners swapoff must find).</summary>
-    internal void AttachMemory(MemoryManager mm)
-    {
-        if (Interlocked.CompareExchange(ref _mm, mm, null) != null)
-        {
-            throw new InvalidOperationException("This swap core already serves a memory manager.");
-        }
-        // Every page in the swap cache sits in one of the memory's frames: no insertion need ever grow the tree.
-        SwapperSpace.Preload(mm.Ram.Count);
-    }
-
-    /// <summary><c>vm_swap_full</c>: more than half of swap is in use; faults then free swap-cache slots eagerly. Read
-    /// without the swap lock, as the kernel reads <c>nr_swap_pages</c> (an atomic) here: every swap-in fault asks.</summary>
-    public bool VmSwapFull => Volatile.Read(ref _nrSwapPages) * 2 < Volatile.Read(ref _totalSwapPages);
-
     /// <summary>
     /// <c>sys_swapoff(path)</c>: stop swapping to the file at <paramref name="path"/>. Returns 0, or in the kernel's
     /// order: -EPERM without CAP_SYS_ADMIN (before the path is looked at); the open's error (-ENOENT, ...); -EINVAL
@@ -175,28 +158,5 @@ public sealed partial class SwapCore
             page.Unlock();
         }
         page.Release();
-    }
-
-    /// <summary>
-    /// mm/vmscan.c <c>__remove_mapping</c> for a swap-cache page: a locked, clean page that nobody but the cache
-    /// and the caller holds (its count checked under the tree lock, so no lookup can take it meanwhile) leaves the
-    /// cache and releases its slot's SWAP_HAS_CACHE. The caller's reference is then the last.
-    /// </summary>
-    internal bool RemoveMapping(Page page)
-    {
-        if (!page.IsLocked || !page.IsSwapCache || page.IsWriteback || page.IsDirty)
-        {
-            return false;
-        }
-        var entry = new SwapEntry(page.Private);
-        if (!SwapperSpace.DeletePageIfCount(page, expectedCount: 2))
-        {
-            return false;
-        }
-        page.Clear(PageFlags.SwapCache);
-        page.Private = 0;
-        SwapcacheFree(entry);
-        Events.Count(VmEvent.SwapCacheDelete);
-        return true;
     }
 }

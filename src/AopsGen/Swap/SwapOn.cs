@@ -11,20 +11,28 @@ public sealed partial class SwapCore
     /// <summary>SWAP_FLAG_PREFER: use the priority in the low bits.</summary>
     public const int SwapFlagPrefer = 0x8000;
 
-    /// <summary>SWAP_FLAG_DISCARD: discard freed clusters (block devices; accepted, no effect on files).</summary>
+    /// <summary>SWAP_FLAG_DISCARD: discard the area at swapon and its clusters as they are freed — where its I/O
+    /// goes to a block device (extents, SWP_BLKDEV); an area whose I/O goes through a filesystem has no device to
+    /// discard, as in the kernel.</summary>
     public const int SwapFlagDiscard = 0x10000;
 
+    /// <summary>SWAP_FLAG_DISCARD_ONCE (3.11+): with <see cref="SwapFlagDiscard"/>, discard the area at swapon only.</summary>
+    public const int SwapFlagDiscardOnce = 0x20000;
+
+    /// <summary>SWAP_FLAG_DISCARD_PAGES (3.11+): with <see cref="SwapFlagDiscard"/>, discard freed clusters only.</summary>
+    public const int SwapFlagDiscardPages = 0x40000;
+
     /// <summary>SWAP_FLAGS_VALID.</summary>
-    public const int SwapFlagsValid = SwapFlagPrioMask | SwapFlagPrefer | SwapFlagDiscard;
+    public const int SwapFlagsValid = SwapFlagPrioMask | SwapFlagPrefer | SwapFlagDiscard | SwapFlagDiscardOnce | SwapFlagDiscardPages;
 
     /// <summary>
-    /// <c>sys_swapon(path, swap_flags)</c>: make the file at <paramref name="path"/> a swap area. Returns 0, or in the
-    /// kernel's order: -EINVAL for unknown flags; -EPERM without CAP_SYS_ADMIN; -EPERM when the swap table is full;
-    /// the open's error (-ENOENT, -EISDIR, -EACCES, ...); -EBUSY when the file is already active; -EINVAL for a file
-    /// that is not a regular file, or whose filesystem has no <c>readpage</c>; the read's error; -EINVAL for a bad
-    /// header (message in <see cref="Log"/>); the extents' error (<c>swap_activate</c>'s, or -EINVAL "swapon:
-    /// swapfile has holes"); -EINVAL "Empty swap-file". A filesystem with <c>swap_activate</c> gets an SWP_FILE
-    /// area with one linear extent; one without is walked with <c>bmap</c>. While active the file is S_SWAPFILE.
+    /// <c>sys_swapon(path, swap_flags)</c>: make the file or block device at <paramref name="path"/> a swap area.
+    /// Returns 0, or in the kernel's order: -EINVAL for unknown flags; -EPERM without CAP_SYS_ADMIN; -EPERM when the
+    /// swap table is full; the open's error (-ENOENT, -EISDIR, -EACCES, ...); -EBUSY when the file is already active
+    /// or the device is claimed; -EINVAL for a file that is neither regular nor a block device, or whose filesystem has
+    /// no <c>readpage</c>; the read's error; -EINVAL for a bad header (message in <see cref="Log"/>); the extents' error
+    /// (<c>swap_activate</c>'s, or -EINVAL "swapon: swapfile has holes"); -EINVAL "Empty swap-file". The area's I/O
+    /// backend is chosen here, once (<see cref="SetUpSwapExtents"/>). While active the file is S_SWAPFILE.
     /// </summary>
     public int SwapOn(string path, int swapFlags, Credentials cred)
     {
@@ -48,13 +56,17 @@ public sealed partial class SwapCore
             BadSwap(area!);
             return error;
         }
+        SetUpDiscard(area!, swapFlags);
         int priority = (swapFlags & SwapFlagPrefer) != 0 ? swapFlags & SwapFlagPrioMask : -1;
         EnableSwapInfo(area!, priority);
         Inode inode = area!.SwapFile!.Inode;
         inode.Flags |= InodeFlags.SwapFile;
         ulong span = area.Span;
+        SwapFlags flags = area.Flags;
         Log.Print(KernelLogLevel.Info,
-            $"Adding {(ulong)area.Pages << (Page.Shift - 10)}k swap on {path}.  Priority:{area.Priority} extents:{area.Extents.Count} across:{span << (Page.Shift - 10)}k {((area.Flags & SwapFlags.File) != 0 ? "FS" : string.Empty)}");
+            $"Adding {(ulong)area.Pages << (Page.Shift - 10)}k swap on {path}.  Priority:{area.Priority} extents:{area.Extents.Count} across:{span << (Page.Shift - 10)}k "
+            + $"{((flags & SwapFlags.Discardable) != 0 ? "D" : "")}{((flags & SwapFlags.AreaDiscard) != 0 ? "s" : "")}{((flags & SwapFlags.PageDiscard) != 0 ? "c" : "")}"
+            + $"{(area.Mode is SwapIoMode.File or SwapIoMode.FsOps ? "FS" : "")}");
         return 0;
     }
 
@@ -78,15 +90,10 @@ public sealed partial class SwapCore
             }
         }
         area.SwapFile = file;
-        Inode inode = file!.Inode;
-        // claim_swapfile: a regular file (block devices come with Block/); an active one is busy.
-        if (inode.Type != FileType.Regular)
+        error = ClaimSwapfile(area, file!.Inode);
+        if (error != 0)
         {
-            return Errnos.Neg(Errno.EINVAL);
-        }
-        if (inode.IsSwapFile)
-        {
-            return Errnos.Neg(Errno.EBUSY);
+            return error;
         }
         AddressSpaceOperations aops = file.Mapping.Aops;
         if (!aops.Has(AddressSpaceOp.ReadPage))
@@ -118,6 +125,36 @@ public sealed partial class SwapCore
         return 0;
     }
 
+    /// <summary>
+    /// mm/swapfile.c <c>claim_swapfile</c>: a block device is claimed for the area alone (-EBUSY when something
+    /// else holds it: a mount, another area — 6.x's <c>O_EXCL</c> open) and the area becomes SWP_BLKDEV; a regular
+    /// file that is already a swap file is busy; any other type (a character device, a FIFO, a directory opened
+    /// read-only) is -EINVAL.
+    /// </summary>
+    private static int ClaimSwapfile(SwapInfo area, Inode inode)
+    {
+        if (inode.Type == FileType.BlockDevice)
+        {
+            if (inode.Bdev is not { } device)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            int error = device.Claim(area);
+            if (error != 0)
+            {
+                return error;
+            }
+            area.Bdev = device;
+            area.Flags |= SwapFlags.BlockDevice;
+            return 0;
+        }
+        if (inode.Type != FileType.Regular)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        return inode.IsSwapFile ? Errnos.Neg(Errno.EBUSY) : 0;
+    }
+
     // read_mapping_page(mapping, 0) and read_swap_header.
     private int ReadHeader(SwapInfo area, OpenFile file, out uint maxPages)
     {
@@ -140,7 +177,7 @@ public sealed partial class SwapCore
             {
                 return Errnos.Neg(Errno.EIO);
             }
-            SwapHeaderVerdict verdict = SwapHeader.Read(page.Bytes, file.Inode.Size, isBlockDevice: false);
+            SwapHeaderVerdict verdict = SwapHeader.Read(page.Bytes, file.Inode.Size, isBlockDevice: file.Inode.Type == FileType.BlockDevice);
             if (!verdict.IsValid)
             {
                 Log.Print(verdict.Problem == SwapHeaderProblem.UnsupportedVersion || verdict.Problem == SwapHeaderProblem.EmptySwapFile
@@ -165,63 +202,140 @@ public sealed partial class SwapCore
     }
 
     /// <summary>
-    /// mm/swapfile.c <c>setup_swap_extents</c>: a filesystem with <c>swap_activate</c> is called (a negative return
-    /// aborts swapon with it); on success the area is SWP_FILE with one linear extent. Without it, the generic
-    /// bmap walk (<see cref="GenericSwapfileActivate"/>).
+    /// mm/swapfile.c <c>setup_swap_extents</c>: map the area's slots and choose its I/O backend, once.
+    /// A block device: one extent over it, SWP_BLKDEV. A filesystem with <c>swap_activate</c>: call it (a negative
+    /// return aborts swapon with it) and look at what it did — it set SWP_FS_OPS (5.19+): every batch goes to its
+    /// <c>swap_rw</c>; it called <c>add_swap_extent</c> and returned their number (6.x, <c>iomap_swapfile_activate</c>):
+    /// the core writes the filesystem's block device at those blocks; neither: the 3.6 seed's SWP_FILE, writes by
+    /// <c>direct_IO</c> and reads by <c>readpage</c>, over one linear extent. Without <c>swap_activate</c>: the
+    /// generic <c>bmap</c> walk, then the block device. Returns the number of extents or -errno.
     /// </summary>
     private int SetUpSwapExtents(SwapInfo area, OpenFile file)
     {
-        AddressSpaceOperations aops = file.Mapping.Aops;
-        if (aops.Has(AddressSpaceOp.SwapActivate))
+        if ((area.Flags & SwapFlags.BlockDevice) != 0)
         {
-            int ret = AopsCalls.SwapActivate(aops, area, file, out _);
-            if (ret < 0)
-            {
-                return ret;
-            }
-            area.Flags |= SwapFlags.File;
-            // An SWP_FILE area writes its pages with direct_IO (the seed's routing). 3.6 would only find out at the
-            // first swap-out; refusing here is the 6.x shape (activate, then a check that can fail, then
-            // destroy_swap_extents → swap_deactivate), and AOPS006 reports the same table at compile time.
-            if (!aops.Has(AddressSpaceOp.DirectIO))
-            {
-                Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {aops.Name} has swap_activate but no direct_IO to write swap pages");
-                return Errnos.Neg(Errno.EINVAL);
-            }
             area.AddSwapExtent(0, area.Max, 0);
             area.Span = area.Pages;
+            area.Io = new SwapBlockBackend(this, area, area.Bdev!, SwapIoMode.BlockDevice);
             return 1;
         }
-        int extents = GenericSwapfileActivate(area, file);
-        if (extents < 0)
+        AddressSpaceOperations aops = file.Mapping.Aops;
+        if (!aops.Has(AddressSpaceOp.SwapActivate))
         {
-            return extents;
+            int extents = GenericSwapfileActivate(area, file);
+            return extents < 0 ? extents : UseFilesystemDevice(area, file, extents, "bmap");
         }
-        // claim_swapfile: p->bdev = inode->i_sb->s_bdev. The extents point into that device.
-        area.Bdev = file.Inode.SuperBlock.Device;
-        if (area.Bdev is null)
+
+        area.OpCalls.CountSwapActivate();
+        int ret = AopsCalls.SwapActivate(aops, area, file, out ulong span);
+        if (ret < 0)
         {
-            Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {file.Inode.SuperBlock.FsType} has bmap but no block device to write the swap pages to");
+            return ret;
+        }
+        area.Flags |= SwapFlags.Activated;
+        if ((area.Flags & SwapFlags.FsOps) != 0)
+        {
+            if (!aops.Has(AddressSpaceOp.SwapRw))
+            {
+                return Refuse(file, "sets SWP_FS_OPS but has no swap_rw to read and write swap pages");
+            }
+            if (area.Extents.Count == 0)
+            {
+                area.AddSwapExtent(0, area.Max, 0);
+            }
+            area.Span = span;
+            area.Io = new SwapFsOpsBackend(this, area, file);
+            return area.Extents.Count;
+        }
+        if (area.Extents.Count > 0)
+        {
+            int error = CheckSwapExtents(area, file);
+            area.Span = span;
+            return error < 0 ? error : UseFilesystemDevice(area, file, area.Extents.Count, "swap_activate extents");
+        }
+        // The seed's SWP_FILE. 3.6 would only find out at the first swap-out that there is no direct_IO; refusing
+        // here is the 6.x shape (activate, a check that can fail, destroy_swap_extents → swap_deactivate), and
+        // AOPS006 reports the same table at compile time.
+        if (!aops.Has(AddressSpaceOp.DirectIO))
+        {
+            return Refuse(file, "has swap_activate but no direct_IO to write swap pages");
+        }
+        area.AddSwapExtent(0, area.Max, 0);
+        area.Span = area.Pages;
+        area.Io = new SwapFileBackend(this, area, file);
+        return 1;
+    }
+
+    private int Refuse(OpenFile file, string why)
+    {
+        Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {file.Mapping.Aops.Name} {why}");
+        return Errnos.Neg(Errno.EINVAL);
+    }
+
+    // claim_swapfile for a regular file: p->bdev = inode->i_sb->s_bdev. The extents point into that device.
+    private int UseFilesystemDevice(SwapInfo area, OpenFile file, int extents, string how)
+    {
+        if (file.Inode.SuperBlock.Device is not { } device)
+        {
+            Log.Print(KernelLogLevel.Error, $"swapon: {file.Path}: {file.Inode.SuperBlock.FsType} has {how} but no block device to write the swap pages to");
             return Errnos.Neg(Errno.EINVAL);
         }
+        area.Bdev = device;
+        area.Io = new SwapBlockBackend(this, area, device, SwapIoMode.Extents);
         return extents;
     }
 
+    /// <summary>
+    /// The extents a filesystem's <c>swap_activate</c> added, as <c>iomap_swapfile_activate</c> leaves them: in slot
+    /// order from slot 0 with no gap (a gap is a hole: "swapon: swapfile has holes", -EINVAL), inside the device
+    /// ("swapon: swapfile outside the main device", -EINVAL). The area shrinks to the slots they cover.
+    /// </summary>
+    private int CheckSwapExtents(SwapInfo area, OpenFile file)
+    {
+        ulong next = 0;
+        long deviceSize = file.Inode.SuperBlock.Device?.Size ?? long.MaxValue;
+        foreach (SwapExtent extent in area.Extents)
+        {
+            if (extent.StartPage != next || extent.NrPages == 0)
+            {
+                Log.Print(KernelLogLevel.Error, "swapon: swapfile has holes");
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            if ((long)((extent.StartBlock + extent.NrPages) << Page.Shift) > deviceSize)
+            {
+                Log.Print(KernelLogLevel.Error, "swapon: swapfile outside the main device");
+                return Errnos.Neg(Errno.EINVAL);
+            }
+            next += extent.NrPages;
+        }
+        if (next < area.Max)
+        {
+            area.ShrinkTo((uint)Math.Max(next, 1));
+        }
+        return 0;
+    }
+
     /// <summary><c>bad_swap</c>: undo a failed swapon — <c>swap_deactivate</c> if activation succeeded
-    /// (<c>destroy_swap_extents</c>), then free the swap table entry.</summary>
+    /// (<c>destroy_swap_extents</c>), then free the swap table entry (and let go of a claimed device).</summary>
     private void BadSwap(SwapInfo area)
     {
         DestroySwapExtents(area);
         FreeSwapInfo(area);
     }
 
-    /// <summary><c>destroy_swap_extents</c>: drop the extents and, for SWP_FILE, call <c>swap_deactivate</c>.</summary>
+    /// <summary><c>destroy_swap_extents</c>: drop the extents and the backend; after a successful
+    /// <c>swap_activate</c> (SWP_ACTIVATED), call <c>swap_deactivate</c>.</summary>
     private static void DestroySwapExtents(SwapInfo area)
     {
         area.ClearExtents();
-        if ((area.Flags & SwapFlags.File) != 0 && area.SwapFile is { } file)
+        area.Io = null;
+        if ((area.Flags & SwapFlags.Activated) != 0 && area.SwapFile is { } file)
         {
-            area.Flags &= ~SwapFlags.File;
+            area.Flags &= ~(SwapFlags.Activated | SwapFlags.FsOps);
+            if (file.Mapping.Aops.Has(AddressSpaceOp.SwapDeactivate))
+            {
+                area.OpCalls.CountSwapDeactivate();
+            }
             AopsCalls.SwapDeactivate(file.Mapping.Aops, file);
         }
     }

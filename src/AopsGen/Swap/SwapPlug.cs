@@ -26,7 +26,6 @@ public sealed class SwapPlug
     private int _depth;
     private int _count;
     private bool _submitting;
-    private SwapCore? _core;
     private SwapInfo? _area;
     private long _position;
     private bool _read;
@@ -78,10 +77,10 @@ public sealed class SwapPlug
 
     /// <summary>
     /// <c>swap_writepage_fs</c>'s batching: add a page under writeback whose data goes to byte
-    /// <paramref name="position"/> of <paramref name="area"/>'s file (SWP_FILE) or device. Submits what the
+    /// <paramref name="position"/> of <paramref name="area"/>'s file or device (its backend's position). Submits what the
     /// plug holds first when the page does not continue it; submits at once when no plug is started.
     /// </summary>
-    internal static void Add(SwapCore core, SwapInfo area, Page page, long position, bool read = false)
+    internal static void Add(SwapInfo area, Page page, long position, bool read = false)
     {
         SwapPlug plug = ForThread();
         if (plug._submitting)
@@ -89,7 +88,7 @@ public sealed class SwapPlug
             // Writing a page while this thread's plug is being submitted (a filesystem that reclaims from
             // inside direct_IO): write it on its own rather than into the batch in flight.
             IoVec segment = IoVec.ForPage(page);
-            core.SubmitSwapIo(area, read, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), plug._soloIocb);
+            SwapCore.SubmitSwapIo(area, read, position, new ReadOnlySpan<IoVec>(in segment), new ReadOnlySpan<Page>(in page), plug._soloIocb);
             return;
         }
         if (plug._count > 0 && (!ReferenceEquals(plug._area, area) || read != plug._read || position != plug._position + ((long)plug._count << Page.Shift)))
@@ -98,7 +97,6 @@ public sealed class SwapPlug
         }
         if (plug._count == 0)
         {
-            plug._core = core;
             plug._area = area;
             plug._position = position;
             plug._read = read;
@@ -123,13 +121,12 @@ public sealed class SwapPlug
         _submitting = true;
         try
         {
-            _core!.SubmitSwapIo(_area!, _read, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb);
+            SwapCore.SubmitSwapIo(_area!, _read, _position, _segments.AsSpan(0, _count), _pages.AsSpan(0, _count), _iocb);
         }
         finally
         {
             Array.Clear(_pages, 0, _count);
             _count = 0;
-            _core = null;
             _area = null;
             _submitting = false;
         }

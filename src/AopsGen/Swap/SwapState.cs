@@ -7,7 +7,7 @@ namespace AopsGen.Swap;
 /// mm/swap_state.c: <c>swap_aops</c>, the ops of <c>swapper_space</c>. Declared with the attributes like any
 /// filesystem's table; the generator emits <c>SwapAops.Operations</c>. Reclaim writes a swap-cache page with
 /// <c>page.Mapping.Aops.WritePage</c> as it writes any other page; these ops route it to the area that holds
-/// it (SWP_FILE: the swap file's own <c>a_ops</c>).
+/// it, through the backend swapon chose for the area.
 /// </summary>
 [AddressSpaceOperations("swap_aops")]
 internal static partial class SwapAops
@@ -16,8 +16,8 @@ internal static partial class SwapAops
     [WritePage]
     internal static int WritePage(Page page, WritebackControl wbc) => SwapCore.Of(page).SwapWritepage(page, wbc);
 
-    /// <summary><c>.set_page_dirty = swap_set_page_dirty</c> (3.6): the swap file's <c>set_page_dirty</c>
-    /// for an SWP_FILE area, otherwise <c>__set_page_dirty_no_writeback</c>.</summary>
+    /// <summary><c>.set_page_dirty = swap_set_page_dirty</c> (3.6; 6.x <c>swap_dirty_folio</c>): the swap file's
+    /// <c>set_page_dirty</c> when the area's I/O goes through its filesystem, otherwise <c>__set_page_dirty_no_writeback</c>.</summary>
     [SetPageDirty]
     internal static bool SetPageDirty(Page page) => SwapCore.Of(page).SwapSetPageDirty(page);
 
@@ -133,7 +133,12 @@ public sealed partial class SwapCore
     public Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, out int error)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        return ReadSwapCacheAsync(entry, frames, reclaim: false, out error, out _);
+        Page? page = LookupOrAddSwapCachePage(entry, frames, reclaim: false, out error, out bool allocated);
+        if (allocated)
+        {
+            SwapReadpage(page!);
+        }
+        return page;
     }
 
     private long _readaheadHits;
@@ -224,8 +229,12 @@ public sealed partial class SwapCore
                     {
                         continue;
                     }
-                    Page? page = ReadSwapCacheAsync(SwapEntry.Create(entry.Type, offset), frames, reclaim: false, out int pageError, out bool fresh,
+                    Page? page = LookupOrAddSwapCachePage(SwapEntry.Create(entry.Type, offset), frames, reclaim: false, out int pageError, out bool fresh,
                         isTarget ? reserved : null);
+                    if (fresh)
+                    {
+                        SwapReadpage(page!);
+                    }
                     if (isTarget)
                     {
                         reserved = null;
@@ -259,17 +268,27 @@ public sealed partial class SwapCore
                 return target;
             }
         }
-        return ReadSwapCacheAsync(entry, frames, reclaim: true, out error, out _);
+        Page? found = LookupOrAddSwapCachePage(entry, frames, reclaim: true, out error, out bool allocated);
+        if (allocated)
+        {
+            SwapReadpage(found!);
+        }
+        return found;
     }
 
-    // The body of read_swap_cache_async. With reclaim, the frame comes from the memory manager (direct reclaim
-    // when none is free) unless the caller brings one (frame, which this call then owns); fresh says whether this call
-    // read the page (or found it cached).
-    private Page? ReadSwapCacheAsync(SwapEntry entry, PageFrames frames, bool reclaim, out int error, out bool fresh, Page? frame = null)
+    /// <summary>
+    /// mm/swap_state.c <c>__read_swap_cache_async</c>: the swap-cache page of <paramref name="entry"/> with a reference
+    /// taken — the one cached, or a new one added to the cache, locked and not uptodate, for the caller to read
+    /// (<paramref name="allocated"/>, the kernel's <c>page_allocated</c>: then the caller calls
+    /// <see cref="SwapReadpage"/>, as <c>read_swap_cache_async</c> and <c>swapin_readahead</c> do). With
+    /// <paramref name="reclaim"/> the frame comes from the memory manager (direct reclaim when none is free) unless the
+    /// caller brings one (<paramref name="frame"/>, which this call then owns).
+    /// </summary>
+    private Page? LookupOrAddSwapCachePage(SwapEntry entry, PageFrames frames, bool reclaim, out int error, out bool allocated, Page? frame = null)
     {
         MemoryManager? mm = ReferenceEquals(_mm?.Ram, frames) ? _mm : null;
         Page? newPage = frame;
-        fresh = false;
+        allocated = false;
         while (true)
         {
             Page? found = SwapperSpace.FindGetPage(entry.Value);
@@ -313,8 +332,7 @@ public sealed partial class SwapCore
             }
             // lru_cache_add_anon: swapped-in pages start on the inactive list.
             mm?.Lru.Add(newPage, active: false);
-            fresh = true;
-            SwapReadpage(newPage);
+            allocated = true;
             return newPage;
         }
     }
@@ -345,14 +363,11 @@ public sealed partial class SwapCore
         return area is null ? 0 : area.SwapCount((uint)entry.Offset);
     }
 
-    /// <summary><c>swap_set_page_dirty</c> (3.6).</summary>
+    /// <summary><c>swap_set_page_dirty</c>: as the area's backend dirties (the swap file's own op when its I/O goes
+    /// through the filesystem).</summary>
     internal bool SwapSetPageDirty(Page page)
     {
         SwapInfo? area = AreaOf(new SwapEntry(page.Private));
-        if (area is { SwapFile: { } file } && (area.Flags & SwapFlags.File) != 0)
-        {
-            return AopsCalls.SetPageDirty(file.Mapping.Aops, page);
-        }
-        return !page.TestAndSet(PageFlags.Dirty);
+        return area?.Io is { } io ? io.SetPageDirty(page) : !page.TestAndSet(PageFlags.Dirty);
     }
 }

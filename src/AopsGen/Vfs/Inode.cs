@@ -13,6 +13,12 @@ public enum FileType
     BlockDevice = 0x6000,
     /// <summary>S_IFLNK.</summary>
     Symlink = 0xA000,
+    /// <summary>S_IFCHR.</summary>
+    CharDevice = 0x2000,
+    /// <summary>S_IFIFO.</summary>
+    Fifo = 0x1000,
+    /// <summary>S_IFSOCK.</summary>
+    Socket = 0xC000,
 }
 
 /// <summary>include/linux/fs.h: <c>i_flags</c> bits (S_SYNC, S_NOATIME, ..., S_SWAPFILE).</summary>
@@ -92,6 +98,9 @@ public sealed class Inode
 
     /// <summary><c>i_mapping</c>: the page cache of this inode and its ops table.</summary>
     public AddressSpace Mapping { get; }
+
+    /// <summary><c>i_bdev</c>: for a block device node, the device it opens (<see cref="BlockDevice.NewInode"/>).</summary>
+    public BlockDevice? Bdev { get; init; }
 
     /// <summary><c>i_private</c>: the filesystem's own per-inode data.</summary>
     public object? Private { get; set; }

@@ -269,6 +269,45 @@ public sealed partial class SwapInfo
         }
     }
 
+    /// <summary>
+    /// For a discard of freed clusters: when the aligned cluster of <paramref name="offset"/> (slot 0 left out) is
+    /// all free, mark its slots so that no scan hands them out (<c>CLUSTER_FLAG_DISCARD</c>) and return them as
+    /// [<paramref name="start"/>, <paramref name="end"/>).
+    /// </summary>
+    internal bool HoldFreeCluster(uint offset, out uint start, out uint end)
+    {
+        lock (Lock)
+        {
+            start = Math.Max(offset / SwapfileCluster * SwapfileCluster, 1);
+            end = Math.Min(offset / SwapfileCluster * SwapfileCluster + SwapfileCluster, Max);
+            if (offset >= Max || start >= end)
+            {
+                return false;
+            }
+            for (uint slot = start; slot < end; slot++)
+            {
+                if (_swapMap[slot] != SwapMap.Free)
+                {
+                    return false;
+                }
+            }
+            _swapMap.AsSpan((int)start, (int)(end - start)).Fill(SwapMap.Bad);
+            return true;
+        }
+    }
+
+    /// <summary>The end of a cluster's discard: its slots are free to hand out again (unless swapoff freed the map meanwhile).</summary>
+    internal void ReturnHeldCluster(uint start, uint end)
+    {
+        lock (Lock)
+        {
+            if (end <= Max)
+            {
+                _swapMap.AsSpan((int)start, (int)(end - start)).Fill(SwapMap.Free);
+            }
+        }
+    }
+
     // The first run of SWAPFILE_CLUSTER free slots from lowest_bit up to highest_bit.
     private bool FindFreeCluster(out uint start)
     {
