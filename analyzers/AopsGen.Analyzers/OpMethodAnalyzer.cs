@@ -3,7 +3,8 @@ using System.Threading;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AopsGen.Analyzers;
 
@@ -35,9 +36,18 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     symbolContext => AnalyzeMethod((IMethodSymbol)symbolContext.Symbol, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
                     SymbolKind.Method);
                 // A local function is no member, so no symbol action sees it; HasSignature rejects it (not an ordinary method).
-                start.RegisterOperationAction(
-                    operationContext => AnalyzeMethod(((ILocalFunctionOperation)operationContext.Operation).Symbol, operationContext.ReportDiagnostic, operationContext.CancellationToken),
-                    OperationKind.LocalFunction);
+                // A syntax action, not an operation action: one of those would make the compiler build the operations of
+                // every method body in the compilation (most of the analyzers' time and memory) to find the few local functions.
+                start.RegisterSyntaxNodeAction(
+                    static syntaxContext =>
+                    {
+                        if (((LocalFunctionStatementSyntax)syntaxContext.Node).AttributeLists.Count > 0
+                            && syntaxContext.SemanticModel.GetDeclaredSymbol(syntaxContext.Node, syntaxContext.CancellationToken) is IMethodSymbol localFunction)
+                        {
+                            AnalyzeMethod(localFunction, syntaxContext.ReportDiagnostic, syntaxContext.CancellationToken);
+                        }
+                    },
+                    SyntaxKind.LocalFunctionStatement);
             }
         });
     }
@@ -83,27 +93,20 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     type.Name));
             }
 
-            // One signature check per op attribute: CheckMethod's verdict, and the signature on its own (CheckMethod stops at
-            // NotStatic, and both are to show at once).
-            MethodProblem problem = TableValidation.CheckMethod(method, op);
-            bool hasSignature = problem switch
-            {
-                MethodProblem.WrongSignature => false,
-                MethodProblem.NotStatic => TableValidation.HasSignature(method, op),
-                _ => true,
-            };
-            if (problem == MethodProblem.None || (problem == MethodProblem.NoImplementation && noImplementationReported))
+            // CheckMethod's verdict holds every problem at once (one signature check per op attribute): AOPS002 and AOPS003 show together.
+            MethodProblem problems = TableValidation.CheckMethod(method, op);
+            if (problems == MethodProblem.None || (problems == MethodProblem.NoImplementation && noImplementationReported))
             {
                 continue;
             }
             ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(AopsDiagnostics.OpProperty, op.Name);
             Location location = AnalyzerHelpers.NameLocation(method);
-            if (problem == MethodProblem.NotStatic && !notStaticReported)
+            if ((problems & MethodProblem.NotStatic) != 0 && !notStaticReported)
             {
                 report(Diagnostic.Create(AopsDiagnostics.NotStatic, location, properties, method.Name));
                 notStaticReported = true;
             }
-            if (!hasSignature)
+            if ((problems & MethodProblem.WrongSignature) != 0)
             {
                 report(Diagnostic.Create(
                     AopsDiagnostics.WrongSignature,
@@ -115,7 +118,7 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
                     op.KernelName,
                     op.DisplaySignature));
             }
-            else if (problem == MethodProblem.NoImplementation)
+            else if (problems == MethodProblem.NoImplementation)
             {
                 report(Diagnostic.Create(AopsDiagnostics.PartialWithoutImplementation, location, method.Name));
                 noImplementationReported = true;

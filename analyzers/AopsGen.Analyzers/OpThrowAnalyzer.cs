@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace AopsGen.Analyzers;
 
@@ -25,14 +25,34 @@ public sealed class OpThrowAnalyzer : DiagnosticAnalyzer
             {
                 return;
             }
-            start.RegisterOperationBlockStartAction(static block =>
-            {
-                if (block.OwningSymbol is IMethodSymbol method && IsOpMethod(method))
-                {
-                    block.RegisterOperationAction(operationContext => Report(operationContext, method), OperationKind.Throw);
-                }
-            });
+            // Syntax actions, not operation actions: a throw is plain in the syntax, and an operation block action would make
+            // the compiler bind and build the operations of every method body in the compilation to find the op methods' throws.
+            start.RegisterSyntaxNodeAction(static syntaxContext => Analyze(syntaxContext), SyntaxKind.ThrowStatement, SyntaxKind.ThrowExpression);
         });
+    }
+
+    /// <summary>A throw anywhere in an op method's body, lambdas and local functions in it included (its operation block).</summary>
+    private static void Analyze(SyntaxNodeAnalysisContext context)
+    {
+        for (SyntaxNode? node = context.Node.Parent; node is not null; node = node.Parent)
+        {
+            if (node is MemberDeclarationSyntax member)
+            {
+                if (member is MethodDeclarationSyntax
+                    && context.SemanticModel.GetDeclaredSymbol(member, context.CancellationToken) is IMethodSymbol method
+                    && IsOpMethod(method))
+                {
+                    Location location = context.Node switch
+                    {
+                        ThrowStatementSyntax statement => statement.ThrowKeyword.GetLocation(),
+                        ThrowExpressionSyntax expression => expression.ThrowKeyword.GetLocation(),
+                        SyntaxNode other => other.GetLocation(),
+                    };
+                    context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.OpThrows, location, method.Name));
+                }
+                return;
+            }
+        }
     }
 
     private static bool IsOpMethod(IMethodSymbol method)
@@ -45,17 +65,5 @@ public sealed class OpThrowAnalyzer : DiagnosticAnalyzer
             }
         }
         return false;
-    }
-
-    private static void Report(OperationAnalysisContext context, IMethodSymbol method)
-    {
-        var throwOperation = (IThrowOperation)context.Operation;
-        Location location = throwOperation.Syntax switch
-        {
-            ThrowStatementSyntax statement => statement.ThrowKeyword.GetLocation(),
-            ThrowExpressionSyntax expression => expression.ThrowKeyword.GetLocation(),
-            SyntaxNode other => other.GetLocation(),
-        };
-        context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.OpThrows, location, method.Name));
     }
 }

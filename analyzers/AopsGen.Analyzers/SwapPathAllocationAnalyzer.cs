@@ -54,13 +54,16 @@ public sealed class SwapPathAllocationAnalyzer : DiagnosticAnalyzer
                 return;
             }
             var tables = new ConcurrentDictionary<INamedTypeSymbol, Dictionary<OpKind, OpMethod>>(SymbolEqualityComparer.Default);
-            start.RegisterOperationBlockStartAction(block =>
+            // Per method symbol, not per operation block: an operation block action would make the compiler bind and build the
+            // operations of every method body in the compilation; this asks only for the swap path's.
+            start.RegisterSymbolStartAction(methodStart =>
             {
-                if (block.OwningSymbol is IMethodSymbol method && SwapPathReason(method, tables) is string reason)
+                var method = (IMethodSymbol)methodStart.Symbol;
+                if (SwapPathReason(method, tables) is string reason)
                 {
-                    block.RegisterOperationAction(operationContext => Analyze(operationContext, method, reason), AllocatingKinds);
+                    methodStart.RegisterOperationAction(operationContext => Analyze(operationContext, method, reason), AllocatingKinds);
                 }
-            });
+            }, SymbolKind.Method);
         });
     }
 

@@ -67,13 +67,13 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!TableValidation.IsSupportedKind(type))
+        if (TableValidation.UnsupportedKindReason(type) is string reason)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 AopsDiagnostics.UnsupportedType,
                 AnalyzerHelpers.TypeNameLocation(type, classAttribute, cancellationToken),
                 type.Name,
-                UnsupportedReason(type)));
+                reason));
         }
 
         if (TableValidation.FindGeneratedMemberClash(type) is ISymbol clash)
@@ -94,9 +94,9 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
                 type.Name));
         }
 
-        OpMethod[] opMethods = TableValidation.OpMethods(type).ToArray();
-        Dictionary<OpKind, OpMethod> bound = TableValidation.BoundOps(type, cancellationToken);
-        ReportDuplicates(context, type, opMethods, bound);
+        var duplicates = new List<OpMethod>();
+        Dictionary<OpKind, OpMethod> bound = TableValidation.BoundOps(type, cancellationToken, duplicates);
+        ReportDuplicates(context, type, duplicates, bound);
         ReportSwapGaps(context, type, bound);
     }
 
@@ -136,52 +136,18 @@ public sealed class TableAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static string UnsupportedReason(INamedTypeSymbol type)
+    /// <summary>AOPS004: each valid op method that lost its op's slot to an earlier one (<see cref="TableValidation.BoundOps"/>'s duplicates).</summary>
+    private static void ReportDuplicates(SymbolAnalysisContext context, INamedTypeSymbol type, List<OpMethod> duplicates, Dictionary<OpKind, OpMethod> bound)
     {
-        if (type.Arity > 0)
+        foreach (OpMethod duplicate in duplicates)
         {
-            return "it is generic, and a table is one object per class";
-        }
-        for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
-        {
-            if (containing.IsGenericType)
-            {
-                return "it is nested in generic type '" + containing.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "', and a table is one object per class";
-            }
-        }
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.IsFileLocal)
-            {
-                return "'" + current.Name + "' is a file-local type, and the generator adds the table in a file of its own";
-            }
-        }
-        return type switch
-        {
-            { IsRecord: true } => "it is a record; declare it as a class",
-            { TypeKind: TypeKind.Struct } => "it is a struct; declare it as a class",
-            { TypeKind: TypeKind.Interface } => "it is an interface; declare it as a class",
-            _ => "it is not a class",
-        };
-    }
-
-    /// <summary>AOPS004: each valid op method (one passing CheckMethod) that is not the one its op's slot gets.</summary>
-    private static void ReportDuplicates(SymbolAnalysisContext context, INamedTypeSymbol type, OpMethod[] opMethods, Dictionary<OpKind, OpMethod> bound)
-    {
-        foreach (OpMethod opMethod in opMethods)
-        {
-            if (bound.TryGetValue(opMethod.Op.Kind, out OpMethod first)
-                && !SymbolEqualityComparer.Default.Equals(first.Method, opMethod.Method)
-                && TableValidation.CheckMethod(opMethod.Method, opMethod.Op) == MethodProblem.None)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    AopsDiagnostics.DuplicateOp,
-                    AnalyzerHelpers.NameLocation(opMethod.Method),
-                    opMethod.Method.Name,
-                    opMethod.Op.Name,
-                    type.Name,
-                    first.Method.Name));
-            }
+            context.ReportDiagnostic(Diagnostic.Create(
+                AopsDiagnostics.DuplicateOp,
+                AnalyzerHelpers.NameLocation(duplicate.Method),
+                duplicate.Method.Name,
+                duplicate.Op.Name,
+                type.Name,
+                bound[duplicate.Op.Kind].Method.Name));
         }
     }
 

@@ -1,10 +1,8 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using AopsGen.Analyzers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,39 +13,26 @@ namespace AopsGen.CodeFixes;
 
 /// <summary>AOPS009: marks the op method's class <c>[AddressSpaceOperations]</c>, and <c>partial</c> where that declaration is not.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddClassAttributeCodeFix)), Shared]
-public sealed class AddClassAttributeCodeFix : CodeFixProvider
+public sealed class AddClassAttributeCodeFix : AopsCodeFix<MethodDeclarationSyntax>
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(AopsDiagnostics.OpOutsideTable.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public AddClassAttributeCodeFix()
+        : base(AopsDiagnostics.OpOutsideTable)
     {
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            MethodDeclarationSyntax? method = await FixHelpers.FindAsync<MethodDeclarationSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-            if (method?.Parent is not ClassDeclarationSyntax type)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Mark '" + type.Identifier.ValueText + "' [AddressSpaceOperations]",
-                    cancellationToken => AddAsync(context.Document, type, cancellationToken),
-                    equivalenceKey: nameof(AddClassAttributeCodeFix)),
-                diagnostic);
-        }
     }
 
-    private static async Task<Document> AddAsync(Document document, ClassDeclarationSyntax type, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override string? Title(MethodDeclarationSyntax method, Diagnostic diagnostic)
+        => method.Parent is ClassDeclarationSyntax type ? "Mark '" + type.Identifier.ValueText + "' [AddressSpaceOperations]" : null;
+
+    /// <inheritdoc/>
+    protected override async Task<Solution> FixAsync(Document document, MethodDeclarationSyntax method, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
+        var type = (ClassDeclarationSyntax)method.Parent!;
         DocumentEditor editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         SyntaxGenerator generator = editor.Generator;
         editor.AddAttribute(type, generator.Attribute(SyntaxFactory.ParseName("global::AopsGen.AddressSpaceOperations").WithAdditionalAnnotations(Simplifier.Annotation)));
         editor.SetModifiers(type, generator.GetModifiers(type).WithPartial(true));
-        return editor.GetChangedDocument();
+        return editor.GetChangedDocument().Project.Solution;
     }
 }

@@ -1,10 +1,8 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using AopsGen.Analyzers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -13,37 +11,23 @@ namespace AopsGen.CodeFixes;
 
 /// <summary>AOPS001: adds <c>partial</c> to the type declaration the diagnostic is on.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFix)), Shared]
-public sealed class AddPartialCodeFix : CodeFixProvider
+public sealed class AddPartialCodeFix : AopsCodeFix<BaseTypeDeclarationSyntax>
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(AopsDiagnostics.NotPartial.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public AddPartialCodeFix()
+        : base(AopsDiagnostics.NotPartial)
     {
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            BaseTypeDeclarationSyntax? declaration = await FixHelpers.FindAsync<BaseTypeDeclarationSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-            if (declaration is null)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Make '" + declaration.Identifier.ValueText + "' partial",
-                    cancellationToken => AddPartialAsync(context.Document, declaration, cancellationToken),
-                    equivalenceKey: nameof(AddPartialCodeFix)),
-                diagnostic);
-        }
     }
 
-    private static async Task<Document> AddPartialAsync(Document document, SyntaxNode declaration, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override string? Title(BaseTypeDeclarationSyntax declaration, Diagnostic diagnostic)
+        => "Make '" + declaration.Identifier.ValueText + "' partial";
+
+    /// <inheritdoc/>
+    protected override async Task<Solution> FixAsync(Document document, BaseTypeDeclarationSyntax declaration, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         DocumentEditor editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         editor.SetModifiers(declaration, editor.Generator.GetModifiers(declaration).WithPartial(true));
-        return editor.GetChangedDocument();
+        return editor.GetChangedDocument().Project.Solution;
     }
 }

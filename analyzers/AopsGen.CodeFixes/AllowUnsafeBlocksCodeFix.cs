@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Threading;
 using System.Threading.Tasks;
 using AopsGen.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AopsGen.CodeFixes;
 
@@ -16,34 +18,29 @@ namespace AopsGen.CodeFixes;
 /// (MSBuildWorkspace, for one) refuses the change, and the property must be set by hand (docs/diagnostics/AOPS007.md).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AllowUnsafeBlocksCodeFix)), Shared]
-public sealed class AllowUnsafeBlocksCodeFix : CodeFixProvider
+public sealed class AllowUnsafeBlocksCodeFix : AopsCodeFix<CompilationUnitSyntax>
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(AopsDiagnostics.UnsafeBlocksOff.Id);
+    private const string ActionTitle = "Allow unsafe code in this project (<AllowUnsafeBlocks>true</AllowUnsafeBlocks>)";
+
+    /// <summary>Creates the fix.</summary>
+    public AllowUnsafeBlocksCodeFix()
+        : base(AopsDiagnostics.UnsafeBlocksOff)
+    {
+    }
 
     /// <summary>One change per project fixes every AOPS007 in it; fix-all makes that change in each project of its scope.</summary>
     public override FixAllProvider GetFixAllProvider() => ProjectFixAllProvider.Instance;
 
     /// <inheritdoc/>
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        Project project = context.Document.Project;
-        if (project.CompilationOptions is CSharpCompilationOptions)
-        {
-            foreach (Diagnostic diagnostic in context.Diagnostics)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        Title,
-                        _ => Task.FromResult(AllowUnsafe(project.Solution, project.Id)),
-                        equivalenceKey: nameof(AllowUnsafeBlocksCodeFix)),
-                    diagnostic);
-            }
-        }
-        return Task.CompletedTask;
-    }
+    protected override string? Title(CompilationUnitSyntax file, Diagnostic diagnostic) => ActionTitle;
 
-    private const string Title = "Allow unsafe code in this project (<AllowUnsafeBlocks>true</AllowUnsafeBlocks>)";
+    /// <summary>Only in a C# project (one whose compilation options can say AllowUnsafe).</summary>
+    protected override Task<bool> IsOfferedAsync(Document document, CompilationUnitSyntax file, CancellationToken cancellationToken)
+        => Task.FromResult(document.Project.CompilationOptions is CSharpCompilationOptions);
+
+    /// <inheritdoc/>
+    protected override Task<Solution> FixAsync(Document document, CompilationUnitSyntax file, Diagnostic diagnostic, CancellationToken cancellationToken)
+        => Task.FromResult(AllowUnsafe(document.Project.Solution, document.Project.Id));
 
     private static Solution AllowUnsafe(Solution solution, ProjectId projectId)
         => solution.GetProject(projectId)?.CompilationOptions is CSharpCompilationOptions options
@@ -61,7 +58,7 @@ public sealed class AllowUnsafeBlocksCodeFix : CodeFixProvider
                 ? solution.ProjectIds.ToImmutableArray()
                 : ImmutableArray.Create(fixAllContext.Project.Id);
             return Task.FromResult<CodeAction?>(CodeAction.Create(
-                Title,
+                ActionTitle,
                 _ =>
                 {
                     Solution fixedSolution = solution;

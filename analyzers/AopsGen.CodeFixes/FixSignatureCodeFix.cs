@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -7,7 +6,6 @@ using System.Threading.Tasks;
 using AopsGen.Analyzers;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,37 +21,23 @@ namespace AopsGen.CodeFixes;
 /// Nullable annotations (<c>out Page? page</c>) are written where nullable annotations are enabled.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FixSignatureCodeFix)), Shared]
-public sealed class FixSignatureCodeFix : CodeFixProvider
+public sealed class FixSignatureCodeFix : AopsCodeFix<MethodDeclarationSyntax>
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(AopsDiagnostics.WrongSignature.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public FixSignatureCodeFix()
+        : base(AopsDiagnostics.WrongSignature)
     {
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(AopsDiagnostics.OpProperty, out string? opName)
-                || OpCatalog.All.FirstOrDefault(o => o.Name == opName) is not OpDescriptor op)
-            {
-                continue;
-            }
-            MethodDeclarationSyntax? method = await FixHelpers.FindAsync<MethodDeclarationSyntax>(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false);
-            if (method is null || method.Identifier.Span != diagnostic.Location.SourceSpan)
-            {
-                continue; // a local function, an accessor, a constructor: no method declaration of its own to rewrite
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Change the signature to " + op.DisplaySignature.Replace(" " + op.Name + "(", " " + method.Identifier.ValueText + "("),
-                    cancellationToken => FixAsync(context.Document, method, op, cancellationToken),
-                    equivalenceKey: nameof(FixSignatureCodeFix)),
-                diagnostic);
-        }
     }
+
+    /// <inheritdoc/>
+    protected override string? Title(MethodDeclarationSyntax method, Diagnostic diagnostic)
+        => method.Identifier.Span == diagnostic.Location.SourceSpan && Op(diagnostic) is OpDescriptor op
+            ? "Change the signature to static " + op.ShortSignature(method.Identifier.ValueText)
+            : null; // a local function, an accessor, a constructor: no method declaration of its own to rewrite
+
+    /// <summary>The op the diagnostic names (its <see cref="AopsDiagnostics.OpProperty"/>).</summary>
+    private static OpDescriptor? Op(Diagnostic diagnostic)
+        => diagnostic.Properties.TryGetValue(AopsDiagnostics.OpProperty, out string? name) ? OpCatalog.All.FirstOrDefault(o => o.Name == name) : null;
 
     /// <summary>
     /// The op's return type as syntax. <c>void</c> is built as the predefined type: <c>ParseTypeName("void")</c> parses it
@@ -64,8 +48,10 @@ public sealed class FixSignatureCodeFix : CodeFixProvider
             ? SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.VoidKeyword))
             : SyntaxFactory.ParseTypeName(op.ReturnType);
 
-    private static async Task<Document> FixAsync(Document document, MethodDeclarationSyntax method, OpDescriptor op, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override async Task<Solution> FixAsync(Document document, MethodDeclarationSyntax method, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
+        OpDescriptor op = Op(diagnostic)!;
         SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         IMethodSymbol? symbol = model?.GetDeclaredSymbol(method, cancellationToken);
         bool annotations = model is not null && model.GetNullableContext(method.SpanStart).AnnotationsEnabled();
@@ -77,7 +63,7 @@ public sealed class FixSignatureCodeFix : CodeFixProvider
             OpParameter expected = op.Parameters[i];
             string name = expected.Name;
             if (symbol is not null && i < symbol.Parameters.Length
-                && symbol.Parameters[i].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == expected.TypeForMatching)
+                && expected.Pattern.Matches(symbol.Parameters[i].Type))
             {
                 name = symbol.Parameters[i].Name;
             }
@@ -114,6 +100,6 @@ public sealed class FixSignatureCodeFix : CodeFixProvider
         DeclarationModifiers modifiers = editor.Generator.GetModifiers(method)
             .WithIsStatic(true).WithIsVirtual(false).WithIsOverride(false).WithIsSealed(false).WithIsAbstract(false);
         editor.ReplaceNode(method, editor.Generator.WithModifiers(fixedMethod, modifiers));
-        return editor.GetChangedDocument();
+        return editor.GetChangedDocument().Project.Solution;
     }
 }

@@ -31,9 +31,9 @@ internal readonly record struct FileStatus(uint Mode, uint Uid, long Size, long 
 }
 
 /// <summary>
-/// The libc calls the command needs to look before it touches: <c>open</c> with <c>O_NOFOLLOW</c>/<c>O_NONBLOCK</c>/
-/// <c>O_EXCL</c>, <c>statx</c> on the open descriptor, <c>fallocate</c>, <c>lseek</c>'s <c>SEEK_DATA</c>/<c>SEEK_HOLE</c>,
-/// <c>flock</c> and <c>fsync</c>. Every call returns 0 (or a value) or the negative errno, as the kernel does.
+/// The libc calls the commands need to look before they touch: <c>open</c> with <c>O_NOFOLLOW</c>/<c>O_NONBLOCK</c>/
+/// <c>O_EXCL</c>, <c>statx</c> on the open descriptor, <c>ftruncate</c>, <c>lseek</c>'s <c>SEEK_DATA</c>/<c>SEEK_HOLE</c>
+/// and <c>flock</c> (<c>aops mkswap</c>'s calls are the library's, in <c>Mkswap.Format(path)</c>). Every call returns 0 (or a value) or the negative errno, as the kernel does.
 /// </summary>
 internal static partial class Posix
 {
@@ -51,17 +51,11 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatxRaw(int dirfd, string path, int flags, uint mask, Span<byte> buffer);
 
-    [LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
-    private static partial int FallocateRaw(int fd, int mode, long offset, long length);
-
     [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
     private static partial long LSeekRaw(int fd, long offset, int whence);
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int FlockRaw(int fd, int operation);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int FsyncRaw(int fd);
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     private static partial int FtruncateRaw(int fd, long length);
@@ -122,13 +116,7 @@ internal static partial class Posix
         return 0;
     }
 
-    /// <summary><c>fallocate(fd, 0, offset, length)</c>: blocks for the range, the size grown to cover it.</summary>
-    public static int Fallocate(SafeFileHandle handle, long offset, long length) =>
-        FallocateRaw(Fd(handle), 0, offset, length) == 0 ? 0 : Error();
-
     public static int Truncate(SafeFileHandle handle, long length) => FtruncateRaw(Fd(handle), length) == 0 ? 0 : Error();
-
-    public static int Fsync(SafeFileHandle handle) => FsyncRaw(Fd(handle)) == 0 ? 0 : Error();
 
     /// <summary><c>flock(fd, LOCK_EX | LOCK_NB)</c>: 0, or -EWOULDBLOCK (-EAGAIN) when another process holds it.</summary>
     public static int TryLockExclusive(SafeFileHandle handle) => FlockRaw(Fd(handle), LockEx | LockNb) == 0 ? 0 : Error();

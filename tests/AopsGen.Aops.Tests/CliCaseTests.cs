@@ -35,7 +35,7 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         { "mkswap {d}/full", 1, "a character device, not a regular file", "" },
         { "mkswap {d}/blk --size 1M", 1, "a block device, not a regular file", "" },
         { "mkswap {d}/sock", 1, "a socket, not a regular file", "" },
-        { "mkswap {d}/dir --size 1M", 1, "a directory, not a regular file: aops mkswap sets up swap files only: Is a directory (EISDIR)", "" },
+        { "mkswap {d}/dir --size 1M", 1, "a directory, not a regular file: mkswap sets up swap files only: Is a directory (EISDIR)", "" },
         { "mkswap {d}/link", 1, "a symbolic link, not a regular file", "" },
         { "mkswap {d}/dangling --size 1M", 1, "(ELOOP)", "" },
         { "mkswap {d}/six", 1, "error: swap area needs to be at least 40 KiB (EINVAL)", "" },

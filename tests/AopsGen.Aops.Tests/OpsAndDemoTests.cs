@@ -45,8 +45,11 @@ public sealed class OpsAndDemoTests
         Assert.True(json.GetProperty("pagesIn").GetInt64() > 0);
         Assert.True(json.GetProperty("majorFaults").GetInt64() > 0);
         Assert.True(json.GetProperty("elapsedMs").GetDouble() > 0);
-        Assert.Equal(0, json.GetProperty("allocatedBytesPerPage").GetDouble());
-        Assert.Equal(0, json.GetProperty("processAllocatedBytesPerPage").GetDouble());
+        // Nothing per page: one object per swapped page would be at least 24 bytes per page. What the runtime allocates
+        // once (a lock's wait event on its first contention, likelier on a loaded machine) is a few hundred bytes over
+        // thousands of pages, well below 0.1 byte per page.
+        Assert.InRange(json.GetProperty("allocatedBytesPerPage").GetDouble(), 0, 0.1);
+        Assert.InRange(json.GetProperty("processAllocatedBytesPerPage").GetDouble(), 0, 0.1);
         AssertRouting(swapMode, json.GetProperty("opCalls"));
     }
 

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using AopsGen.Benchmarks.Compiler;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 using Xunit;
 
 namespace AopsGen.Benchmarks.Tests;
@@ -63,13 +65,14 @@ public class CompilerInputTests
         Assert.Null(result.Exception);
         Assert.Equal(Classes, result.GeneratedSources.Length);
         IncrementalStepRunReason[] notRecomputed = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
-        // Each model is recomputed (the compilation changed) but equal, so the tables step and the output stop there.
-        foreach (string step in new[] { Generators.AddressSpaceOperationsGenerator.TrackingNames.Parse, Generators.AddressSpaceOperationsGenerator.TrackingNames.Tables })
-        {
-            IncrementalStepRunReason[] reasons = result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
-            Assert.Equal(Classes, reasons.Length);
-            Assert.All(reasons, r => Assert.Contains(r, notRecomputed));
-        }
+        // Only the edited class's model is recomputed (and found equal); the others are not even looked at.
+        IncrementalStepRunReason[] models = result.TrackedSteps[Generators.AddressSpaceOperationsGenerator.TrackingNames.Parse].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+        Assert.Equal(Classes, models.Length);
+        Assert.Equal(1, models.Count(r => r == IncrementalStepRunReason.Unchanged));
+        Assert.Equal(Classes - 1, models.Count(r => r == IncrementalStepRunReason.Cached));
+        IncrementalStepRunReason[] tables = result.TrackedSteps[Generators.AddressSpaceOperationsGenerator.TrackingNames.Tables].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+        Assert.Equal(Classes, tables.Length);
+        Assert.All(tables, r => Assert.Contains(r, notRecomputed));
         IncrementalStepRunReason[] output = result.TrackedOutputSteps[WellKnownGeneratorOutputs.SourceOutput].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
         Assert.Equal(Classes, output.Length);
         Assert.All(output, r => Assert.Contains(r, notRecomputed));
@@ -83,5 +86,33 @@ public class CompilerInputTests
         ImmutableArray<Diagnostic> diagnostics = CompilerRuns.RunAnalyzers(CompilerRuns.PrepareAnalyzers(input, CompilerRuns.GeneratedTrees(input)), out _);
 
         Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void The_floor_analyzers_register_what_the_AopsGen_analyzers_register_and_report_nothing()
+    {
+        SyntheticInput input = SyntheticInput.Create(Classes);
+        ImmutableArray<SyntaxTree> generated = CompilerRuns.GeneratedTrees(input);
+        CompilationWithAnalyzers aopsGen = CompilerRuns.PrepareAnalyzers(input, generated);
+        CompilationWithAnalyzers floor = CompilerRuns.PrepareAnalyzers(input, generated, floor: true);
+
+        Assert.Empty(CompilerRuns.RunAnalyzers(floor, out _));
+        CompilerRuns.RunAnalyzers(aopsGen, out _);
+
+        // Operation actions aside: the swap-path analyzer registers them per method, inside its symbol-start action; that is its own work.
+        Assert.Equal(Registrations(aopsGen), Registrations(floor));
+    }
+
+    /// <summary>The action kinds the analyzers registered, summed over them (Roslyn's telemetry).</summary>
+    private static (int SymbolActions, int SymbolStartActions, int SyntaxNodeActions, int CompilationStartActions) Registrations(CompilationWithAnalyzers run)
+    {
+        var total = (0, 0, 0, 0);
+        foreach (DiagnosticAnalyzer analyzer in run.Analyzers)
+        {
+            AnalyzerTelemetryInfo info = run.GetAnalyzerTelemetryInfoAsync(analyzer, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+            total = (total.Item1 + info.SymbolActionsCount, total.Item2 + info.SymbolStartActionsCount,
+                total.Item3 + info.SyntaxNodeActionsCount, total.Item4 + info.CompilationStartActionsCount);
+        }
+        return total;
     }
 }

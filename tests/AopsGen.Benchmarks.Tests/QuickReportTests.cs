@@ -46,4 +46,21 @@ public class QuickReportTests
         Assert.All(medians, m => Assert.True(m >= 0));
         Assert.Throws<InvalidOperationException>(() => QuickMeasure.InterleavedMedians(1, () => 0));
     }
+
+    [Fact]
+    public void The_thread_cpu_clock_counts_work_and_not_sleep()
+    {
+        long start = QuickMeasure.ThreadCpuNanoseconds();
+        System.Threading.Thread.Sleep(200);
+        long slept = QuickMeasure.ThreadCpuNanoseconds() - start;
+        long spinStart = QuickMeasure.ThreadCpuNanoseconds();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < 200)
+        {
+        }
+        long spun = QuickMeasure.ThreadCpuNanoseconds() - spinStart;
+
+        Assert.True(slept < 50_000_000, $"200 ms asleep counted {slept} ns of CPU");
+        Assert.True(spun > slept, $"200 ms of spinning counted {spun} ns, sleeping {slept}");
+    }
 }

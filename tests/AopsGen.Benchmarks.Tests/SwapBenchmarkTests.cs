@@ -47,7 +47,7 @@ public sealed class SwapBenchmarkTests
         Assert.Equal(Pages, rig.Swap.Events[VmEvent.PswpOut] - pswpout);
         if (HostCounts(fs))
         {
-            Assert.Equal(Pages / batch, io.Writes);
+            AssertCalls(Pages / batch, io.Writes);
         }
         Span<byte> stamp = stackalloc byte[16];
         for (int i = 0; i < Pages; i++)
@@ -91,7 +91,7 @@ public sealed class SwapBenchmarkTests
         {
             // Each fault's window is one vectored read, except on an SWP_FILE area, which reads every page of it with
             // readpage, as 3.6 does.
-            Assert.Equal(rig.Swap.Areas[0].Mode == SwapIoMode.File ? Pages : faults, io.Reads);
+            AssertCalls(rig.Swap.Areas[0].Mode == SwapIoMode.File ? Pages : faults, io.Reads);
         }
     }
 
@@ -110,8 +110,8 @@ public sealed class SwapBenchmarkTests
         Assert.Equal((long)Pages * Page.Size, read);
         if (HostCounts(fs))
         {
-            Assert.Equal(Pages / batch, writes.Writes);
-            Assert.Equal(Pages / batch, reads.Reads);
+            AssertCalls(Pages / batch, writes.Writes);
+            AssertCalls(Pages / batch, reads.Reads);
         }
     }
 
@@ -137,4 +137,11 @@ public sealed class SwapBenchmarkTests
         Assert.Equal(0, outBytes);
         Assert.Equal(0, inBytes);
     }
+
+    /// <summary>
+    /// The thread's read or write system calls (/proc/thread-self/io) are the case's own, plus at most two the runtime
+    /// may make on the same thread while it runs (a write to wake another thread, seen under load). One call per page
+    /// instead of per batch would be many more.
+    /// </summary>
+    private static void AssertCalls(long expected, long counted) => Assert.InRange(counted, expected, expected + 2);
 }

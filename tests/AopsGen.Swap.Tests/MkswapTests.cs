@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace AopsGen.Swap.Tests;
@@ -262,10 +263,8 @@ public sealed class MkswapTests
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Equal(Pages.Bytes(64), new FileInfo(path).Length);
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, System.IO.File.GetUnixFileMode(path));
-        }
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, System.IO.File.GetUnixFileMode(path));
+        Assert.Empty(result.Warnings);
         byte[] page = TempDirectory.ReadPage(path);
         Assert.All(page.AsSpan(0, 1024).ToArray(), b => Assert.Equal(0, b));
         SwapHeaderVerdict verdict = SwapHeader.Read(page, new FileInfo(path).Length, isBlockDevice: false);
@@ -275,26 +274,170 @@ public sealed class MkswapTests
     }
 
     [Fact]
-    public void Format_existing_file_uses_its_size_and_sets_mode_0600_like_mkswap_file()
+    public void Format_existing_file_uses_its_size_keeps_its_mode_and_warns_of_insecure_permissions()
     {
         using var temp = new TempDirectory();
         string path = temp.File("existing.swap");
         System.IO.File.WriteAllBytes(path, new byte[Pages.Bytes(32) + 100]);
-        if (!OperatingSystem.IsWindows())
-        {
-            System.IO.File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100); // 0644
-        }
+        System.IO.File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100); // 0644
 
         MkswapResult result = Mkswap.Format(path);
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Equal(32UL, result.Pages);
         Assert.Equal(Pages.Bytes(32) + 100, new FileInfo(path).Length);
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, System.IO.File.GetUnixFileMode(path));
-        }
+        Assert.Equal((UnixFileMode)0b110_100_100, System.IO.File.GetUnixFileMode(path));
+        Assert.Contains($"{path}: insecure permissions 0644, fix with: chmod 0600 {path}", result.Warnings);
         Assert.True(SwapHeader.Read(TempDirectory.ReadPage(path), new FileInfo(path).Length, false).IsValid);
+    }
+
+    [Fact]
+    public void Format_existing_file_with_a_smaller_size_keeps_its_length_and_wipes_the_old_signature_with_a_warning()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("old.swap");
+        System.IO.File.WriteAllBytes(path, new byte[Pages.Bytes(40)]);
+        System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.True(Mkswap.Format(path).Succeeded);
+
+        MkswapResult result = Mkswap.Format(path, new MkswapOptions { Pages = 20 });
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(20UL, result.Pages);
+        Assert.Equal(Pages.Bytes(40), new FileInfo(path).Length);
+        Assert.Equal([$"{path}: warning: wiping old swap signature."], result.Warnings);
+    }
+
+    [Fact]
+    public void Format_larger_size_than_an_existing_file_is_refused_without_Force_and_the_file_is_unchanged()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("small.swap");
+        System.IO.File.WriteAllBytes(path, new byte[Pages.Bytes(16)]);
+        string before = Describe(path);
+
+        MkswapResult result = Mkswap.Format(path, new MkswapOptions { Pages = 64 });
+
+        Assert.Equal(Errno.EINVAL, result.Errno);
+        Assert.Equal("error: size 256 KiB is larger than device size 64 KiB", result.Error);
+        Assert.Equal(before, Describe(path));
+    }
+
+    [Fact]
+    public void Format_with_Force_grows_an_existing_file_allocated_without_holes()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("grow.swap");
+        System.IO.File.WriteAllBytes(path, new byte[Pages.Bytes(16)]);
+        System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        MkswapResult result = Mkswap.Format(path, new MkswapOptions { Pages = 64, Force = true });
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(64UL, result.Pages);
+        Assert.Equal(Pages.Bytes(64), new FileInfo(path).Length);
+        Assert.Empty(result.Warnings);
+        string[] stat = Tool("stat", "-c", "%b %B", path).Split(' ');
+        Assert.True(long.Parse(stat[0], System.Globalization.CultureInfo.InvariantCulture) * long.Parse(stat[1], System.Globalization.CultureInfo.InvariantCulture) >= Pages.Bytes(64),
+            $"allocated {stat[0]} blocks of {stat[1]} bytes for a {Pages.Bytes(64)}-byte file: holes");
+    }
+
+    [Fact]
+    public void Format_sparse_file_warns_of_holes_like_util_linux()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.NewFile("sparse.swap", 2 << 20);
+
+        MkswapResult result = Mkswap.Format(path);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains($"{path} contains holes or other unsupported extents. This swap file can be rejected by kernel on swap activation!", result.Warnings);
+    }
+
+    [Fact]
+    public void Format_symbolic_link_is_ELOOP_and_neither_it_nor_its_target_is_touched()
+    {
+        using var temp = new TempDirectory();
+        string target = temp.File("target");
+        System.IO.File.WriteAllBytes(target, new byte[Pages.Bytes(16)]);
+        string link = temp.File("link");
+        System.IO.File.CreateSymbolicLink(link, target);
+        string before = Describe(target);
+
+        MkswapResult result = Mkswap.Format(link, new MkswapOptions { Pages = 16 });
+
+        Assert.Equal(Errno.ELOOP, result.Errno);
+        Assert.Equal($"{link}: a symbolic link, not a regular file: mkswap sets up swap files only: Too many levels of symbolic links", result.Error);
+        Assert.Equal(before, Describe(target));
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+    }
+
+    [Fact]
+    public async Task Format_FIFO_is_EINVAL_and_returns_without_waiting_for_a_writer()
+    {
+        using var temp = new TempDirectory();
+        string fifo = temp.File("fifo");
+        Tool("mkfifo", fifo);
+        string before = Describe(fifo);
+
+        // A TimeoutException here means Mkswap.Format opened the FIFO and waited for a writer.
+        MkswapResult result = await Task.Run(() => Mkswap.Format(fifo, new MkswapOptions { Pages = 16 }), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Errno.EINVAL, result.Errno);
+        Assert.Contains("a FIFO, not a regular file", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Describe(fifo));
+    }
+
+    [Fact]
+    public void Format_device_node_is_EINVAL_and_unchanged()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Skip("mknod needs root (CAP_MKNOD) to make the device node this test refuses");
+        }
+        using var temp = new TempDirectory();
+        string node = temp.File("blk");
+        // Major 60 is "local/experimental use": no driver, so even an open would touch no device.
+        Tool("mknod", node, "b", "60", "0");
+        string before = Describe(node);
+
+        MkswapResult result = Mkswap.Format(node, new MkswapOptions { Pages = 16 });
+
+        Assert.Equal(Errno.EINVAL, result.Errno);
+        Assert.Contains("a block device, not a regular file", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Describe(node));
+    }
+
+    [Theory]
+    [InlineData(36 * 1024L)]      // refused by the plan: smaller than 40 KiB
+    [InlineData(1L << 60)]        // refused by the allocation: 1 EiB is more than any disk here
+    public void Format_failed_run_leaves_no_created_file(long size)
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("failed.swap");
+
+        MkswapResult result = Mkswap.Format(path, new MkswapOptions { SizeInBytes = size });
+
+        Assert.False(result.Succeeded);
+        Assert.False(System.IO.File.Exists(path), $"{result}: the file it created stayed behind");
+    }
+
+    /// <summary>Type, mode, length and content hash of the file at <paramref name="path"/> (not following a link).</summary>
+    private static string Describe(string path) =>
+        Tool("stat", "-c", "%F %a %s %t:%T", path) + (new FileInfo(path).LinkTarget == null && Tool("stat", "-c", "%F", path) == "regular file"
+            ? " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.IO.File.ReadAllBytes(path)))
+            : string.Empty);
+
+    private static string Tool(string tool, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {error}");
+        return output.Trim();
     }
 
     [Fact]
@@ -323,11 +466,16 @@ public sealed class MkswapTests
     }
 
     [Fact]
-    public void Format_directory_is_EISDIR()
+    public void Format_directory_is_EISDIR_and_unchanged()
     {
         using var temp = new TempDirectory();
+        string before = Describe(temp.Path);
 
-        Assert.Equal(Errno.EISDIR, Mkswap.Format(temp.Path, new MkswapOptions { Pages = 10 }).Errno);
+        MkswapResult result = Mkswap.Format(temp.Path, new MkswapOptions { Pages = 10 });
+
+        Assert.Equal(Errno.EISDIR, result.Errno);
+        Assert.Equal($"{temp.Path}: a directory, not a regular file: mkswap sets up swap files only: Is a directory", result.Error);
+        Assert.Equal(before, Describe(temp.Path));
     }
 
     [Fact]

@@ -104,10 +104,10 @@ public static class CompilerRuns
     /// analyzers on), with every AopsGen analyzer attached and execution times logged. One thread (concurrentAnalysis off), so
     /// the summed times are not inflated by two analyzers contending for the shared machine's cores.
     /// </summary>
-    public static CompilationWithAnalyzers PrepareAnalyzers(SyntheticInput input, ImmutableArray<SyntaxTree> generatedTrees)
+    public static CompilationWithAnalyzers PrepareAnalyzers(SyntheticInput input, ImmutableArray<SyntaxTree> generatedTrees, bool floor = false)
         => new(
             input.CreateCompilation(generatedTrees),
-            Analyzers,
+            floor ? FloorAnalyzers.All : Analyzers,
             new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: null,
@@ -115,7 +115,7 @@ public static class CompilerRuns
                 logAnalyzerExecutionTime: true,
                 reportSuppressedDiagnostics: false));
 
-    /// <summary>Runs every analyzer over <paramref name="withAnalyzers"/>; returns their diagnostics.</summary>
+    /// <summary>Runs every analyzer over <paramref name="withAnalyzers"/>; returns their diagnostics (the cost's time: their telemetry summed).</summary>
     public static ImmutableArray<Diagnostic> RunAnalyzers(CompilationWithAnalyzers withAnalyzers, out RunCost cost)
     {
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -124,12 +124,31 @@ public static class CompilerRuns
         TimeSpan wall = System.Diagnostics.Stopwatch.GetElapsedTime(start);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         TimeSpan total = TimeSpan.Zero;
-        foreach (DiagnosticAnalyzer analyzer in Analyzers)
+        foreach (DiagnosticAnalyzer analyzer in withAnalyzers.Analyzers)
         {
             total += withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime;
         }
         cost = new RunCost(total, TimeSpan.Zero, wall, allocated);
         return diagnostics;
+    }
+
+    /// <summary>
+    /// The baseline under an analyzer run: the compiler's <see cref="Compilation.GetDiagnostics"/> over the same fresh compilation,
+    /// which binds every method body as <see cref="CompilationWithAnalyzers"/> makes it do (and as a build does anyway).
+    /// </summary>
+    public static RunCost CompilerBinding(SyntheticInput input, ImmutableArray<SyntaxTree> generatedTrees)
+    {
+        Compilation compilation = input.CreateCompilation(generatedTrees);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        ImmutableArray<Diagnostic> diagnostics = compilation.GetDiagnostics(CancellationToken.None);
+        TimeSpan wall = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            throw new InvalidOperationException("compiler benchmark: the synthetic input does not compile: " + diagnostics.First(d => d.Severity == DiagnosticSeverity.Error));
+        }
+        return new RunCost(wall, TimeSpan.Zero, wall, allocated);
     }
 
     /// <summary>Cold analyzers: a fresh compilation, every analyzer once.</summary>

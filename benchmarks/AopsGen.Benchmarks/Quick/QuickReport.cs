@@ -35,6 +35,9 @@ public sealed class QuickReport
     /// <summary>A line of context (the machine, a skipped group and why), printed with the figures.</summary>
     public void Note(string text) => _notes.Add(text);
 
+    /// <summary>Whether a figure <paramref name="key"/> was added.</summary>
+    public bool Has(string key) => _figures.Exists(f => f.Key == key);
+
     public double this[string key] => _figures.Find(f => f.Key == key) is { Key: not null } f
         ? f.Value
         : throw new KeyNotFoundException($"quick report: no figure '{key}'.");

@@ -20,6 +20,8 @@ public static class QuickRun
         ("endToEnd", EndToEnd.EndToEndQuick.Measure),
         ("scale", Scale.ScaleQuick.Measure),
         ("compiler", Compiler.CompilerQuick.Measure),
+        ("analyzerProfile", Compiler.AnalyzerProfile.Measure),
+        ("generatorProfile", Compiler.GeneratorProfile.Measure),
         ("fuse", Fuse.FuseQuick.Measure),
     ];
 

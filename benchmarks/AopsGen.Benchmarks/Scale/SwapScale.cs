@@ -95,6 +95,8 @@ public static class SwapScale
 
         using var ram = new PageFrames(frames);
         using var mm = new MemoryManager(ram, swap);
+        // Every frame goes into the swap cache: no reserve kept back below the min watermark.
+        mm.MinWatermark = 0;
         var pages = new Page[frames];
         for (int i = 0; i < frames; i++)
         {

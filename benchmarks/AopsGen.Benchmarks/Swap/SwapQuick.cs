@@ -1,3 +1,4 @@
+using AopsGen.Benchmarks.Block;
 using AopsGen.Benchmarks.Quick;
 using AopsGen.Mm;
 using AopsGen.Swap;
@@ -27,6 +28,92 @@ public static class SwapQuick
         MeasureFs(report, SwapFs.HostFs, pages: 32768, rounds: 5, headline: true);
         MeasureFs(report, SwapFs.BlockFs, pages: 32768, rounds: 3, headline: false);
         MeasureFs(report, SwapFs.RamFs, pages: 32768, rounds: 5, headline: false);
+        AddCeilingRatios(report);
+    }
+
+    /// <summary>fio's jobs, in the order of their keys.</summary>
+    public static readonly (string Key, FioJob Job, string What)[] FioJobs =
+    [
+        ("fioWriteQd1PagesPerSecond", FioJob.WriteQd1, "fio on the HostFs swap file: sequential O_DIRECT writes of 128 KiB (32 pages), psync, depth 1 (median)"),
+        ("fioWriteQd4PagesPerSecond", FioJob.WriteQd4, "fio on the HostFs swap file: sequential O_DIRECT writes of 128 KiB, io_uring, depth 4 (median)"),
+        ("fioReadQd1PagesPerSecond", FioJob.ReadQd1, "fio on the HostFs swap file: sequential O_DIRECT reads of 128 KiB, psync, depth 1 (median)"),
+        ("fioReadQd4PagesPerSecond", FioJob.ReadQd4, "fio on the HostFs swap file: sequential O_DIRECT reads of 128 KiB, io_uring, depth 4 (median)"),
+    ];
+
+    /// <summary>
+    /// The figures computed from others of the same run: HostFs at batch 32 over fio at depth 4 (the disk's best),
+    /// HostFs at the default queue depth over depth 1, and RamFs's CPU per page swapped out less its copy's (the swap
+    /// core alone).
+    /// A figure whose inputs are missing (fio not installed) is left out.
+    /// </summary>
+    public static void AddCeilingRatios(QuickReport report)
+    {
+        if (report.Has("hostfsSwapOutPagesPerSecond32") && report.Has("fioWriteQd4PagesPerSecond"))
+        {
+            report.Add("swapOutOverFioQd4", report["hostfsSwapOutPagesPerSecond32"] / report["fioWriteQd4PagesPerSecond"], "ratio",
+                "HostFs swap-out at batch 32 / fio's io_uring writes at depth 4 on the same file (target >= 0.75)");
+        }
+        if (report.Has("hostfsSwapInPagesPerSecond32") && report.Has("fioReadQd4PagesPerSecond"))
+        {
+            report.Add("swapInOverFioQd4", report["hostfsSwapInPagesPerSecond32"] / report["fioReadQd4PagesPerSecond"], "ratio",
+                "HostFs sequential swap-in (page_cluster 5) / fio's io_uring reads at depth 4 on the same file (target >= 0.8)");
+        }
+        // The depth-1 HostFs keys come with the per-area queue depth (issue 17 part 1: hostfsQd1… beside the
+        // default depth's hostfs…); until then there is nothing to divide by, and the key is left out.
+        if (report.Has("hostfsSwapOutPagesPerSecond32") && report.Has("hostfsQd1SwapOutPagesPerSecond32"))
+        {
+            report.Add("asyncOverSync", report["hostfsSwapOutPagesPerSecond32"] / report["hostfsQd1SwapOutPagesPerSecond32"], "ratio",
+                "HostFs swap-out at batch 32, default queue depth / queue depth 1 (target >= 1.5)");
+        }
+        if (report.Has("ramfsSwapOutNsPerPage") && report.Has("ramfsCopyNsPerPage"))
+        {
+            report.Add("ramfsSwapOutCoreNsPerPage", report["ramfsSwapOutNsPerPage"] - report["ramfsCopyNsPerPage"], "ns",
+                "RamFs swap-out CPU per page less the copy's: the swap core alone (isolate, add_to_swap, unmap, plug, writeback, free)");
+        }
+    }
+
+    // RamFs at batch 32 by the thread's CPU clock: the swap path with no device, and the copy RamFs's direct_IO makes.
+    private static void MeasureCpu(QuickReport report, SwapRig rig, int pages, int rounds)
+    {
+        double[] cpu = QuickMeasure.ThreadCpuMedians(rounds,
+            (rig.Dirty, () => rig.SwapOut(SwapPlug.MaxPages, pages)),
+            (rig.Dirty, () => rig.RawWrite(SwapPlug.MaxPages, pages) >> Page.Shift));
+        report.Add("ramfsSwapOutNsPerPage", cpu[0], "ns",
+            "RamFs swap-out at batch 32: thread CPU per page (CLOCK_THREAD_CPUTIME_ID, median): the core's own work plus RamFs's 4 KiB copy, no device (target <= 500)");
+        report.Add("ramfsCopyNsPerPage", cpu[1], "ns",
+            "RamFs: thread CPU per page of copying 32 frames at a time into the same RamFile (the copy RamFs's direct_IO makes)");
+    }
+
+    // fio on the HostFs rig's swap file, over the slots the rig's raw loop writes; each job `rounds` times, the jobs
+    // interleaved, medians. The region is released first: fio overwrites the slots.
+    private static void MeasureFio(QuickReport report, SwapRig rig, int rounds)
+    {
+        if (Fio.Executable == null)
+        {
+            report.Note("swap: fio is not installed (apt-get install fio): the fio* keys and their ratios are left out");
+            return;
+        }
+        rig.Release();
+        var samples = new double[FioJobs.Length][];
+        string version = "";
+        for (int j = 0; j < FioJobs.Length; j++)
+        {
+            samples[j] = new double[rounds];
+        }
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int j = 0; j < FioJobs.Length; j++)
+            {
+                FioResult result = Fio.Run(FioJobs[j].Job, rig.HostFilePath!, rig.SlotPosition(1), (long)rig.Pages << Page.Shift, loops: 3);
+                samples[j][round] = result.PagesPerSecond;
+                version = result.Version;
+            }
+        }
+        for (int j = 0; j < FioJobs.Length; j++)
+        {
+            report.Add(FioJobs[j].Key, QuickMeasure.Median(samples[j]), "pages/s", FioJobs[j].What);
+        }
+        report.Note($"swap: {version}, {rounds} runs of each job over {rig.Pages} pages x 3 loops of the HostFs swap file");
     }
 
     private static void MeasureFs(QuickReport report, SwapFs fs, int pages, int rounds, bool headline)
@@ -70,6 +157,8 @@ public static class SwapQuick
             {
                 if (batch == SwapPlug.MaxPages)
                 {
+                    report.Add("rawPwritevPagesPerSecond32", 1e9 / write[1], "pages/s", "HostFs rig: raw O_DIRECT pwritev of 32 frames (32 iovecs) per call, one at a time (median; compare fioWriteQd1PagesPerSecond)");
+                    report.Add("rawPreadvPagesPerSecond32", 1e9 / read[1], "pages/s", "HostFs rig: raw O_DIRECT preadv of 32 frames per call, one at a time (median; compare fioReadQd1PagesPerSecond)");
                     report.Add("swapOutOverRaw32", write[1] / write[0], "ratio", "HostFs: swap-out throughput / raw O_DIRECT pwritev throughput, 32 pages per call (raw ns/page / swap ns/page; target >= 0.8)");
                     report.Add("swapInOverRaw32", read[1] / read[0], "ratio", "HostFs: sequential swap-in throughput (page_cluster 5) / raw O_DIRECT preadv of 32 pages (raw ns/page / swap ns/page; target >= 0.8)");
                 }
@@ -78,6 +167,14 @@ public static class SwapQuick
                     report.Add("swapOut1OverRaw1", write[1] / write[0], "ratio", "HostFs: single-page swap-out throughput / raw single-page O_DIRECT pwritev (raw ns/page / swap ns/page; target >= 0.9)");
                 }
             }
+        }
+        if (fs == SwapFs.HostFs)
+        {
+            MeasureFio(report, rig, rounds: 3);
+        }
+        if (fs == SwapFs.RamFs)
+        {
+            MeasureCpu(report, rig, pages, rounds: 2 * rounds);
         }
         report.Add($"{prefix}Batch32OverBatch1", outNs[0] / outNs[2], "ratio", $"{fs}: swap-out pages/s at 32 pages per call / at 1");
 

@@ -79,14 +79,16 @@ public sealed class SwapRig : IDisposable
             case SwapFs.HostFs:
                 Check(HostFs.Mount(vfs, "/mnt", _directory!, out _hostSb), $"hostfs on {_directory}");
                 Check(HostFs.CreateSwapFile(vfs, _hostSb!, _swapPath, swapPages << Page.Shift, mkswap, out _, out _), "hostfs swap file");
-                Check(BlockDevice.Open(Path.Combine(_directory!, name), out _rawDevice), "open the host file with O_DIRECT");
+                HostFilePath = Path.Combine(_directory!, name);
+                Check(BlockDevice.Open(HostFilePath, out _rawDevice), "open the host file with O_DIRECT");
                 break;
         }
         Swap = new SwapCore(vfs);
         Check(Swap.SwapOn(_swapPath, 0, Credentials.Root), "swapon");
         _area = Swap.Areas[0];
         _rawDevice ??= _blockMount?.Device;
-        _ram = new PageFrames(pages + 64);
+        // A frame for every page above the min watermark (a sixty-fourth of the frames): no pass reclaims by itself.
+        _ram = new PageFrames(pages + pages / 32 + 64);
         Mm = new MemoryManager(_ram, Swap);
         _rawFrames = new PageFrames(SwapPlug.MaxPages);
         _rawSegments = new IoVec[SwapPlug.MaxPages];
@@ -103,6 +105,9 @@ public sealed class SwapRig : IDisposable
 
     /// <summary>The filesystem under the swap file.</summary>
     public SwapFs Fs { get; }
+
+    /// <summary>HostFs: the swap file's path on the host (what fio runs on); null on the other filesystems.</summary>
+    public string? HostFilePath { get; }
 
     /// <summary>Pages in the region, and pages each pass moves.</summary>
     public int Pages { get; }

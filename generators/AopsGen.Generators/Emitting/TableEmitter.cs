@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace AopsGen.Generators;
 
@@ -121,33 +121,9 @@ internal static class TableEmitter
     /// <summary>A type name for a <c>cref</c>: no <c>global::</c> alias, keywords escaped as in code.</summary>
     private static string Cref(string fullyQualifiedName) => fullyQualifiedName.Replace("global::", string.Empty);
 
-    private static string StringLiteral(string value)
-    {
-        var literal = new StringBuilder("\"");
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': literal.Append("\\\""); break;
-                case '\\': literal.Append("\\\\"); break;
-                case '\n': literal.Append("\\n"); break;
-                case '\r': literal.Append("\\r"); break;
-                case '\t': literal.Append("\\t"); break;
-                case '\0': literal.Append("\\0"); break;
-                default:
-                    if (char.IsControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085')
-                    {
-                        literal.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        literal.Append(c);
-                    }
-                    break;
-            }
-        }
-        return literal.Append('"').ToString();
-    }
+    /// <summary>A C# string literal of <paramref name="value"/>, escaped by the compiler's own rules (quotes, backslashes and
+    /// every character that is not printable or would end the line).</summary>
+    private static string StringLiteral(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
     /// <summary>Text for a <c>///</c> line: XML-escaped, and every character that would end the comment's line
     /// (CR, LF, NEL, LS, PS, other controls) replaced by a space.</summary>

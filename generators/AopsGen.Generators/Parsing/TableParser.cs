@@ -8,20 +8,27 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace AopsGen.Generators;
 
 /// <summary>
-/// Reads an [AddressSpaceOperations] class into a <see cref="TableModel"/>. Invalid input is skipped, never
+/// Reads an [AddressSpaceOperations] class (a <see cref="TableCandidate"/>) into a <see cref="TableModel"/>. Invalid input is skipped, never
 /// reported here: a type that fails <see cref="TableValidation.CheckType"/> gives no model, and each slot holds
 /// the method <see cref="TableValidation.BoundOps"/> chooses. The analyzers report what is skipped.
 /// </summary>
 internal static class TableParser
 {
-    public static TableModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The model of <paramref name="candidate"/>, bound in a compilation whose declarations match <paramref name="fingerprint"/>
+    /// (<see cref="TableCandidate.CompilationFor"/>), or null when the class cannot hold a table.
+    /// </summary>
+    public static TableModel? Parse(TableCandidate candidate, DeclarationFingerprint fingerprint, CancellationToken cancellationToken)
     {
-        // The attribute on two parts of a partial class (CS0579) reaches here once per part, each part seeing
-        // one attribute: count them on the symbol, or both parts would emit the same file.
-        if (context.TargetSymbol is not INamedTypeSymbol type
-            || context.Attributes.Length != 1
-            || CountClassAttributes(type) != 1
-            || TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
+        if (!candidate.HasOneClassAttribute)
+        {
+            return null;
+        }
+        SyntaxNode declaration = candidate.Declarations[0];
+        Compilation compilation = candidate.CompilationFor(fingerprint);
+        INamedTypeSymbol? type = candidate.SymbolIn(compilation)
+            ?? compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) as INamedTypeSymbol;
+        if (type is null || TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
         {
             return null;
         }
@@ -41,33 +48,8 @@ internal static class TableParser
             Namespace: type.ContainingNamespace.IsGlobalNamespace ? string.Empty : NamespaceName(type.ContainingNamespace, escaped: true),
             Declarations: new EquatableArray<TypeDeclarationModel>(Declarations(type)),
             FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            TableName: TableName(context.Attributes[0], type),
+            TableName: candidate.TableName,
             Ops: new EquatableArray<OpBindingModel>(ops.ToImmutable()));
-    }
-
-    private static int CountClassAttributes(INamedTypeSymbol type)
-    {
-        int count = 0;
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (TableValidation.IsClassAttribute(attribute.AttributeClass))
-            {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private static string TableName(AttributeData attribute, INamedTypeSymbol type)
-    {
-        if (attribute.ConstructorArguments.Length == 1
-            && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Primitive
-            && attribute.ConstructorArguments[0].Value is string name
-            && name.Length > 0)
-        {
-            return name;
-        }
-        return type.Name;
     }
 
     private static ImmutableArray<TypeDeclarationModel> Declarations(INamedTypeSymbol type)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -7,8 +8,33 @@ namespace AopsGen.Generators;
 /// <summary>One parameter of an op's C# signature; <see cref="Type"/> is fully qualified (<c>global::AopsGen.Page</c>).</summary>
 internal sealed class OpParameter
 {
-    public OpParameter(RefKind refKind, string type, string name)
+    /// <summary>A parameter as a user writes it, <c>out Page? page</c>, read into its fully qualified form.</summary>
+    public static OpParameter Parse(string declaration)
     {
+        bool isOut = declaration.StartsWith("out ", StringComparison.Ordinal);
+        string rest = isOut ? declaration.Substring("out ".Length) : declaration;
+        int space = rest.LastIndexOf(' ');
+        return new OpParameter(isOut ? RefKind.Out : RefKind.None, Qualify(rest.Substring(0, space)), rest.Substring(space + 1), declaration);
+    }
+
+    /// <summary>
+    /// <c>global::AopsGen.Page?</c> for <c>Page?</c>: a keyword stays, <c>ReadOnlySpan&lt;T&gt;</c> is System's, every other
+    /// name is a type of namespace AopsGen (where everything an op signature names lives).
+    /// </summary>
+    private static string Qualify(string type)
+    {
+        const string span = "ReadOnlySpan<";
+        if (type.StartsWith(span, StringComparison.Ordinal))
+        {
+            return "global::System." + span + Qualify(type.Substring(span.Length, type.Length - span.Length - 1)) + ">";
+        }
+        string bare = type.TrimEnd('?');
+        return bare is "int" or "uint" or "long" or "ulong" or "bool" or "object" ? type : "global::AopsGen." + type;
+    }
+
+    private OpParameter(RefKind refKind, string type, string name, string shortDeclaration)
+    {
+        ShortDeclaration = shortDeclaration;
         RefKind = refKind;
         Type = type;
         Name = name;
@@ -29,6 +55,9 @@ internal sealed class OpParameter
 
     public string Name { get; }
 
+    /// <summary><c>out Page? page</c>: as a user writes it in namespace AopsGen or with <c>using AopsGen;</c>.</summary>
+    public string ShortDeclaration { get; }
+
     /// <summary><c>out global::AopsGen.Page? page</c>.</summary>
     public string Declaration => (RefKind == RefKind.Out ? "out " : string.Empty) + Type + " " + Name;
 
@@ -36,18 +65,29 @@ internal sealed class OpParameter
     public string Argument => (RefKind == RefKind.Out ? "out " : string.Empty) + Name;
 }
 
-/// <summary>One op: its kernel name, attribute, return type, parameters, and constructor parameter.</summary>
+/// <summary>One op of <see cref="OpCatalog"/>: everything else about it is derived from these facts.</summary>
 internal sealed class OpDescriptor
 {
-    public OpDescriptor(OpKind kind, string kernelName, string returnType, string constructorParameter, params OpParameter[] parameters)
+    /// <param name="kind">The op; its name is the C# name of the enum member, attribute and table field.</param>
+    /// <param name="kernelName">The name in <c>struct address_space_operations</c> (<c>direct_IO</c>).</param>
+    /// <param name="returnType">The C# return type, as a user writes it (<c>long</c>).</param>
+    /// <param name="parameters">The C# parameters as a user writes them, type names as seen from namespace AopsGen:
+    /// <c>Rw rw, Kiocb iocb, ReadOnlySpan&lt;IoVec&gt; iov, long offset</c>.</param>
+    /// <param name="prototype">The kernel's member declaration (<c>ssize_t (*direct_IO)(int, struct kiocb *, ...);</c>).</param>
+    /// <param name="contract">What the op must do, one or two sentences of XML doc text.</param>
+    /// <param name="nullDefault">What happens when a table leaves the op out, with the kernel source of that behaviour.</param>
+    public OpDescriptor(OpKind kind, string kernelName, string returnType, string parameters, string prototype, string contract, string nullDefault)
     {
         Kind = kind;
+        Name = kind.ToString();
         KernelName = kernelName;
         ReturnType = returnType;
-        ConstructorParameter = constructorParameter;
-        Parameters = parameters.ToImmutableArray();
-        Name = kind.ToString();
+        Parameters = parameters.Split(new[] { ", " }, StringSplitOptions.RemoveEmptyEntries).Select(OpParameter.Parse).ToImmutableArray();
+        KernelPrototype = prototype;
+        Contract = contract;
+        NullDefault = nullDefault;
         AttributeMetadataName = "AopsGen." + Name + "Attribute";
+        ConstructorParameter = char.ToLowerInvariant(Name[0]) + Name.Substring(1);
         ReturnPattern = TypePattern.Parse(returnType);
     }
 
@@ -59,9 +99,19 @@ internal sealed class OpDescriptor
     /// <summary>The name in <c>struct address_space_operations</c> (<c>direct_IO</c>).</summary>
     public string KernelName { get; }
 
+    /// <summary>The kernel's declaration of the op in <c>struct address_space_operations</c> (include/linux/fs.h).</summary>
+    public string KernelPrototype { get; }
+
+    /// <summary>What the op must do (XML doc text).</summary>
+    public string Contract { get; }
+
+    /// <summary>What happens when a table leaves the op out (<c>AopsCalls.Null&lt;Op&gt;</c> implements it).</summary>
+    public string NullDefault { get; }
+
     /// <summary><c>AopsGen.DirectIOAttribute</c>.</summary>
     public string AttributeMetadataName { get; }
 
+    /// <summary>The return type as a keyword (<c>long</c>, <c>void</c>).</summary>
     public string ReturnType { get; }
 
     /// <summary><see cref="ReturnType"/>, read once, to compare with a method's return type symbol.</summary>
@@ -73,8 +123,8 @@ internal sealed class OpDescriptor
     public ImmutableArray<OpParameter> Parameters { get; }
 
     /// <summary>The expected signature as a user writes it: <c>static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan&lt;IoVec&gt; iov, long offset)</c>.</summary>
-    public string DisplaySignature
-        => "static " + Shorten(ReturnType) + " " + Name + "(" + string.Join(", ", Parameters.Select(p => Shorten(p.Declaration))) + ")";
+    public string DisplaySignature => "static " + ShortSignature(Name);
 
-    private static string Shorten(string text) => text.Replace("global::AopsGen.", string.Empty).Replace("global::System.", string.Empty);
+    /// <summary>The signature without <c>static</c>, for a method named <paramref name="name"/>: <c>long DirectIO(Rw rw, ...)</c>.</summary>
+    public string ShortSignature(string name) => ReturnType + " " + name + "(" + string.Join(", ", Parameters.Select(p => p.ShortDeclaration)) + ")";
 }

@@ -21,19 +21,20 @@ internal enum TypeProblem
     GeneratedMemberClash,
 }
 
-/// <summary>What makes an op method unusable in its table slot.</summary>
+/// <summary>What makes an op method unusable in its table slot; <see cref="TableValidation.CheckMethod"/> returns all that apply.</summary>
+[System.Flags]
 internal enum MethodProblem
 {
-    None,
+    None = 0,
 
     /// <summary>The method is not <c>static</c> (AOPS002).</summary>
-    NotStatic,
+    NotStatic = 1,
 
     /// <summary>Return type, parameter types or ref kinds differ from the op's, or the method is generic (AOPS003).</summary>
-    WrongSignature,
+    WrongSignature = 2,
 
     /// <summary>A partial method with no implementing part: it has no address to take (the compiler removes it) (AOPS013).</summary>
-    NoImplementation,
+    NoImplementation = 4,
 }
 
 /// <summary>One op attribute found on a method.</summary>
@@ -80,7 +81,7 @@ internal static class TableValidation
     /// <summary>Checks the type an [AddressSpaceOperations] attribute is on.</summary>
     public static TypeProblem CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (!IsSupportedKind(type))
+        if (UnsupportedKindReason(type) is not null)
         {
             return TypeProblem.NotSupportedKind;
         }
@@ -99,25 +100,39 @@ internal static class TableValidation
     }
 
     /// <summary>
-    /// Whether the type can hold a table: a class, not a record, not generic, not nested in a generic type, and neither
-    /// it nor a type around it file-local (the <see cref="TypeProblem.NotSupportedKind"/> part of <see cref="CheckType"/>).
-    /// A <c>file</c> type cannot be reopened from the generated file (a partial declaration there would be another type),
-    /// and its metadata name (<c>&lt;Source&gt;F…__Fs</c>) is no valid hint name.
+    /// Why the type cannot hold a table (the reason AOPS010 gives), or null when it can: a class, not a record, not generic,
+    /// not nested in a generic type, and neither it nor a type around it file-local (the <see cref="TypeProblem.NotSupportedKind"/>
+    /// part of <see cref="CheckType"/>). A <c>file</c> type cannot be reopened from the generated file (a partial declaration
+    /// there would be another type), and its metadata name (<c>&lt;Source&gt;F…__Fs</c>) is no valid hint name.
     /// </summary>
-    public static bool IsSupportedKind(INamedTypeSymbol type)
+    public static string? UnsupportedKindReason(INamedTypeSymbol type)
     {
-        if (type.TypeKind != TypeKind.Class || type.IsRecord || type.IsGenericType || type.IsFileLocal)
+        if (type.Arity > 0)
         {
-            return false;
+            return "it is generic, and a table is one object per class";
         }
         for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
         {
-            if (containing.IsGenericType || containing.IsFileLocal)
+            if (containing.IsGenericType)
             {
-                return false;
+                return "it is nested in generic type '" + containing.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "', and a table is one object per class";
             }
         }
-        return true;
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal)
+            {
+                return "'" + current.Name + "' is a file-local type, and the generator adds the table in a file of its own";
+            }
+        }
+        return type switch
+        {
+            { IsRecord: true } => "it is a record; declare it as a class",
+            { TypeKind: TypeKind.Class } => null,
+            { TypeKind: TypeKind.Struct } => "it is a struct; declare it as a class",
+            { TypeKind: TypeKind.Interface } => "it is an interface; declare it as a class",
+            _ => "it is not a class",
+        };
     }
 
     /// <summary>
@@ -196,18 +211,19 @@ internal static class TableValidation
         return true;
     }
 
-    /// <summary>Checks an op method against its op's signature.</summary>
+    /// <summary>Checks an op method against its op: every <see cref="MethodProblem"/> that applies, <see cref="MethodProblem.None"/> for a method its slot can take.</summary>
     public static MethodProblem CheckMethod(IMethodSymbol method, OpDescriptor op)
     {
-        if (!method.IsStatic)
-        {
-            return MethodProblem.NotStatic;
-        }
+        MethodProblem problems = method.IsStatic ? MethodProblem.None : MethodProblem.NotStatic;
         if (!HasSignature(method, op))
         {
-            return MethodProblem.WrongSignature;
+            problems |= MethodProblem.WrongSignature;
         }
-        return method.IsPartialDefinition && method.PartialImplementationPart is null ? MethodProblem.NoImplementation : MethodProblem.None;
+        if (method.IsPartialDefinition && method.PartialImplementationPart is null)
+        {
+            problems |= MethodProblem.NoImplementation;
+        }
+        return problems;
     }
 
     /// <summary>
@@ -257,10 +273,11 @@ internal static class TableValidation
 
     /// <summary>
     /// The method each op's slot of <paramref name="type"/>'s table gets, as the generator emits it: among the op methods
-    /// that pass <see cref="CheckMethod"/>, the first by <see cref="SourceOrder"/> (AOPS004 is reported on the others). An
-    /// op whose methods all fail has no entry: its slot stays null, and the analyzers judge the table without it.
+    /// that pass <see cref="CheckMethod"/>, the first by <see cref="SourceOrder"/>. An op whose methods all fail has no entry:
+    /// its slot stays null, and the analyzers judge the table without it. The valid methods that lose their slot to an earlier
+    /// one (AOPS004's) go to <paramref name="duplicates"/> when it is given.
     /// </summary>
-    public static Dictionary<OpKind, OpMethod> BoundOps(INamedTypeSymbol type, CancellationToken cancellationToken = default)
+    public static Dictionary<OpKind, OpMethod> BoundOps(INamedTypeSymbol type, CancellationToken cancellationToken = default, List<OpMethod>? duplicates = null)
     {
         var bound = new Dictionary<OpKind, OpMethod>();
         foreach (OpMethod opMethod in OpMethods(type))
@@ -270,10 +287,16 @@ internal static class TableValidation
             {
                 continue;
             }
+            if (!bound.TryGetValue(opMethod.Op.Kind, out OpMethod existing))
+            {
+                bound[opMethod.Op.Kind] = opMethod;
+                continue;
+            }
             // Keep the first in file-path-then-position order, so the table never depends on the order the
             // compilation lists its files in.
-            if (!bound.TryGetValue(opMethod.Op.Kind, out OpMethod existing)
-                || IsEarlierInSource(SourceOrder(opMethod.Method), SourceOrder(existing.Method)))
+            bool earlier = IsEarlierInSource(SourceOrder(opMethod.Method), SourceOrder(existing.Method));
+            duplicates?.Add(earlier ? existing : opMethod);
+            if (earlier)
             {
                 bound[opMethod.Op.Kind] = opMethod;
             }

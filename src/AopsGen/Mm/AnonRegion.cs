@@ -331,6 +331,27 @@ public sealed class AnonRegion : IDisposable
         return true;
     }
 
+    /// <summary><see cref="GetPresent(int)"/> of every index of <paramref name="indexes"/> under one page-table lock,
+    /// as the kernel walks a pmd's ptes under one <c>ptl</c>: the present pages, each with a reference taken, packed
+    /// into <paramref name="pages"/> (at least as long). Returns how many.</summary>
+    internal int GetPresent(ReadOnlySpan<int> indexes, Span<Page?> pages)
+    {
+        int n = 0;
+        lock (_ptl)
+        {
+            foreach (int index in indexes)
+            {
+                Page? page = _ptes[index].Page;
+                if (page != null)
+                {
+                    page.Get();
+                    pages[n++] = page;
+                }
+            }
+        }
+        return n;
+    }
+
     /// <summary>The page mapped at <paramref name="index"/> with a reference taken (reclaim's isolation), or null.</summary>
     internal Page? GetPresent(int index)
     {

@@ -52,6 +52,25 @@ public sealed class Lru
         }
     }
 
+    /// <summary><see cref="Isolate(Page)"/> of each of <paramref name="pages"/> under one lock round, as
+    /// <c>isolate_lru_pages</c> takes a batch: <paramref name="isolated"/>[i] says whether page i came off its list
+    /// (its list reference then the caller's).</summary>
+    internal void Isolate(ReadOnlySpan<Page?> pages, Span<bool> isolated)
+    {
+        lock (_lock)
+        {
+            for (int i = 0; i < pages.Length; i++)
+            {
+                Page page = pages[i]!;
+                isolated[i] = page.Test(PageFlags.Lru);
+                if (isolated[i])
+                {
+                    Unlink(page);
+                }
+            }
+        }
+    }
+
     /// <summary><c>isolate_lru_pages</c> from the inactive tail: up to <paramref name="pages"/>.Length of the
     /// coldest pages, each with the list's reference passed to the caller. Returns how many.</summary>
     public int IsolateInactive(Span<Page?> pages)
@@ -87,7 +106,7 @@ public sealed class Lru
     /// reclaim held it (the region was unmapped, or its failed read dropped, and the page is in no swap cache): then
     /// nothing can find it again, so the list's reference is dropped instead — the frame is free once the owner's
     /// reference is gone too, as the kernel's <c>put_page</c> frees it. Checked under the list's lock, which the
-    /// owner's <see cref="Isolate"/> also takes after it lets the page go, so exactly one of them holds the list's
+    /// owner's <see cref="Isolate(Page)"/> also takes after it lets the page go, so exactly one of them holds the list's
     /// reference. Returns false when the page was dropped.
     /// </summary>
     internal bool PutbackOrRelease(Page page, bool active)

@@ -28,6 +28,7 @@ public sealed partial class MemoryManager : IDisposable
         Swap = swap;
         LowWatermark = Math.Max(4, ram.Count / 32);
         HighWatermark = Math.Min(2 * LowWatermark, Math.Max(ram.Count / 2, 1));
+        MinWatermark = Math.Min(LowWatermark / 2, ram.Count / 8);
         swap.AttachMemory(this);
     }
 
@@ -45,6 +46,23 @@ public sealed partial class MemoryManager : IDisposable
 
     /// <summary><c>low_wmark_pages</c>: below this many free frames an allocation wakes kswapd.</summary>
     public int LowWatermark { get; }
+
+    /// <summary>
+    /// <c>min_wmark_pages</c> (the <c>vm.min_free_kbytes</c> knob): the free frames kept for <c>PF_MEMALLOC</c> work —
+    /// reclaim, the writes it submits and their completions (<see cref="Memalloc"/>). A fault, kswapd's target or
+    /// readahead stops above it; a filesystem writing a page out from reclaim may allocate from it, so it still can
+    /// with every other frame dirty. 0 turns the reserve off (then such a filesystem can deadlock reclaim). Defaults
+    /// to half the low watermark (at most an eighth of the frames); must stay below the low watermark.
+    /// </summary>
+    public int MinWatermark
+    {
+        get => Ram.Reserve;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, LowWatermark);
+            Ram.Reserve = value;
+        }
+    }
 
     /// <summary><c>high_wmark_pages</c>: kswapd reclaims until this many frames are free.</summary>
     public int HighWatermark { get; }
@@ -70,10 +88,11 @@ public sealed partial class MemoryManager : IDisposable
     }
 
     /// <summary>
-    /// <c>alloc_page(GFP_HIGHUSER)</c>: a free frame, reclaiming directly when none is (and waking kswapd when
-    /// free frames fall below the low watermark). Null after <see cref="DirectReclaimRetries"/> rounds that
-    /// found nothing to free, or at once when the caller is itself reclaiming (<see cref="InReclaim"/>): the
-    /// caller reports -ENOMEM.
+    /// <c>alloc_page(GFP_HIGHUSER)</c>: a free frame above the min watermark, reclaiming directly when none is (and
+    /// waking kswapd when free frames fall below the low watermark). A caller with <c>PF_MEMALLOC</c>
+    /// (<see cref="InReclaim"/>) may take the reserve below <see cref="MinWatermark"/> and never reclaims: it gets
+    /// null at once when no frame at all is free. Others get null after <see cref="DirectReclaimRetries"/> rounds
+    /// that found nothing to free. The caller reports -ENOMEM.
     /// </summary>
     public Page? AllocPage(bool zeroed)
     {

@@ -47,15 +47,40 @@ public sealed unsafe class PageFrames : IDisposable
     /// <summary>The frame with the given number, allocated or not.</summary>
     public Page this[int frameNumber] => _pages[frameNumber];
 
-    /// <summary><c>alloc_page</c>: a free frame with count 1 and no flags, or null when none is free.
+    /// <summary>
+    /// The min watermark (<c>min_wmark_pages</c>): this many free frames are kept for threads with
+    /// <c>PF_MEMALLOC</c> (<see cref="Memalloc.Active"/>) — reclaim and the I/O it starts. Others get null once
+    /// only the reserve is left. 0 (the default of a bare pool) keeps nothing back; a memory manager sets it.
+    /// </summary>
+    public int Reserve
+    {
+        get => Volatile.Read(ref _reserve);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, _pages.Length);
+            Volatile.Write(ref _reserve, value);
+        }
+    }
+
+    private int _reserve;
+
+    /// <summary><c>alloc_page</c>: a free frame with count 1 and no flags, or null when none is free — or when only
+    /// the <see cref="Reserve"/> is left and the caller has no <c>PF_MEMALLOC</c> (mm/page_alloc.c: only
+    /// <c>__gfp_pfmemalloc_flags</c>' <c>ALLOC_NO_WATERMARKS</c> goes below the min watermark).
     /// Its data is not cleared (<c>__GFP_ZERO</c> is <see cref="AllocZeroed"/>).</summary>
-    public Page? Alloc()
+    public Page? Alloc() => Alloc(noMemalloc: false);
+
+    /// <summary><c>alloc_page</c>; with <paramref name="noMemalloc"/> (<c>__GFP_NOMEMALLOC</c>, as
+    /// <c>mempool_alloc</c> asks) never from the reserve, even under <c>PF_MEMALLOC</c>.</summary>
+    internal Page? Alloc(bool noMemalloc)
     {
         ObjectDisposedException.ThrowIf(_memory == null, this);
         Page page;
+        bool mayUseReserve = !noMemalloc && Memalloc.Active;
         lock (_lock)
         {
-            if (_freeCount == 0)
+            if (_freeCount == 0 || (_freeCount <= _reserve && !mayUseReserve))
             {
                 return null;
             }
@@ -66,7 +91,7 @@ public sealed unsafe class PageFrames : IDisposable
         return page;
     }
 
-    /// <summary><c>alloc_page(GFP_ZERO)</c>: as <see cref="Alloc"/>, with the data zeroed.</summary>
+    /// <summary><c>alloc_page(GFP_ZERO)</c>: as <see cref="Alloc()"/>, with the data zeroed.</summary>
     public Page? AllocZeroed()
     {
         Page? page = Alloc();

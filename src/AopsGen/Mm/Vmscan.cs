@@ -32,13 +32,10 @@ public sealed partial class MemoryManager
     // pageout()'s wbc: WB_SYNC_NONE, for reclaim. Read-only on the swap path, so one serves every call.
     private static readonly WritebackControl s_pageoutWbc = WritebackControl.ForPageout();
 
-    // PF_MEMALLOC: this thread is reclaiming. An allocation it makes meanwhile (a filesystem's own, from inside
-    // writepage or direct_IO) takes a free frame or fails; it never reclaims again.
-    [ThreadStatic]
-    private static bool t_memalloc;
-
-    /// <summary>Whether the calling thread is inside reclaim (the kernel's <c>PF_MEMALLOC</c>).</summary>
-    public static bool InReclaim => t_memalloc;
+    /// <summary>Whether the calling thread is inside reclaim or another <c>PF_MEMALLOC</c> scope
+    /// (<see cref="Memalloc"/>). An allocation it makes meanwhile (a filesystem's own, from inside writepage or
+    /// direct_IO) may take the reserve below the min watermark, or fails; it never reclaims again.</summary>
+    public static bool InReclaim => Memalloc.Active;
 
     /// <summary>
     /// <c>try_to_free_pages</c> / one <c>balance_pgdat</c> pass: reclaim up to <paramref name="target"/> frames from
@@ -47,18 +44,13 @@ public sealed partial class MemoryManager
     /// </summary>
     public int ReclaimPages(int target)
     {
-        if (t_memalloc)
+        if (Memalloc.Active)
         {
             return 0;
         }
-        t_memalloc = true;
-        try
+        using (Memalloc.NoReclaimSave())
         {
             return ShrinkInactiveList(target);
-        }
-        finally
-        {
-            t_memalloc = false;
         }
     }
 
@@ -94,18 +86,13 @@ public sealed partial class MemoryManager
     public int SwapOut(AnonRegion region, ReadOnlySpan<int> indexes)
     {
         ArgumentNullException.ThrowIfNull(region);
-        if (t_memalloc)
+        if (Memalloc.Active)
         {
             return 0;
         }
-        t_memalloc = true;
-        try
+        using (Memalloc.NoReclaimSave())
         {
             return SwapOutIsolated(region, indexes);
-        }
-        finally
-        {
-            t_memalloc = false;
         }
     }
 
@@ -113,23 +100,31 @@ public sealed partial class MemoryManager
     {
         var batch = new PageBatch();
         Span<Page?> isolated = batch;
+        Span<bool> off = stackalloc bool[isolated.Length];
         int freed = 0;
-        int n = 0;
-        foreach (int index in indexes)
+        for (int first = 0; first < indexes.Length; first += isolated.Length)
         {
-            Page? page = IsolateMapped(region, index);
-            if (page == null)
+            // A batch of ptes under one page-table lock, its pages off the LRU under one LRU lock; the reference
+            // taken at the pte is dropped (the list's is the caller's now), and a page another reclaimer holds is skipped.
+            int present = region.GetPresent(indexes.Slice(first, Math.Min(isolated.Length, indexes.Length - first)), isolated);
+            Lru.Isolate(isolated[..present], off);
+            int n = 0;
+            for (int i = 0; i < present; i++)
             {
-                continue;
+                Page page = isolated[i]!;
+                isolated[i] = null;
+                page.Put();
+                if (off[i])
+                {
+                    isolated[n++] = page;
+                }
             }
-            isolated[n++] = page;
-            if (n == isolated.Length)
+            if (n > 0)
             {
                 freed += ShrinkPageList(isolated[..n], force: true);
-                n = 0;
             }
         }
-        return freed + (n > 0 ? ShrinkPageList(isolated[..n], force: true) : 0);
+        return freed;
     }
 
     /// <summary>

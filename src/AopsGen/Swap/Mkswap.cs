@@ -2,7 +2,10 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO;
+using System.Runtime.Versioning;
 using System.Text;
+using AopsGen.Block;
+using Microsoft.Win32.SafeHandles;
 
 namespace AopsGen.Swap;
 
@@ -43,6 +46,10 @@ public sealed class MkswapOptions
 
     /// <summary><c>--endianness</c>.</summary>
     public SwapEndianness Endianness { get; init; }
+
+    /// <summary><c>--force</c>, for <see cref="Mkswap.Format(string, MkswapOptions?)"/> only: grow an existing file
+    /// to a larger size asked for (allocated with <c>fallocate</c>, no holes) instead of refusing it.</summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>The outcome of <see cref="Mkswap"/>: the header written and what util-linux mkswap prints, or the
@@ -62,6 +69,9 @@ public sealed class MkswapResult
 
     internal static MkswapResult Success(SwapHeader header, ulong pages, ulong sizeInBytes, string output, IReadOnlyList<string> warnings) =>
         new(0, null, header, pages, sizeInBytes, output, warnings);
+
+    internal MkswapResult WithWarnings(IReadOnlyList<string> warnings) =>
+        new(Errno, Error, Header, Pages, SizeInBytes, Output, warnings);
 
     internal static MkswapResult Failure(Errno errno, string error, IReadOnlyList<string> warnings) =>
         new(errno, error, default, 0, 0, string.Empty, warnings);
@@ -107,8 +117,8 @@ public sealed class MkswapResult
 /// </summary>
 /// <remarks>
 /// Not modeled: <c>--pagesize</c> (PAGE_SIZE is <see cref="Page.Size"/>), <c>-c</c> (bad pages are given, see
-/// <see cref="MkswapOptions.BadPages"/>), <c>--force</c>, keeping bootbits when a partition table is found,
-/// wiping other signatures elsewhere on the device, the mounted-device and FIEMAP (holes) checks, SELinux
+/// <see cref="MkswapOptions.BadPages"/>), keeping bootbits when a partition table is found,
+/// wiping other signatures elsewhere on the device, the mounted-device check, SELinux
 /// labels, <c>--offset</c>.
 /// </remarks>
 public static class Mkswap
@@ -145,101 +155,210 @@ public static class Mkswap
     }
 
     /// <summary>
-    /// <c>mkswap --file</c> on a regular file: creates <paramref name="path"/> with mode 0600 if it is missing
-    /// (or sets an existing file's mode to 0600, as <c>--file</c> does), sets its length to the size asked for
-    /// (default: the existing file's length), writes page 0 (bootbits zeroed, then the header) and flushes it to
-    /// disk ("A subsequent swapon() will fail if the signature is not actually on disk").
+    /// util-linux 2.38 <c>mkswap</c> on a regular file, with its manners: it looks at what is at
+    /// <paramref name="path"/> before it touches anything (<c>lstat</c>, then <c>open</c> with
+    /// <c>O_NOFOLLOW|O_NONBLOCK</c> and <c>fstat</c> of the descriptor) and refuses anything but a regular file —
+    /// a directory (EISDIR), a symbolic link (ELOOP, never followed), a FIFO, socket or device (EINVAL, never
+    /// opened, never waited on). A missing file is created with mode 0600 (<c>O_CREAT|O_EXCL</c>) when a size is
+    /// given, and deleted again if the run fails. An existing file is never truncated and keeps its mode; a size
+    /// larger than it is refused unless <see cref="MkswapOptions.Force"/>, which grows it with <c>fallocate</c>
+    /// (allocated, no holes). Then page 0 is written (bootbits zeroed, then the header) and flushed to disk
+    /// ("A subsequent swapon() will fail if the signature is not actually on disk").
     /// </summary>
     /// <remarks>
-    /// A new file is preallocated (.NET's <see cref="FileStreamOptions.PreallocationSize"/>, like mkswap's
-    /// <c>posix_fallocate</c>) where the file system supports it; an existing file that is lengthened gets a sparse
-    /// tail, which the kernel's generic swapfile activation and util-linux swapon reject as holes — write or
-    /// fallocate the file first for real swapping. I/O failures come back as an errno, never as an exception.
+    /// <see cref="MkswapResult.Warnings"/> carries util-linux's warnings: "PATH: insecure permissions 0644, fix with:
+    /// chmod 0600 PATH", "PATH: warning: wiping old ext4 signature.", "PATH contains holes or other unsupported
+    /// extents. This swap file can be rejected by kernel on swap activation!". Every I/O failure comes back as a
+    /// failed result with the errno, never as an exception.
     /// </remarks>
+    /// <exception cref="PlatformNotSupportedException">The process does not run on Linux on x64 or arm64.</exception>
+    [SupportedOSPlatform("linux")]
     [SuppressMessage("ApiDesign", "RS0026", Justification = "0.1.0 ships both overloads; a span and a path cannot be confused, and RS0026 guards overloads added later.")]
     public static MkswapResult Format(string path, MkswapOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(path);
+        Libc.ThrowIfUnsupported();
         options ??= new MkswapOptions();
-
-        if (Directory.Exists(path))
-        {
-            return MkswapResult.Failure(Errno.EISDIR, $"cannot open {path}: {Errno.EISDIR.Message()}", []);
-        }
-        bool exists = System.IO.File.Exists(path);
-        bool sizeGiven = options.SizeInBytes is not null || options.Pages is not null;
-        if (!exists && !sizeGiven)
-        {
-            return MkswapResult.Failure(Errno.ENOENT, $"cannot open {path}: {Errno.ENOENT.Message()}", []);
-        }
         if (options.Pages > long.MaxValue / PageSize)
         {
             return MkswapResult.Failure(Errno.EFBIG, $"error: invalid size: {options.Pages} pages", []);
         }
-        long length = options.SizeInBytes ?? (options.Pages * PageSize) ?? new FileInfo(path).Length;
+        if (options.BadPages is { Count: > 0 })
+        {
+            return MkswapResult.Failure(Errno.EINVAL,
+                $"error: {path}: bad pages on a regular file: the kernel accepts a bad-page list only on a block device (mkswap does not check bad blocks of a swap file)", []);
+        }
+        long? size = options.SizeInBytes ?? options.Pages * PageSize;
 
-        MkswapResult result = Plan(length, sizeSetsDevice: true, options);
+        // Look before touching: a device is never opened, a FIFO never waited on, a link never followed.
+        FileStat before = default;
+        int rc = path.Length == 0 || path.Contains('\0', StringComparison.Ordinal) ? Errnos.Neg(Errno.ENOENT) : Libc.LStat(path, out before);
+        bool create = rc == Errnos.Neg(Errno.ENOENT) && size is not null;
+        if (rc != 0 && !create)
+        {
+            return OpenFailure(path, rc);
+        }
+        if (!create && !before.IsRegular)
+        {
+            return NotRegular(path, before);
+        }
+        int fd = create
+            ? Libc.Open(path, Libc.ORdWr | Libc.OCloExec | Libc.OCreat | Libc.OExcl | Libc.ONoFollow, 0x180)
+            : Libc.Open(path, Libc.ORdWr | Libc.OCloExec | Libc.ONoFollow | Libc.ONonBlock, 0);
+        if (fd < 0)
+        {
+            return OpenFailure(path, Libc.LastError());
+        }
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        MkswapResult result;
+        rc = Libc.FStat(fd, out FileStat status);
+        if (rc != 0)
+        {
+            result = MkswapResult.Failure(Errnos.FromReturn(rc), $"cannot stat {path}: {Errnos.FromReturn(rc).Message()}", []);
+        }
+        else if (!status.IsRegular)
+        {
+            // Replaced between the look and the open.
+            result = NotRegular(path, status);
+        }
+        else
+        {
+            result = FormatOpenFile(path, handle, status, create, size, options);
+        }
+        if (!result.Succeeded && create && Libc.LStat(path, out FileStat named) == 0 && named.SameFile(status))
+        {
+            // Nothing of a failed run stays behind: the file was ours, made a moment ago, and the path still names it.
+            System.IO.File.Delete(path);
+        }
+        return result;
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static MkswapResult FormatOpenFile(string path, SafeFileHandle handle, FileStat status, bool created, long? size, MkswapOptions options)
+    {
+        int fd = (int)handle.DangerousGetHandle();
+        long fileSize = status.Size;
+        Span<byte> page = stackalloc byte[PageSize];
+        page.Clear();
+        string? oldSignature = null;
+        try
+        {
+            if (fileSize > 0)
+            {
+                RandomAccess.Read(handle, page, 0);
+                oldSignature = Signatures.Find(page);
+            }
+        }
+        catch (IOException e)
+        {
+            return IoFailure(path, "unable to read the first page", e, []);
+        }
+
+        // The device is the file as it is; Force lets the area be larger (the file grows to it, allocated).
+        long device = created || (options.Force && size > fileSize) ? size!.Value : fileSize;
+        MkswapResult result = Plan(device, sizeSetsDevice: false, options);
         if (!result.Succeeded)
         {
             return result;
         }
-        if (options.BadPages is { Count: > 0 })
+        var warnings = new List<string>(result.Warnings);
+        if (!created && (status.Permissions & 0x3F) != 0)
         {
-            return MkswapResult.Failure(Errno.EINVAL,
-                $"error: {path}: bad pages on a regular file: the kernel accepts a bad-page list only on a block device (mkswap does not check bad blocks of a swap file)",
-                result.Warnings);
+            warnings.Add($"{path}: insecure permissions {Convert.ToString(status.Permissions, 8).PadLeft(4, '0')}, fix with: chmod 0600 {path}");
         }
-
-        Span<byte> page = stackalloc byte[PageSize];
+        if (oldSignature != null)
+        {
+            warnings.Add($"{path}: warning: wiping old {oldSignature} signature.");
+        }
+        if (device > fileSize)
+        {
+            // mkswap --file: posix_fallocate, after a look at the free space (a doomed fallocate would first fill the
+            // file system). A failure gives back exactly the length the file had.
+            long free = FreeSpace(path);
+            if (device - fileSize > free)
+            {
+                return MkswapResult.Failure(Errno.ENOSPC, $"{path}: cannot allocate {SizeToHumanString((ulong)device)}: "
+                    + $"{SizeToHumanString((ulong)free)} free: {Errno.ENOSPC.Message()}", warnings);
+            }
+            int grown = Libc.FAllocate(fd, 0, fileSize, device - fileSize) == 0 ? 0 : Libc.LastError();
+            if (grown == Errnos.Neg(Errno.EOPNOTSUPP))
+            {
+                grown = Libc.FTruncate(fd, device) == 0 ? 0 : Libc.LastError();
+            }
+            if (grown != 0)
+            {
+                Libc.FTruncate(fd, fileSize);
+                Errno errno = Errnos.FromReturn(grown);
+                return MkswapResult.Failure(errno, $"{path}: cannot allocate {SizeToHumanString((ulong)device)}: {errno.Message()}", warnings);
+            }
+        }
         page.Clear();
         result.Header.WriteTo(page);
         try
         {
-            var streamOptions = new FileStreamOptions
-            {
-                Mode = exists ? FileMode.Open : FileMode.CreateNew,
-                Access = FileAccess.ReadWrite,
-                Share = FileShare.None,
-            };
-            if (!exists)
-            {
-                streamOptions.PreallocationSize = length;
-                if (!OperatingSystem.IsWindows())
-                {
-                    streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-            }
-            using var stream = new FileStream(path, streamOptions);
-            if (!OperatingSystem.IsWindows() && System.IO.File.GetUnixFileMode(stream.SafeFileHandle) != (UnixFileMode.UserRead | UnixFileMode.UserWrite))
-            {
-                System.IO.File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-            if (sizeGiven && RandomAccess.GetLength(stream.SafeFileHandle) != length)
-            {
-                stream.SetLength(length);
-            }
-            RandomAccess.Write(stream.SafeFileHandle, page, 0);
-            stream.Flush(flushToDisk: true);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return MkswapResult.Failure(Errno.EACCES, $"cannot open {path}: {Errno.EACCES.Message()}", result.Warnings);
-        }
-        catch (FileNotFoundException)
-        {
-            return MkswapResult.Failure(Errno.ENOENT, $"cannot open {path}: {Errno.ENOENT.Message()}", result.Warnings);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return MkswapResult.Failure(Errno.ENOENT, $"cannot open {path}: {Errno.ENOENT.Message()}", result.Warnings);
+            RandomAccess.Write(handle, page, 0);
         }
         catch (IOException e)
         {
-            // On Linux, .NET carries the errno of an unmapped failure (ENOSPC, EFBIG, EROFS, ...) in HResult.
-            Errno errno = !OperatingSystem.IsWindows() && e.HResult is > 0 and < 4096 ? (Errno)e.HResult : Errno.EIO;
-            return MkswapResult.Failure(errno, $"{path}: unable to write signature page: {e.Message}", result.Warnings);
+            return IoFailure(path, "unable to write signature page", e, warnings);
         }
-        return result;
+        if (Libc.FSync(fd) != 0)
+        {
+            Errno errno = Errnos.FromReturn(Libc.LastError());
+            return MkswapResult.Failure(errno, $"{path}: fsync failed: {errno.Message()}", warnings);
+        }
+        if (HasHoles(fd, Math.Min(device, (long)result.Pages * PageSize)))
+        {
+            warnings.Add($"{path} contains holes or other unsupported extents. This swap file can be rejected by kernel on swap activation!");
+        }
+        return result.WithWarnings(warnings);
+    }
+
+    private static MkswapResult OpenFailure(string path, int rc) =>
+        MkswapResult.Failure(Errnos.FromReturn(rc), $"cannot open {path}: {Errnos.FromReturn(rc).Message()}", []);
+
+    private static MkswapResult NotRegular(string path, FileStat status)
+    {
+        Errno refusal = status.Type switch
+        {
+            FileStat.Directory => Errno.EISDIR,
+            FileStat.SymbolicLink => Errno.ELOOP,
+            _ => Errno.EINVAL,
+        };
+        return MkswapResult.Failure(refusal, $"{path}: {status.TypeName}, not a regular file: mkswap sets up swap files only: {refusal.Message()}", []);
+    }
+
+    private static MkswapResult IoFailure(string path, string what, IOException e, IReadOnlyList<string> warnings)
+    {
+        // On Linux, .NET carries the errno of an unmapped failure (ENOSPC, EFBIG, EROFS, ...) in HResult.
+        Errno errno = e.HResult is > 0 and < 4096 ? (Errno)e.HResult : Errno.EIO;
+        return MkswapResult.Failure(errno, $"{path}: {what}: {errno.Message()}", warnings);
+    }
+
+    private static long FreeSpace(string path)
+    {
+        try
+        {
+            return new DriveInfo(Path.GetFullPath(path)).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return long.MaxValue;   // unknown: fallocate itself says ENOSPC
+        }
+    }
+
+    /// <summary>util-linux mkswap's hole check: a file with fewer allocated blocks than its size has a hole, which
+    /// <c>SEEK_HOLE</c> finds below <paramref name="end"/> (allocated but unwritten extents count as blocks; the
+    /// kernel's swapon accepts them).</summary>
+    [SupportedOSPlatform("linux")]
+    private static bool HasHoles(int fd, long end)
+    {
+        if (Libc.FStat(fd, out FileStat status) != 0 || status.Blocks * 512 >= status.Size)
+        {
+            return false;
+        }
+        long hole = Libc.LSeek(fd, 0, Libc.SeekHole);
+        return hole >= 0 && hole < Math.Min(end, status.Size);
     }
 
     /// <summary>

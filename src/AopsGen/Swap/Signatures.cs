@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace AopsGen.Examples.Aops.Commands;
+namespace AopsGen.Swap;
 
 /// <summary>The signatures libblkid finds in a file's first page that mkswap's wipe destroys, named as blkid names
 /// them, for util-linux's "warning: wiping old TYPE signature.".</summary>
