@@ -50,6 +50,7 @@ internal static class AopsCli
             InspectCommand.Create(context),
             OpsCommand.Create(context),
             DemoCommand.Create(context),
+            MountCommand.Create(context),
         };
         string name = args.FirstOrDefault(a => root.Subcommands.Any(c => c.Name == a)) ?? "";
         try

@@ -8,12 +8,13 @@ namespace AopsGen.Examples;
 /// <summary>
 /// BlockFs, a small block-mapped filesystem on a disk image, in the manner of a minimal ext2: 4096-byte blocks, a
 /// block bitmap, an inode table whose inodes map file blocks with 12 direct, one single- and one double-indirect
-/// pointer, and a flat root directory. <see cref="Mkfs(string, long, MkfsOptions?, out string?)"/> formats an image,
+/// pointer, and directories of ext2's variable-length records. <see cref="Mkfs(string, long, MkfsOptions?, out string?)"/> formats an image,
 /// <see cref="Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts it into a
-/// <see cref="MountNamespace"/>. Its <c>address_space_operations</c> — readpage, writepage, write_begin, write_end, bmap
-/// and swap_activate — are declared with the attributes and generated into <c>BlockFs.Operations</c>. Its
-/// <c>swap_activate</c> (BlockFsSwap.cs) describes a swap file's blocks with <c>add_swap_extent</c>, as ext4 and xfs
-/// do in 6.x, and the swap core writes its pages straight to the mount's block device at those blocks.
+/// <see cref="MountNamespace"/>. Its <c>address_space_operations</c> — readpage, writepage, writepages, write_begin,
+/// write_end, direct_IO, bmap and swap_activate — are declared with the attributes and generated into
+/// <c>BlockFs.Operations</c>; <see cref="BlockFsInodes"/> are its <c>inode_operations</c>. Its <c>swap_activate</c>
+/// (BlockFsSwap.cs) describes a swap file's blocks with <c>add_swap_extent</c>, as ext4 and xfs do in 6.x, and the
+/// swap core writes its pages straight to the mount's block device at those blocks.
 /// </summary>
 [AddressSpaceOperations("blockfs_aops")]
 public static partial class BlockFs
@@ -25,7 +26,7 @@ public static partial class BlockFs
     public const uint Magic = 0x53464C42;
 
     /// <summary>The on-disk format version this driver reads and writes.</summary>
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
 
     /// <summary>The filesystem type name (<c>s_type->name</c>).</summary>
     public const string FsType = "blockfs";
@@ -36,14 +37,11 @@ public static partial class BlockFs
     /// <summary>Inodes in one inode-table block.</summary>
     public const int InodesPerBlock = BlockSize / InodeSize;
 
-    /// <summary>Bytes of a root directory entry.</summary>
-    public const int DirEntrySize = 64;
+    /// <summary>Longest file name, in UTF-8 bytes (ext2's EXT2_NAME_LEN).</summary>
+    public const int NameMax = 255;
 
-    /// <summary>Root directory entries in one block.</summary>
-    public const int DirEntriesPerBlock = BlockSize / DirEntrySize;
-
-    /// <summary>Longest file name, in UTF-8 bytes.</summary>
-    public const int NameMax = DirEntrySize - 5;
+    /// <summary>Longest symbolic link target, in UTF-8 bytes: it lives in one block.</summary>
+    public const int SymlinkMax = BlockSize - 1;
 
     /// <summary>Direct block pointers in an inode.</summary>
     public const int DirectBlocks = 12;
@@ -54,8 +52,14 @@ public static partial class BlockFs
     /// <summary>The root directory's inode number (inode 0 means "no inode").</summary>
     public const uint RootInode = 1;
 
-    /// <summary>Most inodes an image can have.</summary>
-    public const int MaxInodes = 65536;
+    /// <summary>Most inodes an image can have (a 32 MiB inode table, held in memory while mounted).</summary>
+    public const int MaxInodes = 1 << 18;
+
+    /// <summary>Fewest inodes mkfs gives an image when it sizes the table itself.</summary>
+    public const int MinInodes = 16;
+
+    /// <summary>Image bytes per inode when mkfs sizes the inode table (mke2fs's default inode_ratio).</summary>
+    public const int BytesPerInode = 16384;
 
     /// <summary>Fewest data blocks mkfs accepts after the metadata.</summary>
     public const int MinDataBlocks = 16;
@@ -71,8 +75,9 @@ public static partial class BlockFs
 
     /// <summary>
     /// <c>mkfs.blockfs</c>: create or truncate the image at <paramref name="imagePath"/> to <paramref name="sizeBytes"/>
-    /// (rounded down to whole blocks) and write an empty filesystem: superblock, bitmap with the metadata blocks in
-    /// use, an inode table holding the root directory, an empty root directory. Returns 0 or a negative errno:
+    /// (rounded down to whole blocks; the image is sparse) and write an empty filesystem: superblock, bitmap with the
+    /// metadata blocks in use, an inode table (sized from the image unless <see cref="MkfsOptions.InodeCount"/> says)
+    /// holding the empty root directory. Returns 0 or a negative errno:
     /// -EINVAL (too small for the metadata and <see cref="MinDataBlocks"/> data blocks, or a bad inode count), -EFBIG
     /// (more blocks than 32-bit pointers address), -EACCES, -ENOENT or -EIO from the host; <paramref name="error"/>
     /// says why in words.
@@ -83,7 +88,7 @@ public static partial class BlockFs
         options ??= new MkfsOptions();
         error = null;
         string who = $"mkfs.blockfs: {imagePath}";
-        if (options.InodeCount < 2 || options.InodeCount > MaxInodes)
+        if (options.InodeCount is < 2 or > MaxInodes)
         {
             error = $"{who}: {options.InodeCount} inodes: the inode count is from 2 (the root directory and one file) to {MaxInodes}";
             return Errnos.Neg(Errno.EINVAL);
@@ -99,7 +104,7 @@ public static partial class BlockFs
             error = $"{who}: {sizeBytes} bytes is too large: block pointers are 32 bits, so a BlockFs has at most {uint.MaxValue} blocks";
             return Errnos.Neg(Errno.EFBIG);
         }
-        uint inodeCount = (uint)options.InodeCount;
+        uint inodeCount = (uint)(options.InodeCount ?? (int)Math.Clamp(sizeBytes / BytesPerInode, MinInodes, MaxInodes));
         BlockFsGeometry g = BlockFsGeometry.For(Math.Max(blockCount, 1), inodeCount);
         ulong minBlocks = g.DataStart + MinDataBlocks;
         if (blockCount < minBlocks)
@@ -118,20 +123,25 @@ public static partial class BlockFs
             }
         }
         var inodeTable = new byte[g.InodeTableBlocks * BlockSize];
-        OnDisk.WriteInode(inodeTable.AsSpan((int)(RootInode - 1) * InodeSize, InodeSize), (uint)FileType.Directory | 0x1ED, 0, 0,
-            (long)g.DirectoryEntries * DirEntrySize, g.DirectoryBlocks * (BlockSize / 512), ReadOnlySpan<uint>.Empty, 0, 0);
+        OnDisk.WriteRootInode(inodeTable.AsSpan((int)(RootInode - 1) * InodeSize, InodeSize), DateTime.UtcNow);
         var superblock = new byte[BlockSize];
         OnDisk.WriteSuperblock(superblock, g, blockCount - g.DataStart, inodeCount - 1);
+        bool created = false;
         try
         {
-            using var image = new FileStream(imagePath, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            if (options.CreateNew && System.IO.File.Exists(imagePath))
+            {
+                error = $"{who}: the file exists (nothing was written to it)";
+                return Errnos.Neg(Errno.EEXIST);
+            }
+            using var image = new FileStream(imagePath, options.CreateNew ? FileMode.CreateNew : FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            created = options.CreateNew;
             image.SetLength((long)(blockCount * BlockSize));
             image.Write(superblock);
             image.Position = (long)(g.BitmapStart * BlockSize);
             image.Write(bitmap);
             image.Position = (long)(g.InodeTableStart * BlockSize);
             image.Write(inodeTable);
-            // The directory blocks are zero: SetLength after truncation leaves them so.
             image.Flush(flushToDisk: true);
         }
         catch (UnauthorizedAccessException e)
@@ -144,10 +154,19 @@ public static partial class BlockFs
             error = $"{who}: {e.Message}";
             return Errnos.Neg(Errno.ENOENT);
         }
+        catch (IOException) when (options.CreateNew && !created && System.IO.File.Exists(imagePath))
+        {
+            error = $"{who}: the file exists (nothing was written to it)";
+            return Errnos.Neg(Errno.EEXIST);
+        }
         catch (IOException e)
         {
             error = $"{who}: {e.Message}";
-            return Errnos.Neg(Errno.EIO);
+            if (created)
+            {
+                System.IO.File.Delete(imagePath); // half a filesystem is no use to anyone; the file was ours
+            }
+            return e.HResult is > 0 and < 4096 ? -e.HResult : Errnos.Neg(Errno.EIO);
         }
         return 0;
     }
@@ -233,6 +252,22 @@ public static partial class BlockFs
     }
 
     /// <summary>
+    /// writepages (ext2_writepages, then <c>sync_inode_metadata</c> for a data-integrity sync as <c>ext2_fsync</c>
+    /// does): every dirty page through <see cref="WritePage"/> (the generic walk), then, with WB_SYNC_ALL, the inode's
+    /// metadata — size, block map, bitmap — so that an fsync'd or closed file survives a daemon that dies next.
+    /// </summary>
+    [WritePages]
+    public static int WritePages(AddressSpace mapping, WritebackControl wbc)
+    {
+        int error = AopsCalls.NullWritePages(Operations, mapping, wbc);
+        if (error == 0 && wbc.SyncMode == WritebackSyncMode.All && mapping.Host is { } inode && MountOf(inode) is { } mount)
+        {
+            error = mount.SyncMetadata();
+        }
+        return error;
+    }
+
+    /// <summary>
     /// write_begin: the locked page of the file's page cache that holds <paramref name="pos"/> (a frame of the mount's
     /// cache pool, evicting a clean page when they run out), read in first unless the write covers it whole; its block
     /// is allocated now if it is a hole, as ext2's <c>get_block(create)</c> does, so that a full disk is the writer's
@@ -280,6 +315,19 @@ public static partial class BlockFs
             return 0;
         }
         return mount.MapBlock(inode, block);
+    }
+
+    /// <summary>
+    /// direct_IO: an O_DIRECT read or write of a regular file straight between the segments and the image, past the
+    /// page cache (fs/ext2/inode.c: ext2_direct_IO). A read stops at <c>i_size</c>, a hole reads as zeros; a write
+    /// allocates the blocks of holes and grows <c>i_size</c>. Returns the bytes moved or a negative errno (-ENOSPC,
+    /// -EFBIG, -EISDIR, -ENXIO once unmounted, the device's error).
+    /// </summary>
+    [DirectIO]
+    public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        Inode inode = iocb.File!.Inode;
+        return MountOf(inode) is { } mount ? mount.DirectIO(inode, rw, iov, offset) : Errnos.Neg(Errno.EIO);
     }
 
     internal static BlockFsMount? MountOf(Inode inode) => inode.SuperBlock.FsInfo as BlockFsMount;

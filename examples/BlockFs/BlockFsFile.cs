@@ -3,10 +3,10 @@ using System.Collections.Generic;
 namespace AopsGen.Examples;
 
 /// <summary>
-/// The in-memory side of one regular file (<c>Inode.Private</c>): its inode number and directory slot, and its whole
-/// block map — the direct pointers and the contents of its indirect blocks — held as one array indexed by file block,
-/// so that <c>bmap</c> is a lookup. Which map blocks changed is remembered and they are written at the next metadata
-/// flush. Guarded by the mount's lock.
+/// The in-memory side of one inode (<c>Inode.Private</c>, ext2's <c>ext2_inode_info</c>): its number, its whole block
+/// map — the direct pointers and the contents of its indirect blocks — held as one array indexed by file block, so
+/// that <c>bmap</c> is a lookup, and for a directory its entries. Which map blocks changed is remembered and they are
+/// written at the next metadata flush. Guarded by the mount's lock.
 /// </summary>
 internal sealed class BlockFsFile
 {
@@ -16,19 +16,23 @@ internal sealed class BlockFsFile
     /// <summary>Key of the double-indirect (top) block in <see cref="DirtyMapBlocks"/>; 0..1023 are its children.</summary>
     public const int DoubleKey = -2;
 
-    public BlockFsFile(uint number, string name, int slot)
+    public BlockFsFile(uint number, bool directory)
     {
         Number = number;
-        Name = name;
-        Slot = slot;
+        Entries = directory ? new Dictionary<string, uint>(StringComparer.Ordinal) : null;
     }
 
     public uint Number { get; }
 
-    public string Name { get; }
+    /// <summary>A directory's names and their inode numbers; null for other inodes.</summary>
+    public Dictionary<string, uint>? Entries { get; }
 
-    /// <summary>The root directory entry that names the file.</summary>
-    public int Slot { get; }
+    /// <summary>The directory's blocks must be written again.</summary>
+    public bool EntriesDirty { get; set; }
+
+    /// <summary>Unlinked for good (no name left) while the VFS may still use it: its inode record is free on the
+    /// image, its blocks are freed when it is evicted or at unmount (ext2's orphan, without the orphan list).</summary>
+    public bool Orphan { get; set; }
 
     /// <summary>Device block of each file block, 0 for a hole; indexes past the end are holes too.</summary>
     public uint[] Map { get; private set; } = new uint[BlockFs.DirectBlocks];
@@ -84,5 +88,5 @@ internal sealed class BlockFsFile
         return false;
     }
 
-    public override string ToString() => $"blockfs inode {Number} \"{Name}\"";
+    public override string ToString() => $"blockfs inode {Number}";
 }

@@ -11,8 +11,10 @@ namespace AopsGen.Examples;
 
 /// <summary>
 /// A mounted BlockFs (<c>s_fs_info</c> of its <see cref="SuperBlock"/>): the image's <see cref="BlockDevice"/>, the
-/// bitmap, inode table and root directory held in memory and written back when they change, the files by name, and
-/// a page cache of <see cref="BlockFsMountOptions.CacheFrames"/> frames of its own. Files are made with
+/// bitmap and inode table held in memory and written back when they change, every inode of the tree (loaded at mount,
+/// bound into the namespace's dcache; <see cref="BlockFsInodes"/> are its <c>inode_operations</c>, each change of a
+/// name written through before it returns), and a page cache of <see cref="BlockFsMountOptions.CacheFrames"/>
+/// frames of its own. Files in the root directory can also be made here with
 /// <see cref="CreateFile(string, out Inode?)"/>, given blocks with <see cref="Fallocate"/>, resized (sparse when
 /// grown) with <see cref="Truncate"/>; their data moves through <see cref="MountNamespace.Write"/> and
 /// <see cref="BlockFs.Read"/>. Methods return 0 or a negative errno and never throw for a filesystem condition.
@@ -21,22 +23,26 @@ namespace AopsGen.Examples;
 public sealed unsafe class BlockFsMount : IDisposable
 {
     private const int ZeroBatch = 64;
+    private const int ReclaimAttempts = 1000;
 
     private readonly object _lock = new();
     private readonly BlockFsMountOptions _options;
-    private readonly Dictionary<string, Inode> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, Inode> _inodes = new();
+    private readonly Dictionary<uint, Inode> _orphans = new();
     private readonly HashSet<ulong> _dirtyMeta = new();
     private readonly PageFrames _cache;
     private readonly PageFrames _metaFrames;
     private readonly Page _scratch;
     private readonly Page _zero;
+    private readonly Page _bounce;
+    private readonly object _bounceLock = new();
     private byte[] _bitmap = Array.Empty<byte>();
     private byte[] _inodeTable = Array.Empty<byte>();
-    private byte[] _directory = Array.Empty<byte>();
     private ulong _freeBlocks;
     private uint _freeInodes;
     private bool _superDirty;
     private bool _unmounted;
+    private uint _inodeHint;
 
     private BlockFsMount(MountNamespace vfs, string mountPoint, BlockDevice device, BlockFsMountOptions options)
     {
@@ -46,9 +52,10 @@ public sealed unsafe class BlockFsMount : IDisposable
         _options = options;
         SuperBlock = new SuperBlock(BlockFs.FsType, BlockFs.BlockSize) { Device = device, FsInfo = this };
         _cache = new PageFrames(options.CacheFrames);
-        _metaFrames = new PageFrames(2);
+        _metaFrames = new PageFrames(3);
         _scratch = _metaFrames.Alloc()!;
         _zero = _metaFrames.AllocZeroed()!;
+        _bounce = _metaFrames.Alloc()!;
         Root = null!;
         Geometry = null!;
     }
@@ -115,7 +122,7 @@ public sealed unsafe class BlockFsMount : IDisposable
         {
             lock (_lock)
             {
-                return _files.Keys.OrderBy(static name => name, StringComparer.Ordinal).ToArray();
+                return EntriesOf(Root).Keys.OrderBy(static name => name, StringComparer.Ordinal).ToArray();
             }
         }
     }
@@ -123,12 +130,13 @@ public sealed unsafe class BlockFsMount : IDisposable
     /// <summary>The VFS path of <paramref name="name"/> in the root directory (<c>MountPoint/name</c>).</summary>
     public string PathOf(string name) => MountPoint.TrimEnd('/') + "/" + name;
 
-    /// <summary>The inode of the file <paramref name="name"/>: 0, or -ENOENT.</summary>
+    /// <summary>The inode of <paramref name="name"/> in the root directory: 0, or -ENOENT.</summary>
     public int Lookup(string name, out Inode? inode)
     {
         lock (_lock)
         {
-            return _files.TryGetValue(name, out inode) ? 0 : Errnos.Neg(Errno.ENOENT);
+            inode = EntriesOf(Root).TryGetValue(name, out uint number) ? _inodes[number] : null;
+            return inode != null ? 0 : Errnos.Neg(Errno.ENOENT);
         }
     }
 
@@ -139,10 +147,11 @@ public sealed unsafe class BlockFsMount : IDisposable
     public int CreateFile(string name, out Inode? inode) => CreateFile(name, 0x1A4, Credentials.Root, out inode);
 
     /// <summary>
-    /// Creates an empty regular file <paramref name="name"/> in the root directory: a free inode and directory entry
-    /// on the image, an <see cref="Inode"/> with <see cref="BlockFs"/>'s table, and its dentry (<see cref="MountNamespace.Create"/>
-    /// with <paramref name="cred"/>, who owns it). Returns 0, or -EINVAL (an empty name, "." or "..", a '/' or NUL in
-    /// it), -ENAMETOOLONG (over <see cref="BlockFs.NameMax"/> UTF-8 bytes), -EEXIST, -ENOSPC (no free inode), the
+    /// Creates an empty regular file <paramref name="name"/> in the root directory through the namespace
+    /// (<see cref="MountNamespace.CreateFile"/>, which calls <see cref="BlockFsInodes"/>' <c>create</c>): a free inode and
+    /// a directory record on the image, an <see cref="Inode"/> with <see cref="BlockFs"/>'s table, and its dentry; owned
+    /// by <paramref name="cred"/>. Returns 0, or -EINVAL (an empty name, "." or "..", a '/' or NUL in it),
+    /// -ENAMETOOLONG (over <see cref="BlockFs.NameMax"/> UTF-8 bytes), -EEXIST, -ENOSPC (no free inode or block), the
     /// VFS's error (-EACCES), -ENXIO once unmounted, the metadata write's error.
     /// </summary>
     public int CreateFile(string name, uint permissions, Credentials cred, out Inode? inode)
@@ -150,63 +159,15 @@ public sealed unsafe class BlockFsMount : IDisposable
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(cred);
         inode = null;
-        int error = CheckName(name);
-        if (error != 0)
+        if (name.Length == 0 || name == "." || name == ".." || name.Contains('/') || name.Contains('\0'))
         {
-            return error;
+            return Errnos.Neg(Errno.EINVAL);
         }
-        lock (_lock)
+        if (IsUnmounted)
         {
-            if (_unmounted)
-            {
-                return Errnos.Neg(Errno.ENXIO);
-            }
-            if (_files.ContainsKey(name))
-            {
-                return Errnos.Neg(Errno.EEXIST);
-            }
-            uint number = 0;
-            for (uint i = BlockFs.RootInode + 1; i <= Geometry.InodeCount; i++)
-            {
-                if (OnDisk.Mode(InodeRecord(i)) == 0)
-                {
-                    number = i;
-                    break;
-                }
-            }
-            int slot = -1;
-            for (int i = 0; i < Geometry.DirectoryEntries; i++)
-            {
-                if (OnDisk.EntryInode(DirectoryEntry(i)) == 0)
-                {
-                    slot = i;
-                    break;
-                }
-            }
-            if (number == 0 || slot < 0)
-            {
-                return Errnos.Neg(Errno.ENOSPC);
-            }
-            var file = new BlockFsFile(number, name, slot) { Dirty = true };
-            var created = new Inode(SuperBlock, number, FileType.Regular, permissions, BlockFs.Operations)
-            {
-                Uid = cred.Uid,
-                Gid = cred.Gid,
-                Private = file,
-            };
-            error = Vfs.Create(PathOf(name), created, cred);
-            if (error != 0)
-            {
-                return error;
-            }
-            _files.Add(name, created);
-            OnDisk.WriteEntry(DirectoryEntry(slot), number, name);
-            _dirtyMeta.Add(Geometry.DirectoryStart + (ulong)(slot / BlockFs.DirEntriesPerBlock));
-            _freeInodes--;
-            _superDirty = true;
-            inode = created;
-            return FlushMetadataLocked();
+            return Errnos.Neg(Errno.ENXIO);
         }
+        return Vfs.CreateFile(PathOf(name), permissions, cred, out inode);
     }
 
     /// <summary>
@@ -226,9 +187,9 @@ public sealed unsafe class BlockFsMount : IDisposable
             {
                 return Errnos.Neg(Errno.ENXIO);
             }
-            if (!_files.TryGetValue(name, out Inode? inode))
+            if (Lookup(name, out Inode? inode) != 0 || inode!.Type != FileType.Regular)
             {
-                return Errnos.Neg(Errno.ENOENT);
+                return Errnos.Neg(inode == null ? Errno.ENOENT : Errno.EISDIR);
             }
             if (size < 0)
             {
@@ -319,11 +280,17 @@ public sealed unsafe class BlockFsMount : IDisposable
             {
                 return Errnos.Neg(Errno.ENXIO);
             }
-            if (!_files.TryGetValue(name, out inode))
+            if (Lookup(name, out inode) != 0 || inode!.Type != FileType.Regular)
             {
-                return Errnos.Neg(Errno.ENOENT);
+                return Errnos.Neg(inode == null ? Errno.ENOENT : Errno.EISDIR);
             }
         }
+        return TruncateInode(inode, size);
+    }
+
+    /// <summary><c>ext2_setsize</c>: <see cref="Truncate"/>'s work on an inode, for it and for <c>setattr</c>.</summary>
+    internal int TruncateInode(Inode inode, long size)
+    {
         if (size < 0)
         {
             return Errnos.Neg(Errno.EINVAL);
@@ -449,7 +416,7 @@ public sealed unsafe class BlockFsMount : IDisposable
             {
                 return Errnos.Neg(Errno.ENXIO);
             }
-            files = _files.Values.ToArray();
+            files = RegularInodes();
         }
         int first = 0;
         foreach (Inode inode in files)
@@ -466,6 +433,15 @@ public sealed unsafe class BlockFsMount : IDisposable
         return first != 0 ? first : flushed;
     }
 
+    /// <summary>The metadata part of <see cref="Sync"/>: changed map blocks, inodes, bitmap, directories, superblock.</summary>
+    internal int SyncMetadata()
+    {
+        lock (_lock)
+        {
+            return FlushMetadataLocked();
+        }
+    }
+
     /// <summary><c>umount</c>: -EBUSY while a file of this filesystem is an active swap file (nothing is done);
     /// otherwise as <see cref="Dispose"/>, returning the final sync's error.</summary>
     public int Unmount()
@@ -476,7 +452,7 @@ public sealed unsafe class BlockFsMount : IDisposable
             {
                 return 0;
             }
-            if (_files.Values.Any(static inode => inode.IsSwapFile))
+            if (_inodes.Values.Any(static inode => inode.IsSwapFile))
             {
                 return Errnos.Neg(Errno.EBUSY);
             }
@@ -534,15 +510,7 @@ public sealed unsafe class BlockFsMount : IDisposable
         }
         if (rc == 0)
         {
-            foreach ((string name, Inode inode) in candidate._files)
-            {
-                rc = vfs.Create(candidate.PathOf(name), inode, Credentials.Root);
-                if (rc != 0)
-                {
-                    problem = $"file {name}: {Errnos.FromReturn(rc).Message()}";
-                    break;
-                }
-            }
+            rc = candidate.BindTree(out problem);
         }
         if (rc != 0)
         {
@@ -582,10 +550,8 @@ public sealed unsafe class BlockFsMount : IDisposable
         Geometry = g;
         _bitmap = new byte[g.BitmapBlocks * BlockFs.BlockSize];
         _inodeTable = new byte[g.InodeTableBlocks * BlockFs.BlockSize];
-        _directory = new byte[g.DirectoryBlocks * BlockFs.BlockSize];
         if ((rc = ReadRegion(g.BitmapStart, _bitmap, out problem)) != 0
-            || (rc = ReadRegion(g.InodeTableStart, _inodeTable, out problem)) != 0
-            || (rc = ReadRegion(g.DirectoryStart, _directory, out problem)) != 0)
+            || (rc = ReadRegion(g.InodeTableStart, _inodeTable, out problem)) != 0)
         {
             return rc;
         }
@@ -605,57 +571,175 @@ public sealed unsafe class BlockFsMount : IDisposable
         {
             _freeInodes += OnDisk.Mode(InodeRecord(i)) == 0 ? 1U : 0U;
         }
-
-        ReadOnlySpan<byte> root = InodeRecord(BlockFs.RootInode);
-        if ((OnDisk.Mode(root) & 0xF000) != (uint)FileType.Directory)
+        if ((OnDisk.Mode(InodeRecord(BlockFs.RootInode)) & 0xF000) != (uint)FileType.Directory)
         {
-            problem = $"corrupt inode table: the root inode has mode 0{Convert.ToString(OnDisk.Mode(root), 8)}, not a directory";
+            problem = $"corrupt inode table: the root inode has mode 0{Convert.ToString(OnDisk.Mode(InodeRecord(BlockFs.RootInode)), 8)}, not a directory";
             return Errnos.Neg(Errno.EINVAL);
         }
-        Root = new Inode(SuperBlock, BlockFs.RootInode, FileType.Directory, OnDisk.Mode(root) & 0xFFF, BlockFs.Operations)
-        {
-            Uid = OnDisk.Uid(root),
-            Gid = OnDisk.Gid(root),
-            Size = OnDisk.Size(root),
-            Blocks = (long)g.DirectoryBlocks * (BlockFs.BlockSize / 512),
-        };
+        return LoadTree(out problem);
+    }
 
-        for (int slot = 0; slot < g.DirectoryEntries; slot++)
+    // ext2_iget for every inode the tree names, from the root down: its record, its map, a directory's records.
+    private int LoadTree(out string? problem)
+    {
+        int rc = LoadInode(BlockFs.RootInode, out Inode? root, out problem);
+        if (rc != 0)
         {
-            ReadOnlySpan<byte> entry = DirectoryEntry(slot);
-            uint number = OnDisk.EntryInode(entry);
-            if (number == 0)
+            return rc;
+        }
+        Root = root!;
+        var pending = new Queue<Inode>();
+        pending.Enqueue(Root);
+        while (pending.TryDequeue(out Inode? dir))
+        {
+            foreach ((string name, uint number) in EntriesOf(dir))
             {
-                continue;
+                if (number <= BlockFs.RootInode || number > Geometry.InodeCount)
+                {
+                    problem = $"corrupt directory inode {dir.Number}: \"{name}\" names inode {number}, outside 2..{Geometry.InodeCount}";
+                    return Errnos.Neg(Errno.EINVAL);
+                }
+                if (_inodes.TryGetValue(number, out Inode? seen))
+                {
+                    if (seen.Type == FileType.Directory)
+                    {
+                        problem = $"corrupt directory inode {dir.Number}: \"{name}\" is a second name of directory inode {number}";
+                        return Errnos.Neg(Errno.EINVAL);
+                    }
+                    continue;
+                }
+                rc = LoadInode(number, out Inode? child, out problem);
+                if (rc != 0)
+                {
+                    return rc;
+                }
+                if (child!.Type == FileType.Directory)
+                {
+                    pending.Enqueue(child);
+                }
             }
-            string? name = OnDisk.EntryName(entry);
-            if (name is null || number <= BlockFs.RootInode || number > g.InodeCount || CheckName(name) != 0 || _files.ContainsKey(name))
+        }
+        return 0;
+    }
+
+    private int LoadInode(uint number, out Inode? inode, out string? problem)
+    {
+        inode = null;
+        ReadOnlySpan<byte> record = InodeRecord(number);
+        uint mode = OnDisk.Mode(record);
+        var type = (FileType)(mode & 0xF000);
+        if (type is not (FileType.Regular or FileType.Directory or FileType.Symlink) || OnDisk.Links(record) == 0)
+        {
+            problem = $"corrupt inode table: inode {number} is named in a directory but has mode 0{Convert.ToString(mode, 8)} "
+                + $"and {OnDisk.Links(record)} links (not a file, directory or symbolic link in use)";
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        var file = new BlockFsFile(number, type == FileType.Directory);
+        int rc = LoadMap(file, out problem);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        record = InodeRecord(number);
+        inode = new Inode(SuperBlock, number, type, mode & 0xFFF, BlockFs.Operations)
+        {
+            Uid = OnDisk.Uid(record),
+            Gid = OnDisk.Gid(record),
+            Size = OnDisk.Size(record),
+            Blocks = (long)file.AllocatedBlocks * (BlockFs.BlockSize / 512),
+            Links = OnDisk.Links(record),
+            AccessTime = OnDisk.AccessTime(record),
+            ModifyTime = OnDisk.ModifyTime(record),
+            ChangeTime = OnDisk.ChangeTime(record),
+            Private = file,
+            Operations = BlockFsInodes.Instance,
+        };
+        _inodes.Add(number, inode);
+        return type switch
+        {
+            FileType.Directory => LoadDirectory(inode, file, out problem),
+            FileType.Symlink => LoadSymlink(inode, file, out problem),
+            _ => 0,
+        };
+    }
+
+    // ext2_readdir's view of a directory's blocks: every record, checked.
+    private int LoadDirectory(Inode dir, BlockFsFile file, out string? problem)
+    {
+        problem = null;
+        var records = new List<(string Name, uint Inode)>();
+        for (ulong i = 0; i < (ulong)(dir.Size / BlockFs.BlockSize); i++)
+        {
+            uint block = file.Get(i);
+            if (block == 0)
             {
-                problem = $"corrupt directory: entry {slot} (inode {number}, name {name ?? "unreadable"})";
+                problem = $"corrupt directory inode {dir.Number}: block {i} is a hole";
                 return Errnos.Neg(Errno.EINVAL);
             }
-            ReadOnlySpan<byte> record = InodeRecord(number);
-            uint mode = OnDisk.Mode(record);
-            if ((mode & 0xF000) != (uint)FileType.Regular)
-            {
-                problem = $"corrupt inode table: inode {number} (\"{name}\") has mode 0{Convert.ToString(mode, 8)}, not a regular file";
-                return Errnos.Neg(Errno.EINVAL);
-            }
-            var file = new BlockFsFile(number, name, slot);
-            rc = LoadMap(file, out problem);
+            int rc = ReadMeta(block, out problem);
             if (rc != 0)
             {
                 return rc;
             }
-            record = InodeRecord(number);
-            _files.Add(name, new Inode(SuperBlock, number, FileType.Regular, mode & 0xFFF, BlockFs.Operations)
+            string? bad = OnDisk.ReadDirectoryBlock(_scratch.Bytes, records);
+            if (bad != null)
             {
-                Uid = OnDisk.Uid(record),
-                Gid = OnDisk.Gid(record),
-                Size = OnDisk.Size(record),
-                Blocks = (long)file.AllocatedBlocks * (BlockFs.BlockSize / 512),
-                Private = file,
-            });
+                problem = $"corrupt directory inode {dir.Number}, block {i}: {bad}";
+                return Errnos.Neg(Errno.EINVAL);
+            }
+        }
+        foreach ((string name, uint number) in records)
+        {
+            if (!file.Entries!.TryAdd(name, number))
+            {
+                problem = $"corrupt directory inode {dir.Number}: the name \"{name}\" twice";
+                return Errnos.Neg(Errno.EINVAL);
+            }
+        }
+        return 0;
+    }
+
+    // page_get_link: the target is the first block's first i_size bytes.
+    private int LoadSymlink(Inode link, BlockFsFile file, out string? problem)
+    {
+        problem = null;
+        if (link.Size <= 0 || link.Size > BlockFs.SymlinkMax || file.Get(0) == 0)
+        {
+            problem = $"corrupt symbolic link inode {link.Number}: size {link.Size}, first block {file.Get(0)}";
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        int rc = ReadMeta(file.Get(0), out problem);
+        if (rc != 0)
+        {
+            return rc;
+        }
+        link.LinkTarget = System.Text.Encoding.UTF8.GetString(_scratch.Bytes[..(int)link.Size]);
+        return 0;
+    }
+
+    // d_add for every name of the tree: BlockFs's names live in the namespace's dcache (ListsDcache), as ramfs's do.
+    private int BindTree(out string? problem)
+    {
+        problem = null;
+        var pending = new Queue<(string Path, Inode Dir)>();
+        pending.Enqueue((MountPoint.TrimEnd('/'), Root));
+        while (pending.TryDequeue(out (string Path, Inode Dir) dir))
+        {
+            foreach ((string name, uint number) in EntriesOf(dir.Dir))
+            {
+                Inode child = _inodes[number];
+                string path = dir.Path + "/" + name;
+                int rc = Vfs.Create(path, child, Credentials.Root);
+                if (rc != 0)
+                {
+                    problem = $"{path}: {Errnos.FromReturn(rc).Message()}";
+                    return rc;
+                }
+                if (child.Type == FileType.Directory)
+                {
+                    pending.Enqueue((path, child));
+                }
+            }
         }
         return 0;
     }
@@ -754,20 +838,367 @@ public sealed unsafe class BlockFsMount : IDisposable
         problem = null;
         if (block != 0 && (block < Geometry.DataStart || block >= Geometry.BlockCount || !IsUsed(block)))
         {
-            problem = $"corrupt inode {file.Number} (\"{file.Name}\"): block pointer {block} is outside the data area "
+            problem = $"corrupt inode {file.Number}: block pointer {block} is outside the data area "
                 + $"[{Geometry.DataStart}, {Geometry.BlockCount}) or free in the bitmap";
             return false;
         }
         return true;
     }
 
-    private static int CheckName(string name)
+    // ---- inode_operations' work (BlockFsInodes; the namespace has checked names, types and permissions) -------
+
+    internal static Dictionary<string, uint> EntriesOf(Inode dir) => ((BlockFsFile)dir.Private!).Entries!;
+
+    // Every regular file with pages: the named ones and the orphans still in use.
+    private Inode[] RegularInodes() => _inodes.Values.Concat(_orphans.Values).Where(static i => i.Type == FileType.Regular).ToArray();
+
+    /// <summary><c>ext2_create</c>, <c>ext2_mkdir</c>, <c>ext2_symlink</c>: a new inode of <paramref name="type"/> named
+    /// <paramref name="name"/> in <paramref name="dir"/>, written through with the directory before it returns.</summary>
+    internal int MakeInode(Inode dir, string name, FileType type, uint permissions, uint uid, uint gid, string? target, out Inode? inode)
     {
-        if (name.Length == 0 || name == "." || name == ".." || name.Contains('/') || name.Contains('\0'))
+        inode = null;
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > BlockFs.NameMax
+            || (target != null && System.Text.Encoding.UTF8.GetByteCount(target) > BlockFs.SymlinkMax))
         {
-            return Errnos.Neg(Errno.EINVAL);
+            return Errnos.Neg(Errno.ENAMETOOLONG);
         }
-        return System.Text.Encoding.UTF8.GetByteCount(name) > BlockFs.NameMax ? Errnos.Neg(Errno.ENAMETOOLONG) : 0;
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            uint number = FreeInodeNumber();
+            if (number == 0)
+            {
+                return Errnos.Neg(Errno.ENOSPC);
+            }
+            int error = EnsureDirectoryRoom(dir, name);
+            if (error != 0)
+            {
+                return error;
+            }
+            var file = new BlockFsFile(number, type == FileType.Directory) { Dirty = true };
+            var made = new Inode(SuperBlock, number, type, permissions, BlockFs.Operations)
+            {
+                Uid = uid,
+                Gid = gid,
+                Links = type == FileType.Directory ? 2U : 1U,
+                Private = file,
+                Operations = BlockFsInodes.Instance,
+            };
+            if (target != null && (error = WriteSymlink(made, file, target)) != 0)
+            {
+                FreeFileBlocks(file);
+                return error;
+            }
+            _inodes.Add(number, made);
+            _freeInodes--;
+            _superDirty = true;
+            AddEntry(dir, name, made);
+            if (type == FileType.Directory)
+            {
+                dir.Links++;
+            }
+            inode = made;
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary><c>ext2_link</c>: one more name for <paramref name="inode"/>.</summary>
+    internal int Link(Inode inode, Inode dir, string name)
+    {
+        lock (_lock)
+        {
+            int error = _unmounted ? Errnos.Neg(Errno.ENXIO) : EnsureDirectoryRoom(dir, name);
+            if (error != 0)
+            {
+                return error;
+            }
+            AddEntry(dir, name, inode);
+            inode.Links++;
+            Touch(inode);
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary><c>ext2_unlink</c>: the name goes; at the last link the inode becomes an orphan.</summary>
+    internal int Unlink(Inode dir, string name, Inode inode)
+    {
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            RemoveEntry(dir, name);
+            DropLink(inode);
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary><c>ext2_rmdir</c>: the empty directory's name goes, and with it the directory.</summary>
+    internal int Rmdir(Inode dir, string name, Inode inode)
+    {
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            RemoveEntry(dir, name);
+            dir.Links--;
+            inode.Links = 0;
+            MakeOrphan(inode);
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary><c>ext2_rename</c>: the entry moves; a replaced target loses a link (a directory: its only one).</summary>
+    internal int Rename(Inode oldDir, string oldName, Inode inode, Inode newDir, string newName, Inode? target)
+    {
+        lock (_lock)
+        {
+            int error = _unmounted ? Errnos.Neg(Errno.ENXIO) : target == null ? EnsureDirectoryRoom(newDir, newName) : 0;
+            if (error != 0)
+            {
+                return error;
+            }
+            RemoveEntry(oldDir, oldName);
+            if (target != null && target.Type == FileType.Directory)
+            {
+                newDir.Links--;
+                target.Links = 0;
+                MakeOrphan(target);
+            }
+            else if (target != null)
+            {
+                DropLink(target);
+            }
+            AddEntry(newDir, newName, inode);
+            if (inode.Type == FileType.Directory && !ReferenceEquals(oldDir, newDir))
+            {
+                oldDir.Links--;
+                newDir.Links++;
+            }
+            Touch(inode);
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary><c>ext2_setattr</c>: a new size through <see cref="TruncateInode"/>, the rest copied; written through.</summary>
+    internal int SetAttr(Inode inode, in InodeAttr attr)
+    {
+        if ((attr.Valid & AttrValid.Size) != 0 && inode.Type == FileType.Regular && attr.Size != inode.Size)
+        {
+            int error = TruncateInode(inode, attr.Size);
+            if (error != 0)
+            {
+                return error;
+            }
+        }
+        lock (_lock)
+        {
+            if (_unmounted)
+            {
+                return Errnos.Neg(Errno.ENXIO);
+            }
+            attr.CopyTo(inode);
+            ((BlockFsFile)inode.Private!).Dirty = true;
+            return FlushMetadataLocked();
+        }
+    }
+
+    /// <summary><c>ext2_evict_inode</c>: an orphan nobody uses any more gives its pages and blocks back.</summary>
+    internal void Evict(Inode inode)
+    {
+        if (inode.Private is not BlockFsFile { Orphan: true } file)
+        {
+            return;
+        }
+        foreach (Page page in inode.Mapping.LookupPages())
+        {
+            page.Lock();
+            page.WaitOnWriteback();
+            page.Clear(PageFlags.Dirty);
+            inode.Mapping.DeletePage(page);
+            page.Unlock();
+            page.Release();
+        }
+        lock (_lock)
+        {
+            if (!_unmounted && _orphans.Remove(file.Number))
+            {
+                FreeFileBlocks(file);
+                _freeInodes++;
+                _superDirty = true;
+                FlushMetadataLocked();
+            }
+        }
+    }
+
+    // The first free inode record (mode 0) that no orphan still holds; 0 when there is none.
+    private uint FreeInodeNumber()
+    {
+        for (uint n = 0; n < Geometry.InodeCount - 1; n++)
+        {
+            uint i = BlockFs.RootInode + 1 + ((_inodeHint + n) % (Geometry.InodeCount - 1));
+            if (OnDisk.Mode(InodeRecord(i)) == 0 && !_inodes.ContainsKey(i) && !_orphans.ContainsKey(i))
+            {
+                _inodeHint = i - BlockFs.RootInode;
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    // The directory's blocks for one more name, allocated now so that the flush cannot run out of space: -ENOSPC.
+    private int EnsureDirectoryRoom(Inode dir, string name)
+    {
+        var file = (BlockFsFile)dir.Private!;
+        int blocks = OnDisk.BlocksFor(file.Entries!.Keys.Append(name));
+        for (int i = 0; i < blocks; i++)
+        {
+            int error = MapForWrite(file, (ulong)i, out _);
+            if (error != 0)
+            {
+                return error;
+            }
+        }
+        return 0;
+    }
+
+    private static void AddEntry(Inode dir, string name, Inode inode)
+    {
+        var file = (BlockFsFile)dir.Private!;
+        file.Entries![name] = (uint)inode.Number;
+        file.EntriesDirty = true;
+        Touch(dir);
+        dir.ModifyTime = dir.ChangeTime;
+    }
+
+    private static void RemoveEntry(Inode dir, string name)
+    {
+        var file = (BlockFsFile)dir.Private!;
+        file.Entries!.Remove(name);
+        file.EntriesDirty = true;
+        Touch(dir);
+        dir.ModifyTime = dir.ChangeTime;
+    }
+
+    private static void Touch(Inode inode)
+    {
+        inode.ChangeTime = DateTime.UtcNow;
+        ((BlockFsFile)inode.Private!).Dirty = true;
+    }
+
+    private void DropLink(Inode inode)
+    {
+        inode.Links--;
+        Touch(inode);
+        if (inode.Links == 0)
+        {
+            MakeOrphan(inode);
+        }
+    }
+
+    // The inode leaves the tree: its record is free on the image at the next flush. A directory or symbolic link has
+    // no user left and gives its blocks back at once; a regular file keeps them until it is evicted or unmounted.
+    private void MakeOrphan(Inode inode)
+    {
+        var file = (BlockFsFile)inode.Private!;
+        file.Orphan = true;
+        _inodes.Remove(file.Number);
+        InodeRecord(file.Number).Clear();
+        _dirtyMeta.Add(Geometry.InodeTableStart + ((file.Number - 1) / BlockFs.InodesPerBlock));
+        if (inode.Type == FileType.Regular)
+        {
+            _orphans[file.Number] = inode;
+            return;
+        }
+        FreeFileBlocks(file);
+        _freeInodes++;
+        _superDirty = true;
+    }
+
+    // Every data and map block of the file back to the bitmap.
+    private void FreeFileBlocks(BlockFsFile file)
+    {
+        for (int i = 0; i < file.Map.Length; i++)
+        {
+            if (file.Map[i] != 0)
+            {
+                FreeBlock(file.Map[i]);
+                file.Map[i] = 0;
+            }
+        }
+        foreach (uint child in file.Children ?? [])
+        {
+            if (child != 0)
+            {
+                FreeBlock(child);
+            }
+        }
+        foreach (uint block in new[] { file.Indirect, file.DoubleIndirect })
+        {
+            if (block != 0)
+            {
+                FreeBlock(block);
+            }
+        }
+        file.Children = null;
+        file.Indirect = file.DoubleIndirect = 0;
+        file.AllocatedBlocks = 0;
+        file.DirtyMapBlocks.Clear();
+    }
+
+    // page_symlink: the target into the link's first block.
+    private int WriteSymlink(Inode link, BlockFsFile file, string target)
+    {
+        int error = MapForWrite(file, 0, out ulong block);
+        if (error != 0)
+        {
+            return error;
+        }
+        _scratch.Bytes.Clear();
+        int length = System.Text.Encoding.UTF8.GetBytes(target, _scratch.Bytes);
+        link.Size = length;
+        link.LinkTarget = target;
+        return WriteScratch(block);
+    }
+
+    // A directory's size: every block its records need (held since EnsureDirectoryRoom), never less than before.
+    private int LayOutDirectory(Inode dir, BlockFsFile file)
+    {
+        int blocks = Math.Max(OnDisk.BlocksFor(file.Entries!.Keys), (int)(dir.Size / BlockFs.BlockSize));
+        for (int i = 0; i < blocks; i++)
+        {
+            int error = MapForWrite(file, (ulong)i, out _);
+            if (error != 0)
+            {
+                return error;
+            }
+        }
+        dir.Size = (long)blocks * BlockFs.BlockSize;
+        file.Dirty = true;
+        return 0;
+    }
+
+    // ext2_commit_chunk for the whole directory: its records, laid out again, into its blocks.
+    private int WriteDirectory(Inode dir, BlockFsFile file)
+    {
+        int blocks = (int)(dir.Size / BlockFs.BlockSize);
+        var bytes = new byte[blocks * BlockFs.BlockSize];
+        OnDisk.WriteDirectory(bytes, file.Entries!.Select(e => (e.Key, e.Value, OnDisk.FileTypeCode(_inodes[e.Value].Type))));
+        int first = 0;
+        for (int i = 0; i < blocks; i++)
+        {
+            bytes.AsSpan(i * BlockFs.BlockSize, BlockFs.BlockSize).CopyTo(_scratch.Bytes);
+            int error = WriteScratch(file.Get((ulong)i));
+            first = first != 0 ? first : error;
+        }
+        file.EntriesDirty = false;
+        return first;
     }
 
     // ---- The page cache and the ops' work -------------------------------------------------------------------
@@ -775,7 +1206,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     /// <summary>readpage's work: file block <c>page.FileIndex</c> into the page; zeros for a hole and past i_size.</summary>
     internal int FillPage(Inode inode, Page page)
     {
-        if (inode.Private is not BlockFsFile file)
+        if (inode.Private is not BlockFsFile file || inode.Type != FileType.Regular)
         {
             return Errnos.Neg(Errno.EISDIR);
         }
@@ -817,11 +1248,11 @@ public sealed unsafe class BlockFsMount : IDisposable
     /// write-through and eviction paths) the page stays locked throughout.</summary>
     internal int WritePage(Inode inode, Page page, bool keepLocked)
     {
-        if (inode.Private is not BlockFsFile file || Volatile.Read(ref _unmounted))
+        if (inode.Private is not BlockFsFile file || inode.Type != FileType.Regular || Volatile.Read(ref _unmounted))
         {
             page.Set(PageFlags.Dirty);
             Done();
-            return Errnos.Neg(inode.Private is BlockFsFile ? Errno.ENXIO : Errno.EISDIR);
+            return Errnos.Neg(inode.Type == FileType.Regular ? Errno.ENXIO : Errno.EISDIR);
         }
         if (inode.IsSwapFile)
         {
@@ -880,7 +1311,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     internal int WriteBegin(Inode inode, AddressSpace mapping, long pos, uint len, out Page? page)
     {
         page = null;
-        if (inode.Private is not BlockFsFile file)
+        if (inode.Private is not BlockFsFile file || inode.Type != FileType.Regular)
         {
             return Errnos.Neg(Errno.EISDIR);
         }
@@ -971,13 +1402,137 @@ public sealed unsafe class BlockFsMount : IDisposable
 
     internal ulong MapBlock(Inode inode, ulong block)
     {
-        if (inode.Private is not BlockFsFile file)
+        if (inode.Private is not BlockFsFile file || inode.Type != FileType.Regular)
         {
             return 0;
         }
         lock (_lock)
         {
             return file.Get(block);
+        }
+    }
+
+    /// <summary>direct_IO's work (ext2_direct_IO → blockdev_direct_IO): the bytes move between the segments and the
+    /// device block by block, past the page cache. A cached dirty page of a block is written back first
+    /// (filemap_write_and_wait_range), so neither side sees stale bytes. A read stops at i_size and reads a hole as
+    /// zeros; a write allocates a hole's block as write_begin does and grows i_size. The image is opened O_DIRECT and
+    /// the caller's buffers need not be aligned, so each block passes through one aligned bounce frame.</summary>
+    internal long DirectIO(Inode inode, Rw rw, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        if (inode.Private is not BlockFsFile file || inode.Type != FileType.Regular)
+        {
+            return Errnos.Neg(Errno.EISDIR);
+        }
+        if (Volatile.Read(ref _unmounted))
+        {
+            return Errnos.Neg(Errno.ENXIO);
+        }
+        bool write = (rw & Rw.Write) != 0;
+        if (offset < 0)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        if (write && offset + IoVec.TotalLength(iov) > BlockFs.MaxFileSize)
+        {
+            return Errnos.Neg(Errno.EFBIG);
+        }
+        long done = 0;
+        foreach (IoVec segment in iov)
+        {
+            Span<byte> bytes = segment.AsSpan();
+            int at = 0;
+            while (at < bytes.Length)
+            {
+                long pos = offset + done;
+                long size = inode.Size;
+                if (!write && pos >= size)
+                {
+                    return done;
+                }
+                int inBlock = (int)(pos & (BlockFs.BlockSize - 1));
+                int chunk = Math.Min(BlockFs.BlockSize - inBlock, bytes.Length - at);
+                if (!write)
+                {
+                    chunk = (int)Math.Min(chunk, size - pos);
+                }
+                int error = DirectBlock(inode, file, write, (ulong)(pos >> Page.Shift), inBlock, bytes.Slice(at, chunk));
+                if (error != 0)
+                {
+                    return done > 0 ? done : error;
+                }
+                at += chunk;
+                done += chunk;
+                if (write)
+                {
+                    lock (_lock)
+                    {
+                        if (pos + chunk > inode.Size)
+                        {
+                            inode.Size = pos + chunk;
+                        }
+                        file.Dirty = true;
+                    }
+                }
+            }
+        }
+        return done;
+    }
+
+    // One block of a direct transfer through the bounce frame: read it (zeros for a hole), then copy out, or copy in and write.
+    private int DirectBlock(Inode inode, BlockFsFile file, bool write, ulong index, int inBlock, Span<byte> bytes)
+    {
+        if (inode.Mapping.FindGetPage(index) is { } cached)
+        {
+            cached.Lock();
+            if (ReferenceEquals(cached.Mapping, inode.Mapping) && cached.TestAndClear(PageFlags.Dirty))
+            {
+                WritePage(inode, cached, keepLocked: true);
+            }
+            cached.Unlock();
+            cached.Release();
+        }
+        ulong block;
+        int error = 0;
+        if (write)
+        {
+            error = MapForWrite(file, index, out block);
+        }
+        else
+        {
+            lock (_lock)
+            {
+                block = file.Get(index);
+            }
+        }
+        if (error != 0)
+        {
+            return error;
+        }
+        lock (_bounceLock)
+        {
+            IoVec frame = IoVec.ForPage(_bounce);
+            long position = (long)block * BlockFs.BlockSize;
+            bool whole = write && inBlock == 0 && bytes.Length == BlockFs.BlockSize;
+            if (block == 0)
+            {
+                _bounce.Bytes.Clear();
+            }
+            else if (!whole)
+            {
+                long read = Device.Read(new ReadOnlySpan<IoVec>(in frame), position);
+                if (read != Page.Size)
+                {
+                    return read < 0 ? (int)read : Errnos.Neg(Errno.EIO);
+                }
+            }
+            if (!write)
+            {
+                _bounce.Bytes.Slice(inBlock, bytes.Length).CopyTo(bytes);
+                return 0;
+            }
+            bytes.CopyTo(_bounce.Bytes[inBlock..]);
+            long written = Device.Write(new ReadOnlySpan<IoVec>(in frame), position);
+            return written == Page.Size ? 0 : written < 0 ? (int)written : Errnos.Neg(Errno.EIO);
         }
     }
 
@@ -1027,6 +1582,7 @@ public sealed unsafe class BlockFsMount : IDisposable
     // find_or_create_page: the locked page at index with a reference, a new frame added to the cache if none is there.
     private int GetCachePage(AddressSpace mapping, ulong index, out Page? page)
     {
+        int busy = 0;
         while (true)
         {
             Page? found = mapping.FindGetPage(index);
@@ -1050,10 +1606,16 @@ public sealed unsafe class BlockFsMount : IDisposable
             Page? fresh = _cache.Alloc();
             if (fresh == null)
             {
-                if (!EvictOne())
+                // Reclaim, as the allocator does, and try again; other threads may hold every page for a moment
+                // (locked for their own write or eviction), so only a pool that stays busy is -ENOMEM.
+                if (!EvictOne() && ++busy > ReclaimAttempts)
                 {
                     page = null;
                     return Errnos.Neg(Errno.ENOMEM);
+                }
+                if (busy > 0)
+                {
+                    Thread.Sleep(1);
                 }
                 continue;
             }
@@ -1075,7 +1637,7 @@ public sealed unsafe class BlockFsMount : IDisposable
         Inode[] files;
         lock (_lock)
         {
-            files = _files.Values.ToArray();
+            files = RegularInodes();
         }
         foreach (Inode inode in files)
         {
@@ -1083,7 +1645,9 @@ public sealed unsafe class BlockFsMount : IDisposable
             bool evicted = false;
             foreach (Page page in mapping.LookupPages())
             {
-                if (!evicted && !page.IsWriteback && page.TryLock())
+                // Only a frame of this pool helps (the FUSE bridge's page cache puts its own in the same mappings).
+                bool ours = page.FrameNumber < _cache.Count && ReferenceEquals(_cache[page.FrameNumber], page);
+                if (ours && !evicted && !page.IsWriteback && page.TryLock())
                 {
                     if (ReferenceEquals(page.Mapping, mapping) && page.TestAndClear(PageFlags.Dirty))
                     {
@@ -1111,12 +1675,21 @@ public sealed unsafe class BlockFsMount : IDisposable
                 return 0;
             }
         }
+        Inode[] orphans;
+        lock (_lock)
+        {
+            orphans = _orphans.Values.ToArray();
+        }
+        foreach (Inode orphan in orphans)
+        {
+            Evict(orphan);
+        }
         int error = Sync();
         Inode[] files;
         lock (_lock)
         {
             _unmounted = true;
-            files = _files.Values.ToArray();
+            files = RegularInodes();
         }
         foreach (Inode inode in files)
         {
@@ -1431,28 +2004,41 @@ public sealed unsafe class BlockFsMount : IDisposable
             return Errnos.Neg(Errno.ENXIO);
         }
         int first = 0;
-        foreach (Inode inode in _files.Values)
+        var directories = new List<Inode>();
+        foreach (Inode inode in _inodes.Values)
         {
-            if (inode.Private is BlockFsFile { Dirty: true } file)
+            var file = (BlockFsFile)inode.Private!;
+            if (file.EntriesDirty)
+            {
+                // The blocks first (they may need new ones), the records themselves after the inode table.
+                int error = LayOutDirectory(inode, file);
+                first = first != 0 ? first : error;
+                directories.Add(inode);
+            }
+            if (file.Dirty)
             {
                 int error = StoreFile(inode, file);
                 first = first != 0 ? first : error;
             }
         }
-        if (_dirtyMeta.Count == 0 && !_superDirty)
-        {
-            return first;
-        }
         foreach (ulong block in _dirtyMeta.Order())
         {
-            ReadOnlySpan<byte> source = block >= Geometry.DirectoryStart ? _directory.AsSpan((int)((block - Geometry.DirectoryStart) * BlockFs.BlockSize), BlockFs.BlockSize)
-                : block >= Geometry.InodeTableStart ? _inodeTable.AsSpan((int)((block - Geometry.InodeTableStart) * BlockFs.BlockSize), BlockFs.BlockSize)
+            ReadOnlySpan<byte> source = block >= Geometry.InodeTableStart ? _inodeTable.AsSpan((int)((block - Geometry.InodeTableStart) * BlockFs.BlockSize), BlockFs.BlockSize)
                 : _bitmap.AsSpan((int)((block - Geometry.BitmapStart) * BlockFs.BlockSize), BlockFs.BlockSize);
             source.CopyTo(_scratch.Bytes);
             int error = WriteScratch(block);
             first = first != 0 ? first : error;
         }
         _dirtyMeta.Clear();
+        foreach (Inode dir in directories)
+        {
+            int error = WriteDirectory(dir, (BlockFsFile)dir.Private!);
+            first = first != 0 ? first : error;
+        }
+        if (!_superDirty)
+        {
+            return first;
+        }
         OnDisk.WriteSuperblock(_scratch.Bytes, Geometry, _freeBlocks, _freeInodes);
         int written = WriteScratch(0);
         _superDirty = false;
@@ -1498,8 +2084,10 @@ public sealed unsafe class BlockFsMount : IDisposable
         }
         file.DirtyMapBlocks.Clear();
         inode.Blocks = (long)file.AllocatedBlocks * (BlockFs.BlockSize / 512);
-        OnDisk.WriteInode(InodeRecord(file.Number), inode.Mode, inode.Uid, inode.Gid, inode.Size, (ulong)inode.Blocks,
-            file.Map.AsSpan(0, Math.Min(BlockFs.DirectBlocks, file.Map.Length)), file.Indirect, file.DoubleIndirect);
+        if (!file.Orphan)
+        {
+            OnDisk.WriteInode(InodeRecord(file.Number), inode, file.Map.AsSpan(0, Math.Min(BlockFs.DirectBlocks, file.Map.Length)), file.Indirect, file.DoubleIndirect);
+        }
         _dirtyMeta.Add(Geometry.InodeTableStart + ((file.Number - 1) / BlockFs.InodesPerBlock));
         file.Dirty = false;
         return first;
@@ -1508,7 +2096,6 @@ public sealed unsafe class BlockFsMount : IDisposable
     // Inode N is record N - 1 of the table, as in ext2.
     private Span<byte> InodeRecord(uint number) => _inodeTable.AsSpan((int)(number - 1) * BlockFs.InodeSize, BlockFs.InodeSize);
 
-    private Span<byte> DirectoryEntry(int slot) => _directory.AsSpan(slot * BlockFs.DirEntrySize, BlockFs.DirEntrySize);
 
     private int WriteScratch(ulong block)
     {

@@ -8,9 +8,14 @@ namespace AopsGen.Examples;
 public sealed class MkfsOptions
 {
     /// <summary>Inodes in the inode table, numbered from 1 as in ext2 (0 means "no inode"), the root directory's
-    /// included (inode 1). The flat root directory has one entry for every other inode, so the filesystem holds one
-    /// file fewer than this. From 2 to <see cref="BlockFs.MaxInodes"/>; 64 by default (two inode-table blocks).</summary>
-    public int InodeCount { get; init; } = 64;
+    /// included (inode 1): from 2 to <see cref="BlockFs.MaxInodes"/>. Null (the default) sizes the table from the
+    /// image, as <c>mke2fs</c> does: one inode per <see cref="BlockFs.BytesPerInode"/> bytes, at least
+    /// <see cref="BlockFs.MinInodes"/>.</summary>
+    public int? InodeCount { get; init; }
+
+    /// <summary><c>O_CREAT | O_EXCL</c>: make a new image file, and fail with -EEXIST, touching nothing, when the
+    /// path exists (by default an existing file is truncated and formatted, as <c>mkfs</c> on a file does).</summary>
+    public bool CreateNew { get; init; }
 }
 
 /// <summary>How <see cref="BlockFs.Mount(MountNamespace, string, string, BlockFsMountOptions?, out BlockFsMount?, out string?)"/> mounts an image.</summary>
@@ -74,9 +79,6 @@ public sealed class BlockFsGeometry
     /// <summary>Inodes in the inode table, numbered 1 to this (inode N is record N - 1; inode 1 is the root directory).</summary>
     public uint InodeCount { get; init; }
 
-    /// <summary>Entries of the flat root directory (one per inode but the root's).</summary>
-    public uint DirectoryEntries { get; init; }
-
     /// <summary>First block of the block bitmap (one bit per block, 1 = in use).</summary>
     public ulong BitmapStart { get; init; }
 
@@ -89,12 +91,6 @@ public sealed class BlockFsGeometry
     /// <summary>Blocks of the inode table.</summary>
     public ulong InodeTableBlocks { get; init; }
 
-    /// <summary>First block of the root directory table (64-byte entries, 64 a block).</summary>
-    public ulong DirectoryStart { get; init; }
-
-    /// <summary>Blocks of the root directory table.</summary>
-    public ulong DirectoryBlocks { get; init; }
-
     /// <summary>First data block: every block before it is metadata and marked in use.</summary>
     public ulong DataStart { get; init; }
 
@@ -103,25 +99,20 @@ public sealed class BlockFsGeometry
     {
         ulong bitmapBlocks = (blockCount + BlockFs.BitsPerBlock - 1) / BlockFs.BitsPerBlock;
         ulong inodeTableBlocks = (inodeCount + BlockFs.InodesPerBlock - 1) / BlockFs.InodesPerBlock;
-        uint entries = inodeCount - 1;
-        ulong directoryBlocks = (entries + BlockFs.DirEntriesPerBlock - 1) / BlockFs.DirEntriesPerBlock;
         return new BlockFsGeometry
         {
             BlockCount = blockCount,
             InodeCount = inodeCount,
-            DirectoryEntries = entries,
             BitmapStart = 1,
             BitmapBlocks = bitmapBlocks,
             InodeTableStart = 1 + bitmapBlocks,
             InodeTableBlocks = inodeTableBlocks,
-            DirectoryStart = 1 + bitmapBlocks + inodeTableBlocks,
-            DirectoryBlocks = directoryBlocks,
-            DataStart = 1 + bitmapBlocks + inodeTableBlocks + directoryBlocks,
+            DataStart = 1 + bitmapBlocks + inodeTableBlocks,
         };
     }
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"{BlockCount} blocks, {InodeCount} inodes: superblock 0, bitmap {BitmapStart}+{BitmapBlocks}, inodes {InodeTableStart}+{InodeTableBlocks}, " +
-        $"directory {DirectoryStart}+{DirectoryBlocks}, data {DataStart}..{BlockCount - 1}";
+        $"data {DataStart}..{BlockCount - 1}";
 }

@@ -30,7 +30,8 @@ public static unsafe partial class RamFs
     {
         ArgumentNullException.ThrowIfNull(vfs);
         sb = new SuperBlock(FsType, Page.Size) { FsInfo = new PageFrames(StagingFrames) };
-        var root = new Inode(sb, NextInode(), FileType.Directory, 0x1ED /* 0755 */, Operations);
+        Inode root = NewInode(sb, FileType.Directory, 0x1ED /* 0755 */, 0, 0);
+        root.Links = 2;
         int error = vfs.Mount(mountPoint, root);
         if (error != 0)
         {
@@ -47,7 +48,9 @@ public static unsafe partial class RamFs
     public static MountNamespace NewNamespace(out SuperBlock rootFs)
     {
         rootFs = new SuperBlock("rootfs", Page.Size) { FsInfo = new PageFrames(StagingFrames) };
-        return new MountNamespace(new Inode(rootFs, NextInode(), FileType.Directory, 0x1ED /* 0755 */, Operations));
+        Inode root = NewInode(rootFs, FileType.Directory, 0x1ED /* 0755 */, 0, 0);
+        root.Links = 2;
+        return new MountNamespace(root);
     }
 
     /// <summary><c>mkdir</c>: an empty directory at <paramref name="path"/> on the RamFs <paramref name="sb"/>, mode
@@ -56,7 +59,9 @@ public static unsafe partial class RamFs
     {
         ArgumentNullException.ThrowIfNull(vfs);
         ArgumentNullException.ThrowIfNull(sb);
-        var inode = new Inode(sb, NextInode(), FileType.Directory, 0x1ED, Operations) { Uid = cred.Uid, Gid = cred.Gid };
+        ArgumentNullException.ThrowIfNull(cred);
+        Inode inode = NewInode(sb, FileType.Directory, 0x1ED, cred.Uid, cred.Gid);
+        inode.Links = 2;
         return vfs.Create(path, inode, cred);
     }
 
@@ -79,6 +84,7 @@ public static unsafe partial class RamFs
             Uid = cred.Uid,
             Gid = cred.Gid,
             Private = file,
+            Operations = RamFsInodes.Instance,
         };
         int error = vfs.Create(path, inode, cred);
         if (error != 0)
@@ -132,6 +138,10 @@ public static unsafe partial class RamFs
     public const int StagingFrames = 16;
 
     private static ulong NextInode() => (ulong)Interlocked.Increment(ref s_nextInode);
+
+    // ramfs_get_inode: a new inode with RamFs's address-space and inode operations.
+    internal static Inode NewInode(SuperBlock sb, FileType type, uint mode, uint uid, uint gid)
+        => new(sb, NextInode(), type, mode, Operations) { Uid = uid, Gid = gid, Operations = RamFsInodes.Instance };
 
     /// <summary><c>readpage</c>: copy the file's bytes at <see cref="Page.FileOffset"/> (zeros past the end), set
     /// Uptodate, unlock. Swap-cache pages come here too: the offset is their slot's.</summary>
@@ -311,6 +321,23 @@ public sealed unsafe class RamFile : IDisposable
         finally
         {
             ExitReadLock();
+        }
+    }
+
+    /// <summary>Zeroes the bytes from <paramref name="size"/> on (a truncation: growing again reads zeros there).</summary>
+    public void Truncate(long size)
+    {
+        EnterWriteLock();
+        try
+        {
+            if (size < _capacity)
+            {
+                NativeMemory.Clear(_data + size, (nuint)(_capacity - size));
+            }
+        }
+        finally
+        {
+            ExitWriteLock();
         }
     }
 

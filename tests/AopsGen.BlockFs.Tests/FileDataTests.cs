@@ -258,4 +258,44 @@ public sealed class FileDataTests : IDisposable
         Assert.Equal(5 * 8, inode!.Blocks);
         Assert.Equal(0UL, AopsCalls.Bmap(BlockFs.Operations, inode.Mapping, 5));
     }
+
+    [Fact]
+    public void O_DIRECT_goes_through_direct_IO_past_the_cache_and_sees_dirty_cached_pages_written_first()
+    {
+        BlockFsMount mount = _m.Mount();
+        Assert.Equal(0, mount.CreateFile("direct", out Inode? inode));
+        Assert.True(BlockFs.Operations.Has(AddressSpaceOp.DirectIO));
+        Assert.Equal(0, mount.Open("direct", OpenFlags.ReadWrite | OpenFlags.Direct, out OpenFile? direct));
+        OpenFile buffered = OpenRw(mount, "direct");
+        using var cache = new PageCache(8);
+
+        // An unaligned direct write into a hole: the block is allocated, the bytes around it read as zeros.
+        byte[] data = Data(7, Page.Size + 300);
+        Assert.Equal(data.Length, cache.Write(direct!, 100, data));
+        Assert.Equal(100 + data.Length, inode!.Size);
+        Assert.Equal(0, inode.Mapping.NrPages);
+        byte[] back = new byte[inode.Size];
+        Assert.Equal(back.Length, cache.Read(buffered, 0, back));
+        Assert.True(back.AsSpan(0, 100).IndexOfAnyExcept((byte)0) < 0);
+        Assert.True(back.AsSpan(100).SequenceEqual(data));
+
+        // A buffered write leaves a dirty page; a direct read writes it back first and sees it.
+        byte[] patch = Data(8, 50);
+        Assert.Equal(patch.Length, MountNamespace.Write(buffered, 4000, patch));
+        byte[] read = new byte[200];
+        Assert.Equal(200, cache.Read(direct!, 3950, read));
+        Assert.True(read.AsSpan(50, 50).SequenceEqual(patch));
+        Assert.True(read.AsSpan(0, 50).SequenceEqual(data.AsSpan(3850, 50)));
+
+        // A direct read stops at i_size; after a remount the bytes are on the image.
+        Assert.Equal(10, cache.Read(direct!, inode.Size - 10, new byte[4096]));
+        Assert.Equal(0, mount.Sync());
+        mount.Dispose();
+        BlockFsMount again = _m.Mount(vfs: BlockFsMachine.NewVfs());
+        Assert.Equal(0, again.Open("direct", OpenFlags.ReadOnly | OpenFlags.Direct, out OpenFile? reopened));
+        byte[] after = new byte[data.Length];
+        Assert.Equal(after.Length, cache.Read(reopened!, 100, after));
+        patch.CopyTo(data, 3900);
+        Assert.True(after.AsSpan().SequenceEqual(data));
+    }
 }

@@ -23,12 +23,10 @@ public sealed class MkfsMountTests : IDisposable
         BlockFsGeometry g = mount.Geometry;
         Assert.Equal(2048UL, g.BlockCount);
         Assert.Equal(100U, g.InodeCount);
-        Assert.Equal(99U, g.DirectoryEntries);
         Assert.Equal((1UL, 1UL), (g.BitmapStart, g.BitmapBlocks));
         Assert.Equal((2UL, 4UL), (g.InodeTableStart, g.InodeTableBlocks));
-        Assert.Equal((6UL, 2UL), (g.DirectoryStart, g.DirectoryBlocks));
-        Assert.Equal(8UL, g.DataStart);
-        Assert.Equal(2048UL - 8, mount.FreeBlocks);
+        Assert.Equal(6UL, g.DataStart);
+        Assert.Equal(2048UL - 6, mount.FreeBlocks);
         Assert.Equal(99U, mount.FreeInodes);
         Assert.Empty(mount.FileNames);
         Assert.Same(mount.Device, mount.SuperBlock.Device);
@@ -43,15 +41,27 @@ public sealed class MkfsMountTests : IDisposable
     [Fact]
     public void Mkfs_of_an_image_one_byte_short_of_the_minimum_is_EINVAL_and_says_how_much_is_needed()
     {
-        // 64 inodes: superblock, 1 bitmap block, 2 inode-table blocks, 1 directory block, then 16 data blocks.
-        const long minimum = 21 * 4096;
+        // 64 inodes: superblock, 1 bitmap block, 2 inode-table blocks, then 16 data blocks.
+        const long minimum = 20 * 4096;
+        var options = new MkfsOptions { InodeCount = 64 };
 
-        Assert.Equal(Errnos.Neg(Errno.EINVAL), BlockFs.Mkfs(_m.ImagePath, minimum - 1, null, out string? error));
+        Assert.Equal(Errnos.Neg(Errno.EINVAL), BlockFs.Mkfs(_m.ImagePath, minimum - 1, options, out string? error));
 
-        Assert.Equal($"mkfs.blockfs: {_m.ImagePath}: {minimum - 1} bytes is too small: 64 inodes need 21 blocks of 4096 bytes ({minimum} bytes), "
-            + "5 of metadata and at least 16 of data", error);
-        Assert.Equal(0, BlockFs.Mkfs(_m.ImagePath, minimum, null, out error));
+        Assert.Equal($"mkfs.blockfs: {_m.ImagePath}: {minimum - 1} bytes is too small: 64 inodes need 20 blocks of 4096 bytes ({minimum} bytes), "
+            + "4 of metadata and at least 16 of data", error);
+        Assert.Equal(0, BlockFs.Mkfs(_m.ImagePath, minimum, options, out error));
         Assert.Null(error);
+    }
+
+    [Theory]
+    [InlineData(64L << 20, 4096U)]      // one inode per 16 KiB, as mke2fs
+    [InlineData(1L << 20, 64U)]
+    [InlineData(200L << 10, 16U)]       // never fewer than MinInodes
+    public void Mkfs_without_an_inode_count_sizes_the_inode_table_from_the_image(long bytes, uint inodes)
+    {
+        Assert.Equal(0, BlockFs.Mkfs(_m.ImagePath, bytes));
+
+        Assert.Equal(inodes, _m.Mount().Geometry.InodeCount);
     }
 
     [Fact]

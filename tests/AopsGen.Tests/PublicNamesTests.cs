@@ -105,7 +105,7 @@ public sealed class PublicNamesTests
     [Fact]
     public void EveryPublicTypeIsInTheRootOrAFolderNamespace()
     {
-        string[] allowed = ["AopsGen", "AopsGen.Vfs", "AopsGen.Mm", "AopsGen.Swap", "AopsGen.Block"];
+        string[] allowed = ["AopsGen", "AopsGen.Vfs", "AopsGen.Mm", "AopsGen.Swap", "AopsGen.Block", "AopsGen.Fuse"];
         Assert.All(PublicTypes, t => Assert.Contains(t.Namespace, allowed));
     }
 

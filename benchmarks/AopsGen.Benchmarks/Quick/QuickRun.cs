@@ -22,6 +22,7 @@ public static class QuickRun
         ("compiler", Compiler.CompilerQuick.Measure),
         ("analyzerProfile", Compiler.AnalyzerProfile.Measure),
         ("generatorProfile", Compiler.GeneratorProfile.Measure),
+        ("fuse", Fuse.FuseQuick.Measure),
     ];
 
     public static int Run(bool json, string? onlyGroup)

@@ -105,6 +105,25 @@ public sealed class Inode
     /// <summary><c>i_private</c>: the filesystem's own per-inode data.</summary>
     public object? Private { get; set; }
 
+    /// <summary><c>i_op</c>: the filesystem's inode operations (lookup, create, mkdir, unlink, rename, setattr, …),
+    /// which <see cref="Vfs.MountNamespace"/> calls; null for an inode the namespace alone keeps track of.</summary>
+    public InodeOperations? Operations { get; set; }
+
+    /// <summary><c>i_nlink</c>: names that refer to the inode (a directory counts "." and each subdirectory's "..").</summary>
+    public uint Links { get; set; } = 1;
+
+    /// <summary><c>i_link</c>: the target of a symbolic link, or null.</summary>
+    public string? LinkTarget { get; set; }
+
+    /// <summary><c>i_atime</c>, UTC.</summary>
+    public DateTime AccessTime { get; set; } = DateTime.UtcNow;
+
+    /// <summary><c>i_mtime</c>, UTC.</summary>
+    public DateTime ModifyTime { get; set; } = DateTime.UtcNow;
+
+    /// <summary><c>i_ctime</c>, UTC.</summary>
+    public DateTime ChangeTime { get; set; } = DateTime.UtcNow;
+
     /// <inheritdoc/>
     public override string ToString() => $"inode {Number} on {SuperBlock.FsType} ({Type}, {Size} bytes)";
 }

@@ -39,7 +39,7 @@ public sealed class Dentry
 /// <c>write_end</c> via <see cref="AopsCalls"/>. Paths are absolute; symbolic links are not followed.
 /// Thread-safe: one lock guards the tree.
 /// </summary>
-public sealed class MountNamespace
+public sealed partial class MountNamespace
 {
     /// <summary>NAME_MAX.</summary>
     public const int NameMax = 255;
@@ -146,6 +146,13 @@ public sealed class MountNamespace
             }
             inode = dentry!.Inode;
         }
+        return OpenInode(path, inode, flags, cred, out file);
+    }
+
+    // may_open and the file itself (do_dentry_open).
+    private int OpenInode(string path, Inode inode, OpenFlags flags, Credentials cred, out OpenFile? file)
+    {
+        file = null;
         bool write = (flags & (OpenFlags.WriteOnly | OpenFlags.ReadWrite)) != 0;
         if (inode.Type == FileType.Directory && write)
         {
@@ -161,6 +168,7 @@ public sealed class MountNamespace
             return Errnos.Neg(Errno.EINVAL);
         }
         file = new OpenFile(path, inode, flags);
+        CountOpen(inode.SuperBlock, +1);
         return 0;
     }
 
@@ -190,8 +198,7 @@ public sealed class MountNamespace
         {
             return Errnos.Neg(Errno.ETXTBSY);
         }
-        inode.Size = size;
-        return 0;
+        return ApplySetAttr(inode, new InodeAttr(AttrValid.Size | AttrValid.ModifyTime, Size: size, ModifyTime: DateTime.UtcNow));
     }
 
     /// <summary><c>vfs_unlink</c>: remove the name. Returns 0, -ENOENT, -EISDIR, -EACCES, -EBUSY (a mount point),
@@ -206,11 +213,13 @@ public sealed class MountNamespace
             {
                 return error;
             }
-            if (!parent!.Children.TryGetValue(name, out Dentry? victim))
+            error = LookupChild(parent!, name, out Dentry? found);
+            if (error != 0)
             {
-                return Errnos.Neg(Errno.ENOENT);
+                return error;
             }
-            error = MayDelete(parent, victim, cred);
+            Dentry victim = found!;
+            error = MayDelete(parent!, victim, cred);
             if (error != 0)
             {
                 return error;
@@ -219,8 +228,12 @@ public sealed class MountNamespace
             {
                 return Errnos.Neg(Errno.EISDIR);
             }
-            parent.Children.Remove(name);
-            return 0;
+            error = parent!.Inode.Operations?.Unlink(parent.Inode, name, victim.Inode) ?? 0;
+            if (error == 0)
+            {
+                parent.Children.Remove(name);
+            }
+            return error;
         }
     }
 
@@ -242,20 +255,23 @@ public sealed class MountNamespace
             {
                 return error;
             }
-            if (!oldParent!.Children.TryGetValue(oldName, out Dentry? source))
-            {
-                return Errnos.Neg(Errno.ENOENT);
-            }
-            if (!ReferenceEquals(oldParent.Inode.SuperBlock, newParent!.Inode.SuperBlock))
-            {
-                return Errnos.Neg(Errno.EXDEV);
-            }
-            error = MayDelete(oldParent, source, cred);
+            error = LookupChild(oldParent!, oldName, out Dentry? found);
             if (error != 0)
             {
                 return error;
             }
-            if (newParent.Children.TryGetValue(newName, out Dentry? target))
+            Dentry source = found!;
+            if (!ReferenceEquals(oldParent!.Inode.SuperBlock, newParent!.Inode.SuperBlock))
+            {
+                return Errnos.Neg(Errno.EXDEV);
+            }
+            error = MayDelete(oldParent!, source, cred);
+            if (error != 0)
+            {
+                return error;
+            }
+            Dentry? target = LookupChild(newParent, newName, out Dentry? existing) == 0 ? existing : null;
+            if (target != null)
             {
                 if (ReferenceEquals(target, source))
                 {
@@ -284,6 +300,18 @@ public sealed class MountNamespace
                 if (ReferenceEquals(ancestor, source))
                 {
                     return Errnos.Neg(Errno.EINVAL); // a directory into its own subtree
+                }
+            }
+            if (target != null && target.Inode.Type == FileType.Directory && !IsEmptyDirectory(target))
+            {
+                return Errnos.Neg(Errno.ENOTEMPTY);
+            }
+            if (oldParent.Inode.Operations != null)
+            {
+                error = oldParent.Inode.Operations.Rename(oldParent.Inode, oldName, source.Inode, newParent.Inode, newName, target?.Inode);
+                if (error != 0)
+                {
+                    return error;
                 }
             }
             oldParent.Children.Remove(oldName);
@@ -405,11 +433,12 @@ public sealed class MountNamespace
                 current = Enter(current.Parent ?? current);
                 continue;
             }
-            if (!current.Children.TryGetValue(component, out Dentry? next))
+            int error = LookupChild(current, component, out Dentry? next);
+            if (error != 0)
             {
-                return Errnos.Neg(Errno.ENOENT);
+                return error;
             }
-            current = Enter(next);
+            current = Enter(next!);
         }
         result = current;
         return 0;

@@ -1,0 +1,100 @@
+using System.IO;
+using AopsGen.Examples;
+using AopsGen.Vfs;
+
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
+
+namespace AopsGen.Fuse.Tests;
+
+/// <summary>
+/// An example filesystem in a fresh namespace, mounted through FUSE on a fresh temporary directory of the host:
+/// "ram" (RamFs) or "block" (BlockFs on a new sparse image in a temporary directory). <see cref="Remount"/> unmounts
+/// and mounts the same image again; disposing unmounts and removes the directories.
+/// </summary>
+internal sealed class MountedFs : IDisposable
+{
+    public const long ImageBytes = 256L << 20;
+
+    private readonly string _work;
+    private BlockFsMount? _block;
+
+    public MountedFs(string fs)
+    {
+        Fs = fs;
+        _work = Directory.CreateTempSubdirectory("aopsgen-fuse-").FullName;
+        Dir = Directory.CreateDirectory(Path.Combine(_work, "mnt")).FullName;
+        ImagePath = Path.Combine(_work, "blockfs.img");
+        if (fs == "block")
+        {
+            Check(BlockFs.Mkfs(ImagePath, ImageBytes, null, out string? error), error);
+        }
+        Mount = Start();
+    }
+
+    /// <summary>"ram" or "block".</summary>
+    public string Fs { get; }
+
+    public MountNamespace Vfs { get; private set; } = null!;
+
+    public FuseMount Mount { get; private set; }
+
+    /// <summary>The host directory it is mounted on.</summary>
+    public string Dir { get; }
+
+    /// <summary>BlockFs's image (unused for RamFs).</summary>
+    public string ImagePath { get; }
+
+    public string PathOf(string name) => Path.Combine(Dir, name);
+
+    /// <summary>BlockFs: unmount (FUSE, then the image synced and closed) and mount the image again in a new namespace.</summary>
+    public void Remount()
+    {
+        Unmount();
+        Mount = Start();
+    }
+
+    public void Dispose()
+    {
+        Unmount();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private FuseMount Start()
+    {
+        Vfs = RamFs.NewNamespace(out SuperBlock rootFs);
+        Check(RamFs.Mkdir(Vfs, rootFs, "/mnt", Credentials.Root), null);
+        if (Fs == "block")
+        {
+            Check(BlockFs.Mount(Vfs, "/mnt", ImagePath, new BlockFsMountOptions { CacheFrames = 256 }, out _block, out string? error), error);
+        }
+        else
+        {
+            Check(RamFs.Mount(Vfs, "/mnt", out _), null);
+        }
+        int rc = FuseMount.Mount(Vfs, "/mnt", Dir, new FuseMountOptions { FsName = Fs }, out FuseMount? mount, out string? message);
+        if (rc != 0)
+        {
+            _block?.Dispose();
+            throw new InvalidOperationException($"mount failed: {message} ({rc})");
+        }
+        return mount!;
+    }
+
+    private void Unmount()
+    {
+        Mount.Dispose();
+        if (_block != null)
+        {
+            Check(_block.Unmount(), "the final sync of the image");
+            _block = null;
+        }
+    }
+
+    private static void Check(int rc, string? what)
+    {
+        if (rc != 0)
+        {
+            throw new InvalidOperationException($"setup failed: {what} ({rc})");
+        }
+    }
+}
