@@ -9,7 +9,7 @@ using AopsGen.Vfs;
 namespace AopsGen.Reliability.Tests;
 
 /// <summary>
-/// The swap core under <see cref="FaultyFs"/> wrapping RamFs: failed, short and stalled direct_IO, failed readpage,
+/// The swap core under <see cref="FaultyFs"/> wrapping RamFs: failed, short and stalled direct_IO, reads and writes,
 /// a swap_activate failing half way. A page a program wrote reads back equal, or the read fails with -EIO (the
 /// kernel's SIGBUS) — never stale data; every fault is repaired by retrying; swap_deactivate runs once for every
 /// activation that succeeded; swapoff after faults brings everything home.
@@ -44,7 +44,7 @@ public sealed class FaultInjectionTests : IDisposable
     [InlineData(5, 1, 8)]
     public void Under_random_io_faults_every_read_returns_the_last_write_or_an_error_and_nothing_is_lost(int seed, int threads, int queueDepth)
     {
-        var schedule = new FaultSchedule(seed).Set(Fault.DirectIoError, 30).Set(Fault.ShortWrite, 30).Set(Fault.Stall, 5).Set(Fault.ReadPageError, 30)
+        var schedule = new FaultSchedule(seed).Set(Fault.DirectIoError, 30).Set(Fault.ShortWrite, 30).Set(Fault.Stall, 5).Set(Fault.ShortRead, 30)
             .Set(Fault.LateCompletion, 700).Set(Fault.FailAfterQueued, 30);
         FaultyFs.Wrap(RamFs.Operations, schedule);
         using var ram = new PageFrames(64);
@@ -106,10 +106,11 @@ public sealed class FaultInjectionTests : IDisposable
         });
 
         _output.WriteLine($"faults injected {schedule.InjectedTotal} (EIO {schedule.Injected(Fault.DirectIoError)}, short {schedule.Injected(Fault.ShortWrite)}, " +
-            $"stall {schedule.Injected(Fault.Stall)}, readpage {schedule.Injected(Fault.ReadPageError)}, late {schedule.Injected(Fault.LateCompletion)}, failed after queueing {schedule.Injected(Fault.FailAfterQueued)}); errors surfaced {surfaced}; {_m.Swap.Events}");
+            $"stall {schedule.Injected(Fault.Stall)}, short reads {schedule.Injected(Fault.ShortRead)}, late {schedule.Injected(Fault.LateCompletion)}, failed after queueing {schedule.Injected(Fault.FailAfterQueued)}); errors surfaced {surfaced}; {_m.Swap.Events}");
         Assert.Equal(0, stale);
         Assert.True(schedule.Injected(Fault.DirectIoError) + schedule.Injected(Fault.ShortWrite) > 0, "no write fault was injected");
         Assert.True(_m.Swap.Events[VmEvent.SwapWriteError] > 0);
+        Assert.True(_m.Swap.Events[VmEvent.SwapReadError] > 0);
         // At depth 1 every kiocb is synchronous: nothing may be queued. Above it, completions came late.
         Assert.Equal(queueDepth > 1, schedule.Injected(Fault.LateCompletion) > 0);
         region.Dispose();
@@ -123,7 +124,7 @@ public sealed class FaultInjectionTests : IDisposable
     [Fact]
     public void Swapoff_after_faults_brings_every_page_home_retrying_when_a_read_fails()
     {
-        var schedule = new FaultSchedule(7).Set(Fault.DirectIoError, 200).Set(Fault.ShortWrite, 200).Set(Fault.ReadPageError, 300);
+        var schedule = new FaultSchedule(7).Set(Fault.DirectIoError, 200).Set(Fault.ShortWrite, 200).Set(Fault.ShortRead, 300);
         FaultyFs.Wrap(RamFs.Operations, schedule);
         using var ram = new PageFrames(128);
         using var mm = new MemoryManager(ram, _m.Swap);

@@ -13,8 +13,8 @@ public enum Fault
     ShortWrite,
     /// <summary>direct_IO sleeps a few milliseconds first (a slow server, a congested device).</summary>
     Stall,
-    /// <summary>readpage fails with -EIO, the page not uptodate.</summary>
-    ReadPageError,
+    /// <summary>A direct_IO read stops one page short (or half a page, for a single page).</summary>
+    ShortRead,
     /// <summary>swap_activate does its work, then fails: the filesystem undoes it and returns -EIO.</summary>
     ActivateHalfWay,
     /// <summary>Given a kiocb with ki_complete, direct_IO moves the data now but returns -EIOCBQUEUED, and
@@ -97,15 +97,7 @@ public static unsafe partial class FaultyFs
     public static int Deactivations => Volatile.Read(ref s_deactivations);
 
     [ReadPage]
-    public static int ReadPage(OpenFile file, Page page)
-    {
-        if (s_schedule.Next(Fault.ReadPageError))
-        {
-            page.Unlock();
-            return Errnos.Neg(Errno.EIO);
-        }
-        return AopsCalls.ReadPage(s_inner, file, page);
-    }
+    public static int ReadPage(OpenFile file, Page page) => AopsCalls.ReadPage(s_inner, file, page);
 
     [WritePage]
     public static int WritePage(Page page, WritebackControl wbc) => AopsCalls.WritePage(s_inner, page, wbc);
@@ -144,7 +136,7 @@ public static unsafe partial class FaultyFs
         {
             return Errnos.Neg(Errno.EIO);
         }
-        if ((rw & Rw.Write) != 0 && s_schedule.Next(Fault.ShortWrite))
+        if (s_schedule.Next((rw & Rw.Write) != 0 ? Fault.ShortWrite : Fault.ShortRead))
         {
             if (iov.Length > 1)
             {

@@ -45,6 +45,8 @@ internal static unsafe partial class MemSwapFs
         public int ShortWrites;
         /// <summary>The next this many reads (readpage, or a direct_IO read) fail with -EIO.</summary>
         public int FailReads;
+        /// <summary>The next this many direct_IO reads read one page less than asked (a short read).</summary>
+        public int ShortReads;
         /// <summary>direct_IO reads so far, and the segments of the last one.</summary>
         public int DirectIoReads;
         public int LastReadSegments;
@@ -147,13 +149,17 @@ internal static unsafe partial class MemSwapFs
         {
             return Errnos.Neg(Errno.EIO);
         }
+        if (data.ShortReads > 0 && Interlocked.Decrement(ref data.ShortReads) >= 0)
+        {
+            iov = iov[..^1];
+        }
         long at = offset;
         foreach (IoVec segment in iov)
         {
             new ReadOnlySpan<byte>(data.Data + at, (int)segment.Length).CopyTo(segment.AsSpan());
             at += (long)segment.Length;
         }
-        return length;
+        return at - offset;
     }
 
     [SwapActivate]

@@ -31,8 +31,11 @@ public sealed class SwapCompletionTests : IDisposable
         }
     }
 
+    // Reads queue too (SWP_FILE's direct_IO and SWP_FS_OPS's swap_rw): each fault waits for its window's ki_complete,
+    // given on another thread.
     private static void AssertPages(AnonRegion region, int count, int seed = 1)
     {
+        using Completer completer = CompleteOnAnotherThread();
         Span<byte> data = stackalloc byte[Page.Size];
         for (int i = 0; i < count; i++)
         {
@@ -164,11 +167,7 @@ public sealed class SwapCompletionTests : IDisposable
         m.Mm.ReclaimPages(128);
         Assert.Equal(128, m.Swap.Events[VmEvent.PswpOut]);
 
-        // Reads queued too: each fault waits for its own page's ki_complete, given on another thread.
-        using (CompleteOnAnotherThread())
-        {
-            AssertPages(region, 128);
-        }
+        AssertPages(region, 128);
     }
 
     [Fact]
@@ -185,10 +184,7 @@ public sealed class SwapCompletionTests : IDisposable
         Assert.Equal(64, m.Mm.ReclaimPages(64));
         int writes = HeldCompletionFs.Queued;
 
-        using (CompleteOnAnotherThread())
-        {
-            AssertPages(region, 64);
-        }
+        AssertPages(region, 64);
         // The faults' own windows are read synchronously; only the windows read ahead of them were queued.
         Assert.True(HeldCompletionFs.Queued > writes, "no read was queued");
         Assert.True(m.Swap.Events[VmEvent.PgMajFault] < 64 / 4, $"{m.Swap.Events[VmEvent.PgMajFault]} major faults in a sequential pass");

@@ -66,7 +66,7 @@ public sealed class SwapPageIoTests : IDisposable
     }
 
     [Fact]
-    public void Without_readahead_a_swapped_page_faults_back_in_through_readpage_with_its_data()
+    public void Without_readahead_a_swapped_page_faults_back_in_through_one_single_page_direct_IO_read_with_its_data()
     {
         _m.Swap.PageCluster = 0;
         FillPages(3);
@@ -75,29 +75,34 @@ public sealed class SwapPageIoTests : IDisposable
 
         AssertPages(3);
 
-        Assert.Equal(headerReads + 3, _m.FileData.ReadPages);
+        Assert.Equal(3, _m.FileData.DirectIoReads);
+        Assert.Equal(1, _m.FileData.LastReadSegments);
+        Assert.Equal(headerReads, _m.FileData.ReadPages);
         Assert.Equal(3, _m.Swap.Events[VmEvent.PswpIn]);
         Assert.Equal(3, _m.Swap.Events[VmEvent.PgMajFault]);
         Assert.True(_region.IsPresent(2));
     }
 
     [Fact]
-    public void Sequential_faults_grow_the_readahead_window_to_the_whole_cluster_read_page_by_page_with_readpage_on_an_SWP_FILE_area()
+    public void Sequential_faults_grow_the_readahead_window_to_the_whole_cluster_each_window_one_vectored_direct_IO_read()
     {
         FillPages(24);
         Assert.Equal(24, _m.Mm.SwapOut(_region, Range(0, 24)));
+        int headerReads = _m.FileData.ReadPages;
         Span<byte> data = stackalloc byte[Page.Size];
         var reads = new List<int>();
         for (int i = 0; i < 16; i++)
         {
-            int before = _m.FileData.ReadPages;
+            int before = _m.FileData.DirectIoReads;
             Assert.Equal(0, _region.Read(i, data));
-            if (_m.FileData.ReadPages > before)
+            if (_m.FileData.DirectIoReads > before)
             {
-                reads.Add(_m.FileData.ReadPages - before);
+                // One direct_IO(KERNEL_READ) a window, one segment a page.
+                Assert.Equal(before + 1, _m.FileData.DirectIoReads);
+                reads.Add(_m.FileData.LastReadSegments);
             }
         }
-        Assert.Equal(0, _m.FileData.DirectIoReads);
+        Assert.Equal(headerReads, _m.FileData.ReadPages);
 
         // swapin_nr_pages: slot 1 follows slot 0 (2 pages, slot 0 being the header), slot 2 follows it (2), then each
         // window's hits + 2 rounded up to a power of two: 4, then the whole cluster of 8, and 8 again (capped).
@@ -113,15 +118,16 @@ public sealed class SwapPageIoTests : IDisposable
         FillPages(24);
         Assert.Equal(24, _m.Mm.SwapOut(_region, Range(0, 24)));
         Span<byte> data = stackalloc byte[Page.Size];
-        int readpages = _m.FileData.ReadPages;
+        int headerReads = _m.FileData.ReadPages;
 
         foreach (int i in new[] { 20, 5, 13, 9 })
         {
             Assert.Equal(0, _region.Read(i, data));
         }
 
-        Assert.Equal(readpages + 4, _m.FileData.ReadPages);
-        Assert.Equal(0, _m.FileData.DirectIoReads);
+        Assert.Equal(4, _m.FileData.DirectIoReads);
+        Assert.Equal(1, _m.FileData.LastReadSegments);
+        Assert.Equal(headerReads, _m.FileData.ReadPages);
         Assert.Equal(0, _m.Swap.Events[VmEvent.SwapReadahead]);
         Assert.Equal(4, _m.Swap.Events[VmEvent.PgMajFault]);
     }
@@ -245,9 +251,31 @@ public sealed class SwapPageIoTests : IDisposable
         Assert.Equal(Errnos.Neg(Errno.EIO), _region.Read(0, data));
         Assert.False(_region.IsPresent(0));
         Assert.Equal(0, _m.Swap.SwapperSpace.NrPages);
+        Assert.Equal("Read-error on swap-device", _m.Swap.Log.Last!.Value.Message);
+        Assert.Equal(1, _m.Swap.Events[VmEvent.SwapReadError]);
 
         Assert.Equal(0, _region.Read(0, data));
         Assert.True(SwapMachine.Verify(data, 1, 0));
+    }
+
+    [Fact]
+    public void A_short_readahead_read_leaves_every_page_of_its_window_not_uptodate_and_the_pages_are_read_again()
+    {
+        FillPages(4);
+        Assert.Equal(4, _m.Mm.SwapOut(_region, Range(0, 4)));
+        Span<byte> data = stackalloc byte[Page.Size];
+        Assert.Equal(0, _region.Read(0, data));
+        long errors = _m.Swap.Events[VmEvent.SwapReadError];
+        _m.FileData.ShortReads = 1;
+
+        // Slot 2 follows slot 1: a window of two pages, one direct_IO that stops one page short.
+        Assert.Equal(Errnos.Neg(Errno.EIO), _region.Read(1, data));
+        Assert.Equal(2, _m.FileData.LastReadSegments);
+        Assert.Equal(errors + 2, _m.Swap.Events[VmEvent.SwapReadError]);
+        Assert.Equal("Read-error on swap-device", _m.Swap.Log.Last!.Value.Message);
+        Assert.False(_region.IsPresent(1));
+
+        AssertPages(4);
     }
 
     [Fact]

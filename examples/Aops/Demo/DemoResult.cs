@@ -50,7 +50,6 @@ internal sealed record DemoResult
             json.WriteString("fs", Options.Fs.Name());
             json.WriteString("swapMode", SwapMode.Name());
             json.WriteStartObject("opCalls");
-            json.WriteNumber("readpage", OpCalls.ReadPage);
             json.WriteNumber("direct_IO", OpCalls.DirectIO);
             json.WriteNumber("swap_rw", OpCalls.SwapRw);
             json.WriteNumber("bmap", OpCalls.Bmap);

@@ -8,7 +8,8 @@ public enum SwapIoMode
 {
     /// <summary>No area, or swapon has not chosen yet.</summary>
     None,
-    /// <summary>SWP_FILE (3.6, the seed): writes by the file's <c>direct_IO(KERNEL_WRITE)</c>, reads by its <c>readpage</c>.</summary>
+    /// <summary>SWP_FILE (3.6, the seed): writes by the file's <c>direct_IO(KERNEL_WRITE)</c>, reads by its
+    /// <c>direct_IO(KERNEL_READ)</c>, one call per batch of contiguous slots.</summary>
     File,
     /// <summary>SWP_FS_OPS (5.19+): <c>swap_activate</c> set it; every read and write batch is one <c>swap_rw</c> call.</summary>
     FsOps,
@@ -26,7 +27,6 @@ public enum SwapIoMode
 /// </summary>
 public sealed class SwapOpCalls
 {
-    private long _readPage;
     private long _directIO;
     private long _swapRw;
     private long _bmap;
@@ -35,10 +35,7 @@ public sealed class SwapOpCalls
     private long _blockReads;
     private long _blockWrites;
 
-    /// <summary><c>readpage</c> calls (SWP_FILE reads).</summary>
-    public long ReadPage => Volatile.Read(ref _readPage);
-
-    /// <summary><c>direct_IO</c> calls (SWP_FILE write batches).</summary>
+    /// <summary><c>direct_IO</c> calls (SWP_FILE read and write batches).</summary>
     public long DirectIO => Volatile.Read(ref _directIO);
 
     /// <summary><c>swap_rw</c> calls (SWP_FS_OPS read and write batches).</summary>
@@ -59,7 +56,6 @@ public sealed class SwapOpCalls
     /// <summary>Vectored writes sent to the block device (extents, SWP_BLKDEV).</summary>
     public long BlockWrites => Volatile.Read(ref _blockWrites);
 
-    internal void CountReadPage() => Interlocked.Increment(ref _readPage);
     internal void CountDirectIO() => Interlocked.Increment(ref _directIO);
     internal void CountSwapRw() => Interlocked.Increment(ref _swapRw);
     internal void CountBmap() => Interlocked.Increment(ref _bmap);
@@ -70,7 +66,7 @@ public sealed class SwapOpCalls
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"readpage {ReadPage}, direct_IO {DirectIO}, swap_rw {SwapRw}, bmap {Bmap}, swap_activate {SwapActivate}, swap_deactivate {SwapDeactivate}, block reads {BlockReads}, block writes {BlockWrites}";
+        $"direct_IO {DirectIO}, swap_rw {SwapRw}, bmap {Bmap}, swap_activate {SwapActivate}, swap_deactivate {SwapDeactivate}, block reads {BlockReads}, block writes {BlockWrites}";
 }
 
 /// <summary>
@@ -150,4 +146,16 @@ internal abstract class SwapFsBackend : SwapBackend
     public override long Position(ulong offset) => (long)(offset << Page.Shift);
 
     public override bool SetPageDirty(Page page) => AopsCalls.SetPageDirty(File.Mapping.Aops, page);
+
+    /// <summary><c>sio_read_complete</c> (5.19+): a batch read short leaves every page not uptodate, "Read-error on
+    /// swap-device" without a device number.</summary>
+    public override void EndRead(long position, ReadOnlySpan<Page> pages, long result)
+    {
+        bool ok = IsWhole(pages, result);
+        if (!ok)
+        {
+            Core.Log.PrintRatelimited(KernelLogLevel.Alert, "sio_read_complete", "Read-error on swap-device");
+        }
+        Core.EndSwapRead(pages, ok);
+    }
 }

@@ -3,11 +3,15 @@ using AopsGen.Mm;
 namespace AopsGen.Swap;
 
 /// <summary>
-/// SWP_FILE, Linux 3.6's routing (the seed commit 62c230bc1790): a batch of writes is one
+/// SWP_FILE, Linux 3.6's routing (the seed commit 62c230bc1790) with batched reads: a batch of writes is one
 /// <c>direct_IO(KERNEL_WRITE)</c> on the swap file at <c>offset * PAGE_SIZE</c> (3.6 wrote one page per call; the
-/// batch is the seed's "writing back batches of swap pages in the future"), and every page is read with the file's
-/// <c>readpage</c>, readahead included, as 3.6 reads — the filesystem sets Uptodate and unlocks. A short write
-/// redirties (the v3.10 fix): "Write error on dio swapfile (pos)".
+/// batch is the seed's "writing back batches of swap pages in the future"), and a batch of reads — a readahead
+/// window's contiguous run of slots, or one faulting page — is one vectored <c>direct_IO(KERNEL_READ)</c> there
+/// (3.6 read each page with the file's <c>readpage</c>, one synchronous call a page; 5.19's SWP_FS_OPS reads the run
+/// with one <c>swap_rw</c>, and SWP_FILE's <c>direct_IO</c> is the same transfer). <c>readpage</c> stays for what is
+/// not swap I/O: swapon's read of the header. At queue depth &gt; 1 both may complete later through
+/// <c>ki_complete</c>. A short write redirties (the v3.10 fix): "Write error on dio swapfile (pos)"; a short read
+/// leaves every page of the batch not uptodate: "Read-error on swap-device" (5.19 <c>sio_read_complete</c>).
 /// </summary>
 internal sealed class SwapFileBackend : SwapFsBackend
 {
@@ -26,18 +30,12 @@ internal sealed class SwapFileBackend : SwapFsBackend
         return AopsCalls.DirectIO(File.Mapping.Aops, Rw.KernelWrite, iocb, segments, position);
     }
 
-    /// <summary>3.6's <c>swap_readpage</c> for each page: <c>a_ops-&gt;readpage(swap_file, page)</c>. The filesystem
-    /// completes every page itself — uptodate and unlocked, at once or later (a <c>readpage</c> is asynchronous by
-    /// nature): the batch as such is done when this returns.</summary>
+    /// <summary>The batch's read: one <c>direct_IO(KERNEL_READ)</c> of its segments, as the write; an asynchronous
+    /// kiocb lets the filesystem return -EIOCBQUEUED and call <c>ki_complete</c> later.</summary>
     public override long SubmitRead(long position, ReadOnlySpan<IoVec> segments, ReadOnlySpan<Page> pages, Kiocb iocb)
     {
-        foreach (Page page in pages)
-        {
-            Area.OpCalls.CountReadPage();
-            int ret = AopsCalls.ReadPage(File.Mapping.Aops, File, page);
-            Core.CountSwapRead(ret == 0 && (page.IsLocked || page.IsUptodate), 1);
-        }
-        return (long)pages.Length << Page.Shift;
+        Area.OpCalls.CountDirectIO();
+        return AopsCalls.DirectIO(File.Mapping.Aops, Rw.KernelRead, iocb, segments, position);
     }
 
     /// <summary>swap_writepage's end (v3.10+): a short write redirties every page and logs the position.</summary>
@@ -49,10 +47,5 @@ internal sealed class SwapFileBackend : SwapFsBackend
             Core.Log.PrintRatelimited(KernelLogLevel.Error, "swap_writepage", $"Write error on dio swapfile ({position})");
         }
         Core.EndSwapWrite(pages, ok);
-    }
-
-    /// <summary>Nothing: <c>readpage</c> completed each page.</summary>
-    public override void EndRead(long position, ReadOnlySpan<Page> pages, long result)
-    {
     }
 }

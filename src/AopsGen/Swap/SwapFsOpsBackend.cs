@@ -39,15 +39,4 @@ internal sealed class SwapFsOpsBackend : SwapFsBackend
         }
         Core.EndSwapWrite(pages, ok);
     }
-
-    /// <summary><c>sio_read_complete</c>: "Read-error on swap-device" without a device number.</summary>
-    public override void EndRead(long position, ReadOnlySpan<Page> pages, long result)
-    {
-        bool ok = IsWhole(pages, result);
-        if (!ok)
-        {
-            Core.Log.PrintRatelimited(KernelLogLevel.Alert, "sio_read_complete", "Read-error on swap-device");
-        }
-        Core.EndSwapRead(pages, ok);
-    }
 }
