@@ -173,7 +173,7 @@ public static class SwapQuick
                 }
             }
         }
-        if (fs == SwapFs.HostFs)
+        if (fs == SwapFs.HostFs && headline)
         {
             MeasureFio(report, rig, rounds: 3);
         }
