@@ -171,23 +171,49 @@ public sealed class SwapCompletionTests : IDisposable
     }
 
     [Fact]
-    public void Above_depth_1_a_sequential_fault_reaching_the_middle_of_the_window_queues_the_read_of_the_next_one()
+    public void Above_depth_1_a_sequential_fault_keeps_depth_minus_1_windows_in_flight_ahead_of_it_one_read_each()
     {
         using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
         Assert.Equal(0, m.SwapOn(queueDepth: 4));
         m.Swap.PageCluster = 3;
-        using AnonRegion region = m.Mm.CreateRegion(64);
-        Fill(region, 0, 64);
-        m.Mm.SwapOut(region, Range(0, 32));
-        m.Mm.SwapOut(region, Range(32, 32));
+        using AnonRegion region = m.Mm.CreateRegion(128);
+        Fill(region, 0, 128);
+        for (int first = 0; first < 128; first += 32)
+        {
+            m.Mm.SwapOut(region, Range(first, 32));
+        }
         HeldCompletionFs.CompleteAll();
-        Assert.Equal(64, m.Mm.ReclaimPages(64));
-        int writes = HeldCompletionFs.Queued;
+        Assert.Equal(128, m.Mm.ReclaimPages(128));
+        // A first sequential pass grows the window to the whole cluster of 8 (swapin_nr_pages).
+        AssertPages(region, 128);
+        for (int first = 0; first < 128; first += 32)
+        {
+            m.Mm.SwapOut(region, Range(first, 32));
+        }
+        HeldCompletionFs.CompleteAll();
+        m.Mm.ReclaimPages(128);
+        Assert.DoesNotContain(Range(0, 128), region.IsPresent);
+        int queued = HeldCompletionFs.Queued;
+        long majorFaults = m.Swap.Events[VmEvent.PgMajFault];
+        Span<byte> data = stackalloc byte[Page.Size];
 
-        AssertPages(region, 64);
-        // The faults' own windows are read synchronously; only the windows read ahead of them were queued.
-        Assert.True(HeldCompletionFs.Queued > writes, "no read was queued");
-        Assert.True(m.Swap.Events[VmEvent.PgMajFault] < 64 / 4, $"{m.Swap.Events[VmEvent.PgMajFault]} major faults in a sequential pass");
+        // The first fault reads its window synchronously and queues the 3 after it (depth 4 - 1), one read each.
+        Assert.Equal(0, region.Read(0, data));
+        Assert.Equal(3, HeldCompletionFs.Held);
+        Assert.Equal(queued + 3, HeldCompletionFs.Queued);
+        // Its window's other pages are hits and queue nothing; the first page of the next window (the PG_readahead
+        // marker) queues the window 3 further, so 3 stay ahead — the fault then waits for the one it is in.
+        HeldCompletionFs.CompleteNext();
+        for (int i = 1; i < 9; i++)
+        {
+            Assert.Equal(0, region.Read(i, data));
+        }
+        Assert.Equal(queued + 4, HeldCompletionFs.Queued);
+
+        // The rest of the pass: every page right, one major fault, every later window one queued read.
+        AssertPages(region, 128);
+        Assert.Equal(1, m.Swap.Events[VmEvent.PgMajFault] - majorFaults);
+        Assert.Equal(128 / 8, HeldCompletionFs.Queued - queued);
     }
 
     [Fact]

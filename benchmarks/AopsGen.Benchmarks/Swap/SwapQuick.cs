@@ -20,10 +20,6 @@ public static class SwapQuick
 
     public static void Measure(QuickReport report)
     {
-        if (!ThreadIo.Available)
-        {
-            report.Note("swap: /proc/thread-self/io is missing: pages per read not counted");
-        }
         // HostFs first: it feeds the headline keys.
         MeasureFs(report, SwapFs.HostFs, pages: 32768, rounds: 5, headline: true, queueDepth: SwapQueueDepth);
         // The same at queue depth 1 (synchronous swap I/O), keys prefixed hostfsQd1.
@@ -183,23 +179,17 @@ public static class SwapQuick
         }
         report.Add($"{prefix}Batch32OverBatch1", outNs[0] / outNs[2], "ratio", $"{fs}: swap-out pages/s at 32 pages per call / at 1");
 
-        // Pages per vectored read at batch 32: the host's own count of preadv calls (RamFs: major faults, one read each).
+        // Pages per vectored read at batch 32: the read batches the core submitted (a read queued on io_uring counts;
+        // the host's per-thread count sees none of those).
         rig.SwappedOut();
-        long majorBefore = rig.Swap.Events[VmEvent.PgMajFault];
-        bool hostCounts = ThreadIo.Available && fs != SwapFs.RamFs;
-        ThreadIo io = ThreadIo.Available ? ThreadIo.Delta(() => rig.SwapIn(SwapPlug.MaxPages)) : default;
-        if (!ThreadIo.Available)
-        {
-            rig.SwapIn(SwapPlug.MaxPages);
-        }
-        long reads = hostCounts ? io.Reads : rig.Swap.Events[VmEvent.PgMajFault] - majorBefore;
-        report.Add($"{prefix}SwapInPagesPerRead32", (double)pages / reads, "pages", $"{fs}: pages per read in a sequential swap-in at page_cluster 5 ({(hostCounts ? "per preadv the host counted" : "per major fault")}; 32 = every read a whole cluster)");
+        long reads = rig.ReadSubmissions(() => rig.SwapIn(SwapPlug.MaxPages));
+        report.Add($"{prefix}SwapInPagesPerRead32", (double)pages / reads, "pages", $"{fs}: pages per read in a sequential swap-in at page_cluster 5 (per read batch the core submitted: direct_IO, swap_rw or block read; 32 = every read a whole cluster)");
         double bytesPerPage = (double)steady.Bytes / steady.Pages;
         report.Add($"{prefix}AllocatedBytesPerSwappedPage", bytesPerPage, "B", $"{fs}: managed bytes allocated per page swapped out or in, steady state, over {steady.Pages} pages");
         if (headline)
         {
             report.Add("batch32OverBatch1", outNs[0] / outNs[2], "ratio", "HostFs: swap-out pages/s at 32 pages per call / at 1 page per call (target >= 8)");
-            report.Add("swapInPagesPerRead32", (double)pages / reads, "pages", "HostFs: pages per preadv in a sequential swap-in at page_cluster 5 (32 = one vectored read per cluster)");
+            report.Add("swapInPagesPerRead32", (double)pages / reads, "pages", "HostFs: pages per read batch (direct_IO) in a sequential swap-in at page_cluster 5 (32 = one vectored read per cluster)");
             report.Add("allocatedBytesPerSwappedPage", bytesPerPage, "B", "HostFs: managed bytes allocated on the swap path per page swapped out or in, steady state (GC.GetAllocatedBytesForCurrentThread; target 0)");
         }
     }

@@ -258,6 +258,28 @@ public sealed class SwapRig : IDisposable
         return total;
     }
 
+    /// <summary>
+    /// The read batches the swap core submitted to the area while <paramref name="pass"/> ran — its <c>direct_IO</c>,
+    /// <c>swap_rw</c> and block-device read calls (<see cref="SwapInfo.OpCalls"/>), counted at submission, so a read
+    /// queued on io_uring counts as much as a <c>preadv</c> (the host's /proc/thread-self/io sees neither an io_uring
+    /// read nor one made on another thread). The pass must write nothing: a swap-out during it would count its writes.
+    /// </summary>
+    public long ReadSubmissions(Action pass)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        long pswpout = Swap.Events[VmEvent.PswpOut];
+        long before = Submissions();
+        pass();
+        Swap.WaitForIo();
+        if (Swap.Events[VmEvent.PswpOut] != pswpout)
+        {
+            throw new InvalidOperationException("ReadSubmissions: the pass swapped pages out, so its writes would be counted as reads.");
+        }
+        return Submissions() - before;
+
+        long Submissions() => _area.OpCalls.DirectIO + _area.OpCalls.SwapRw + _area.OpCalls.BlockReads;
+    }
+
     /// <summary>Where slot <paramref name="slot"/> lives: its byte in the swap file (SWP_FILE) or on the device (the extent's block).</summary>
     public long SlotPosition(ulong slot) => _area.PositionOf(slot);
 

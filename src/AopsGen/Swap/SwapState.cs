@@ -222,12 +222,12 @@ public sealed partial class SwapCore
                 return null;
             }
             target = ReadWindow(area, entry, start, start | mask, frames, ref reserved, out error);
-            // The next window is read while this one is used: its read starts when the fault reaches the middle.
-            Volatile.Write(ref _readaheadMarker, (long)SwapEntry.Create(entry.Type, start + window / 2).Value);
             if (reserved != null)
             {
                 frames.Free(reserved);
             }
+            // The windows after this one are read while it is used (page_cache_async_readahead's lookahead).
+            StartAsyncReadahead(area, entry.Type, start + window, window);
             if (target != null || error != 0)
             {
                 return target;
@@ -300,12 +300,43 @@ public sealed partial class SwapCore
     /// (a fault's own read is submitted synchronously — it would wait for it at once anyway).</summary>
     internal static bool InAsyncReadahead => t_asyncReadahead;
 
+    /// <summary>The most readahead windows kept in flight ahead of a sequential fault, whatever the queue depth: 8
+    /// windows of 32 pages is 1 MiB read ahead.</summary>
+    internal const int MaxWindowsAhead = 8;
+
+    /// <summary>Readahead windows <paramref name="area"/> keeps in flight ahead of a sequential fault: none at queue
+    /// depth 1 (3.6's readahead, one synchronous window per fault that misses), else one less than the depth — a
+    /// batch of the queue stays for reclaim's writes — up to <see cref="MaxWindowsAhead"/>. More windows in flight
+    /// read faster on this project's disks (docs/performance.md, "Swap-in lookahead").</summary>
+    internal static int WindowsAhead(SwapInfo area) => Math.Min(area.QueueDepth - 1, MaxWindowsAhead);
+
+    /// <summary>
+    /// After a fault's synchronous window of <paramref name="window"/> slots, queue the <see cref="WindowsAhead"/>
+    /// windows from <paramref name="next"/> and put the PG_readahead marker on the first page of the first of them
+    /// (mm/readahead.c <c>ondemand_readahead</c>: <c>ra-&gt;async_size</c> pages read ahead of the request, the marker at
+    /// <c>ra-&gt;start + ra-&gt;size - ra-&gt;async_size</c>).
+    /// </summary>
+    private void StartAsyncReadahead(SwapInfo area, int type, ulong next, ulong window)
+    {
+        int ahead = WindowsAhead(area);
+        Volatile.Write(ref _readaheadMarker, 0);
+        if (ahead < 1 || _mm is not { } mm)
+        {
+            return;
+        }
+        for (int k = 0; k < ahead; k++)
+        {
+            ReadWindowAsync(area, type, next + (ulong)k * window, window, mm);
+        }
+        Volatile.Write(ref _readaheadMarker, (long)SwapEntry.Create(type, next).Value);
+    }
+
     /// <summary>
     /// The asynchronous half of swap readahead, as <c>page_cache_async_readahead</c> does for files on a PG_readahead
-    /// marker: a fault that finds <paramref name="entry"/> — the middle of the window the last readahead read — in the
-    /// cache starts the read of the next window of <paramref name="window"/> slots and does not wait for it. Only where
-    /// the area's queue depth is above 1: at depth 1 every read is synchronous and readahead is 3.6's, one window per
-    /// fault that misses.
+    /// marker: a fault that finds the marked page <paramref name="entry"/> — the first page of the first window read
+    /// ahead — in the cache queues the window <see cref="WindowsAhead"/> windows further, and the marker moves to the
+    /// next window's first page. So a sequential fault always has that many windows in flight ahead of it and never
+    /// waits for a read it could have started earlier; the disk sees them at once, as fio's queue depth.
     /// </summary>
     private void AsyncReadahead(SwapEntry entry, ulong window)
     {
@@ -315,18 +346,24 @@ public sealed partial class SwapCore
         {
             return;
         }
-        ulong start = (entry.Offset & ~(window - 1)) + window;
+        ulong start = entry.Offset & ~(window - 1);
+        ReadWindowAsync(area, entry.Type, start + (ulong)WindowsAhead(area) * window, window, mm);
+        Volatile.Write(ref _readaheadMarker, (long)SwapEntry.Create(entry.Type, start + window).Value);
+    }
+
+    // One window from `first`, queued: nobody waits for it yet.
+    private void ReadWindowAsync(SwapInfo area, int type, ulong first, ulong window, MemoryManager mm)
+    {
         Page? none = null;
         t_asyncReadahead = true;
         try
         {
-            ReadWindow(area, SwapEntry.Create(entry.Type, 0), start, start + window - 1, mm.Ram, ref none, out _);
+            ReadWindow(area, SwapEntry.Create(type, 0), first, first + window - 1, mm.Ram, ref none, out _);
         }
         finally
         {
             t_asyncReadahead = false;
         }
-        Volatile.Write(ref _readaheadMarker, (long)SwapEntry.Create(entry.Type, start + window / 2).Value);
     }
 
     /// <summary>
