@@ -97,6 +97,7 @@ public sealed partial class MemoryManager : IDisposable
     public Page? AllocPage(bool zeroed)
     {
         SwapPlug.Prepare();
+        SwapSlotsCache.Prepare();
         Page? page = zeroed ? Ram.AllocZeroed() : Ram.Alloc();
         for (int attempt = 0; page == null && !InReclaim && attempt < DirectReclaimRetries; attempt++)
         {
@@ -161,6 +162,7 @@ public sealed partial class MemoryManager : IDisposable
     private void Kswapd()
     {
         SwapPlug.Prepare();
+        SwapSlotsCache.Prepare();
         long start = GC.GetAllocatedBytesForCurrentThread();
         while (!_stopping)
         {

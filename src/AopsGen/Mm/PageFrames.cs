@@ -107,6 +107,15 @@ public sealed unsafe class PageFrames : IDisposable
     /// is already free, is a bug that would hand one frame to two owners, and throws (<c>bad_page</c>).</summary>
     public void Free(Page page)
     {
+        CheckFree(page);
+        lock (_lock)
+        {
+            PutOnFreeList(page);
+        }
+    }
+
+    private void CheckFree(Page page)
+    {
         ArgumentNullException.ThrowIfNull(page);
         if (page.FrameNumber >= _pages.Length || !ReferenceEquals(_pages[page.FrameNumber], page))
         {
@@ -121,14 +130,35 @@ public sealed unsafe class PageFrames : IDisposable
         {
             throw new InvalidOperationException($"Freeing {page} with {page.Count} references or while it is in {page.Mapping} (bad_page).");
         }
+    }
+
+    // Under _lock.
+    private void PutOnFreeList(Page page)
+    {
+        if (_isFree[page.FrameNumber])
+        {
+            throw new InvalidOperationException($"Double free of frame {page.FrameNumber} (bad_page).");
+        }
+        _isFree[page.FrameNumber] = true;
+        _free[_freeCount++] = page.FrameNumber;
+    }
+
+    /// <summary>
+    /// mm/page_alloc.c <c>free_unref_page_list</c>: <see cref="Free"/> of every page of <paramref name="pages"/> (each
+    /// checked as there) under one hold of the pool's lock — reclaim frees its batch this way.
+    /// </summary>
+    internal void FreeUnrefPageList(ReadOnlySpan<Page?> pages)
+    {
+        foreach (Page? page in pages)
+        {
+            CheckFree(page!);
+        }
         lock (_lock)
         {
-            if (_isFree[page.FrameNumber])
+            foreach (Page? page in pages)
             {
-                throw new InvalidOperationException($"Double free of frame {page.FrameNumber} (bad_page).");
+                PutOnFreeList(page!);
             }
-            _isFree[page.FrameNumber] = true;
-            _free[_freeCount++] = page.FrameNumber;
         }
     }
 

@@ -151,7 +151,11 @@ public sealed partial class MemoryManager
         {
             result = FreeAfterWriteback(page);
         }
-        if (result != PageReclaimResult.Freed)
+        if (result == PageReclaimResult.Freed)
+        {
+            page.Release();
+        }
+        else
         {
             Lru.PutbackOrRelease(page, active: result is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
         }
@@ -178,41 +182,67 @@ public sealed partial class MemoryManager
 
     // shrink_page_list over isolated pages: one plug for all their writes, then a second pass that frees those
     // whose writes have ended, then everything kept goes back on its list — a page whose write is still in flight
-    // too, for a later pass to free (counted in writeback). Returns the frames freed.
+    // too, for a later pass to free (counted in writeback). The batch takes its slots and gives back its pages'
+    // SWAP_HAS_CACHE through the swap slots cache, and frees its frames as one list (free_unref_page_list): a few
+    // lock round trips a batch instead of several a page. Returns the frames freed.
     private int ShrinkPageList(Span<Page?> pages, bool force, out int writeback)
     {
         writeback = 0;
         Span<PageReclaimResult> results = stackalloc PageReclaimResult[pages.Length];
-        using (SwapPlug.Start())
+        var freeBatch = new PageBatch();
+        Span<Page?> freeList = freeBatch;
+        int freed = 0;
+        int toFree = 0;
+        using (SwapSlotsCache.Start(Swap, NeedSlots(pages)))
         {
+            using (SwapPlug.Start())
+            {
+                for (int i = 0; i < pages.Length; i++)
+                {
+                    results[i] = ShrinkIsolated(pages[i]!, force);
+                }
+            }
             for (int i = 0; i < pages.Length; i++)
             {
-                results[i] = ShrinkIsolated(pages[i]!, force);
+                Page page = pages[i]!;
+                pages[i] = null;
+                if (results[i] == PageReclaimResult.Writeback)
+                {
+                    results[i] = FreeAfterWriteback(page);
+                }
+                if (results[i] == PageReclaimResult.Freed)
+                {
+                    freed++;
+                    if (page.Put() == 0)
+                    {
+                        freeList[toFree++] = page;
+                    }
+                }
+                else
+                {
+                    writeback += page.IsWriteback ? 1 : 0;
+                    Lru.PutbackOrRelease(page, active: results[i] is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
+                }
             }
         }
-        int freed = 0;
-        for (int i = 0; i < pages.Length; i++)
-        {
-            if (results[i] == PageReclaimResult.Writeback)
-            {
-                results[i] = FreeAfterWriteback(pages[i]!);
-            }
-            if (results[i] == PageReclaimResult.Freed)
-            {
-                freed++;
-            }
-            else
-            {
-                writeback += pages[i]!.IsWriteback ? 1 : 0;
-                Lru.PutbackOrRelease(pages[i]!, active: results[i] is PageReclaimResult.Referenced or PageReclaimResult.SwapFull);
-            }
-            pages[i] = null;
-        }
+        Ram.FreeUnrefPageList(freeList[..toFree]);
         return freed;
     }
 
-    // One isolated page (the caller holds the list's reference). Freed: the frame is free and the reference gone;
-    // anything else: the page is unlocked and the reference still the caller's.
+    // Pages of the batch that add_to_swap will give a slot: mapped anonymous pages not in the swap cache yet.
+    private static int NeedSlots(ReadOnlySpan<Page?> pages)
+    {
+        int n = 0;
+        foreach (Page? page in pages)
+        {
+            n += page!.AnonOwner != null && !page.IsSwapCache ? 1 : 0;
+        }
+        return n;
+    }
+
+    // One isolated page (the caller holds the list's reference). Freed: the page is out of every cache and unlocked,
+    // and the caller's reference is the last — the caller frees the frame; anything else: the page is unlocked and
+    // the reference still the caller's.
     private PageReclaimResult ShrinkIsolated(Page page, bool force)
     {
         if (!page.TryLock())
@@ -248,7 +278,6 @@ public sealed partial class MemoryManager
                 return Unlock(page, PageReclaimResult.Busy);
             }
             page.Unlock();
-            page.Release();
             return PageReclaimResult.Freed;
         }
 
@@ -284,7 +313,7 @@ public sealed partial class MemoryManager
     }
 
     // __remove_mapping: a locked, clean swap-cache page that only the cache and this caller hold leaves the
-    // cache and its frame is freed.
+    // cache; the caller's reference is then the last.
     private PageReclaimResult FreeLocked(Page page)
     {
         if (page.IsDirty)
@@ -297,7 +326,6 @@ public sealed partial class MemoryManager
         }
         page.Clear(PageFlags.Reclaim);
         page.Unlock();
-        page.Release();
         return PageReclaimResult.Freed;
     }
 

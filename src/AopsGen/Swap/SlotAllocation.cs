@@ -126,36 +126,59 @@ public sealed partial class SwapInfo
     {
         lock (Lock)
         {
-            if ((Flags & SwapFlags.WriteOk) == 0 || HighestBit == 0)
-            {
-                return 0;
-            }
-            uint offset = ClusterNext;
-            uint scanBase = offset;
-            if (ClusterNr == 0)
-            {
-                ClusterNr = SwapfileCluster - 1;
-                if (Pages - InUsePages >= SwapfileCluster && FindFreeCluster(out uint clusterStart))
-                {
-                    offset = scanBase = ClusterNext = clusterStart;
-                }
-            }
-            else
-            {
-                ClusterNr--;
-            }
-
-            if (offset > HighestBit || offset < LowestBit)
-            {
-                offset = scanBase = LowestBit;
-            }
-            if (_swapMap[offset] != SwapMap.Free && !FindFree(scanBase, out offset))
-            {
-                return 0;
-            }
-            Take(offset, usage);
-            return offset;
+            return ScanSwapMapLocked(usage);
         }
+    }
+
+    /// <summary>
+    /// mm/swapfile.c <c>scan_swap_map_slots(si, usage, nr, slots)</c>: up to <paramref name="slots"/>.Length slots
+    /// taken as <see cref="ScanSwapMap"/> takes one, under one hold of the area's lock (the swap slots cache's refill).
+    /// Returns how many were found: fewer when the area fills up.
+    /// </summary>
+    internal int ScanSwapMapSlots(byte usage, Span<uint> slots)
+    {
+        lock (Lock)
+        {
+            int n = 0;
+            while (n < slots.Length && (slots[n] = ScanSwapMapLocked(usage)) != 0)
+            {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private uint ScanSwapMapLocked(byte usage)
+    {
+        if ((Flags & SwapFlags.WriteOk) == 0 || HighestBit == 0)
+        {
+            return 0;
+        }
+        uint offset = ClusterNext;
+        uint scanBase = offset;
+        if (ClusterNr == 0)
+        {
+            ClusterNr = SwapfileCluster - 1;
+            if (Pages - InUsePages >= SwapfileCluster && FindFreeCluster(out uint clusterStart))
+            {
+                offset = scanBase = ClusterNext = clusterStart;
+            }
+        }
+        else
+        {
+            ClusterNr--;
+        }
+
+        if (offset > HighestBit || offset < LowestBit)
+        {
+            offset = scanBase = LowestBit;
+        }
+        if (_swapMap[offset] != SwapMap.Free && !FindFree(scanBase, out offset))
+        {
+            return 0;
+        }
+        Take(offset, usage);
+        return offset;
     }
 
     /// <summary>
@@ -167,51 +190,77 @@ public sealed partial class SwapInfo
     {
         lock (Lock)
         {
-            CheckOffset(offset);
-            byte entry = _swapMap[offset];
-            byte count = SwapMap.Count(entry);
-            byte hasCache = (byte)(entry & SwapMap.HasCache);
-            if (entry == SwapMap.Free || count == SwapMap.Bad)
-            {
-                throw new InvalidOperationException($"swap_free: slot {offset} of area {Type} is {(entry == SwapMap.Free ? "free" : "bad")} (\"Unused swap offset entry\").");
-            }
-            if (usage == SwapMap.HasCache)
-            {
-                if (hasCache == 0)
-                {
-                    throw new InvalidOperationException($"swapcache_free: slot {offset} of area {Type} has no cache bit.");
-                }
-                hasCache = 0;
-            }
-            else if (count == SwapMap.Shmem)
-            {
-                count = 0;
-            }
-            else if (count > 0)
-            {
-                count--;
-            }
-            else
-            {
-                throw new InvalidOperationException($"swap_free: slot {offset} of area {Type} has no reference to drop.");
-            }
-
-            byte left = (byte)(count | hasCache);
-            _swapMap[offset] = left;
-            if (left == SwapMap.Free)
-            {
-                if (offset < LowestBit)
-                {
-                    LowestBit = offset;
-                }
-                if (offset > HighestBit)
-                {
-                    HighestBit = offset;
-                }
-                InUsePages--;
-            }
-            return left;
+            return SwapEntryFreeLocked(offset, usage);
         }
+    }
+
+    /// <summary>
+    /// <see cref="SwapEntryFree"/> of every slot of <paramref name="offsets"/> with the same <paramref name="usage"/>,
+    /// under one hold of the area's lock (mm/swapfile.c <c>swapcache_free_entries</c>). Each slot that is free
+    /// afterwards is written back into <paramref name="offsets"/> from the start; returns how many.
+    /// </summary>
+    internal int SwapEntriesFree(Span<uint> offsets, byte usage)
+    {
+        lock (Lock)
+        {
+            int freed = 0;
+            foreach (uint offset in offsets)
+            {
+                if (SwapEntryFreeLocked(offset, usage) == SwapMap.Free)
+                {
+                    offsets[freed++] = offset;
+                }
+            }
+            return freed;
+        }
+    }
+
+    private byte SwapEntryFreeLocked(uint offset, byte usage)
+    {
+        CheckOffset(offset);
+        byte entry = _swapMap[offset];
+        byte count = SwapMap.Count(entry);
+        byte hasCache = (byte)(entry & SwapMap.HasCache);
+        if (entry == SwapMap.Free || count == SwapMap.Bad)
+        {
+            throw new InvalidOperationException($"swap_free: slot {offset} of area {Type} is {(entry == SwapMap.Free ? "free" : "bad")} (\"Unused swap offset entry\").");
+        }
+        if (usage == SwapMap.HasCache)
+        {
+            if (hasCache == 0)
+            {
+                throw new InvalidOperationException($"swapcache_free: slot {offset} of area {Type} has no cache bit.");
+            }
+            hasCache = 0;
+        }
+        else if (count == SwapMap.Shmem)
+        {
+            count = 0;
+        }
+        else if (count > 0)
+        {
+            count--;
+        }
+        else
+        {
+            throw new InvalidOperationException($"swap_free: slot {offset} of area {Type} has no reference to drop.");
+        }
+
+        byte left = (byte)(count | hasCache);
+        _swapMap[offset] = left;
+        if (left == SwapMap.Free)
+        {
+            if (offset < LowestBit)
+            {
+                LowestBit = offset;
+            }
+            if (offset > HighestBit)
+            {
+                HighestBit = offset;
+            }
+            InUsePages--;
+        }
+        return left;
     }
 
     /// <summary>

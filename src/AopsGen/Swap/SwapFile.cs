@@ -186,14 +186,25 @@ public sealed partial class SwapCore
     /// </summary>
     public SwapEntry GetSwapPage()
     {
+        SwapEntry entry = SwapEntry.None;
+        GetSwapPages(new Span<SwapEntry>(ref entry));
+        return entry;
+    }
+
+    /// <summary>
+    /// mm/swapfile.c <c>get_swap_pages(n_goal, swp_entries)</c>: up to <paramref name="entries"/>.Length slots with
+    /// SWAP_HAS_CACHE set, as <see cref="GetSwapPage"/> takes one, under one hold of the swap lock and of each area's
+    /// lock (the swap slots cache's refill, <see cref="SwapSlotsCache"/>). Returns how many were found.
+    /// </summary>
+    internal int GetSwapPages(Span<SwapEntry> entries)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(entries.Length, SwapPlug.MaxPages);
+        Span<uint> offsets = stackalloc uint[entries.Length];
+        int got = 0;
         lock (_swapLock)
         {
-            if (_nrSwapPages <= 0)
-            {
-                return SwapEntry.None;
-            }
             int wrapped = 0;
-            for (int type = _listNext; type >= 0 && wrapped < 2;)
+            for (int type = _listNext; type >= 0 && wrapped < 2 && got < entries.Length && _nrSwapPages > 0;)
             {
                 SwapInfo area = _swapInfo[type]!;
                 int next = _next[type];
@@ -205,18 +216,19 @@ public sealed partial class SwapCore
                 if (area.HighestBit != 0 && (area.Flags & SwapFlags.WriteOk) != 0)
                 {
                     _listNext = next;
-                    uint offset = area.ScanSwapMap(SwapMap.HasCache);
-                    if (offset != 0)
+                    int want = (int)Math.Min(entries.Length - got, _nrSwapPages);
+                    int n = area.ScanSwapMapSlots(SwapMap.HasCache, offsets[..want]);
+                    for (int k = 0; k < n; k++)
                     {
-                        _nrSwapPages--;
-                        return SwapEntry.Create(type, offset);
+                        entries[got++] = SwapEntry.Create(type, offsets[k]);
                     }
+                    _nrSwapPages -= n;
                     next = _listNext;
                 }
                 type = next;
             }
-            return SwapEntry.None;
         }
+        return got;
     }
 
     /// <summary><c>swap_free</c>: drop one reference to the entry's slot.</summary>
@@ -255,18 +267,50 @@ public sealed partial class SwapCore
         return area.SwapDuplicate((uint)entry.Offset, usage);
     }
 
+    /// <summary>
+    /// mm/swapfile.c <c>swapcache_free_entries</c>: <see cref="SwapcacheFree"/> of every entry, under one hold of the
+    /// area's lock per run of entries of one area and one of the swap lock for the slots that end free (the swap slots
+    /// cache's flush, <see cref="SwapSlotsCache"/>). <paramref name="entries"/> is used as scratch space.
+    /// </summary>
+    internal void SwapcacheFreeEntries(Span<SwapEntry> entries)
+    {
+        Span<uint> offsets = stackalloc uint[SwapPlug.MaxPages];
+        for (int first = 0; first < entries.Length;)
+        {
+            SwapInfo area = AreaOf(entries[first]) ?? throw new ArgumentException($"swapcache_free: {entries[first]} names no swap area (\"Bad swap file entry\").", nameof(entries));
+            int n = 0;
+            while (first + n < entries.Length && n < offsets.Length && entries[first + n].Type == area.Type)
+            {
+                offsets[n] = (uint)entries[first + n].Offset;
+                n++;
+            }
+            first += n;
+            int freed = area.SwapEntriesFree(offsets[..n], SwapMap.HasCache);
+            if (freed > 0)
+            {
+                SlotsFreed(area, offsets[..freed]);
+            }
+        }
+    }
+
     private void Free(SwapEntry entry, byte usage)
     {
         SwapInfo area = AreaOf(entry) ?? throw new ArgumentException($"swap_free: {entry} names no swap area (\"Bad swap file entry\").", nameof(entry));
-        if (area.SwapEntryFree((uint)entry.Offset, usage) != SwapMap.Free)
+        uint offset = (uint)entry.Offset;
+        if (area.SwapEntryFree(offset, usage) == SwapMap.Free)
         {
-            return;
+            SlotsFreed(area, new ReadOnlySpan<uint>(in offset));
         }
+    }
+
+    // Slots of an area that are free again: nr_swap_pages, where allocation starts next, discard.
+    private void SlotsFreed(SwapInfo area, ReadOnlySpan<uint> offsets)
+    {
         lock (_swapLock)
         {
             if ((area.Flags & SwapFlags.WriteOk) != 0)
             {
-                _nrSwapPages++;
+                _nrSwapPages += offsets.Length;
                 // A freed slot in an area of higher priority than the one allocation is at: start there next.
                 if (_listNext >= 0 && area.Priority > _swapInfo[_listNext]!.Priority)
                 {
@@ -276,7 +320,10 @@ public sealed partial class SwapCore
         }
         if ((area.Flags & SwapFlags.PageDiscard) != 0)
         {
-            DiscardFreedCluster(area, (uint)entry.Offset);
+            foreach (uint offset in offsets)
+            {
+                DiscardFreedCluster(area, offset);
+            }
         }
     }
 }

@@ -25,7 +25,8 @@ public sealed partial class SwapCore
     /// <summary>
     /// mm/vmscan.c <c>__remove_mapping</c> for a swap-cache page: a locked, clean page that nobody but the cache
     /// and the caller holds (its count checked under the tree lock, so no lookup can take it meanwhile) leaves the
-    /// cache and releases its slot's SWAP_HAS_CACHE. The caller's reference is then the last.
+    /// cache and releases its slot's SWAP_HAS_CACHE (through this thread's <see cref="SwapSlotsCache"/> during a reclaim
+    /// batch). The caller's reference is then the last.
     /// </summary>
     internal bool RemoveMapping(Page page)
     {
@@ -40,7 +41,7 @@ public sealed partial class SwapCore
         }
         page.Clear(PageFlags.SwapCache);
         page.Private = 0;
-        SwapcacheFree(entry);
+        SwapSlotsCache.FreeSwapSlot(this, entry);
         Events.Count(VmEvent.SwapCacheDelete);
         return true;
     }

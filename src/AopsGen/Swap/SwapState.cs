@@ -96,7 +96,7 @@ public sealed partial class SwapCore
     public bool AddToSwap(Page page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        SwapEntry entry = GetSwapPage();
+        SwapEntry entry = SwapSlotsCache.GetSwapPage(this);
         if (entry.IsNone)
         {
             return false;
