@@ -130,10 +130,16 @@ public sealed class Lru
     /// <summary>
     /// mm/swap.c <c>folio_rotate_reclaimable</c>: a page whose writeback for reclaim just ended moves to the tail of
     /// the inactive list, so the next reclaim pass frees it first instead of scanning the whole list to find it. Only
-    /// a clean, unlocked page on the inactive list moves (the kernel's checks); any other is left where it is.
+    /// a clean, unlocked page on the inactive list moves (the kernel's checks); any other is left where it is. As in
+    /// the kernel the checks are made first without the lock — a page reclaim still holds off the LRU (the common
+    /// case: its batch's write ended before the batch was done) costs no lock round trip — and again under it.
     /// </summary>
     internal void RotateReclaimable(Page page)
     {
+        if (!page.Test(PageFlags.Lru) || page.Test(PageFlags.Active) || page.IsLocked || page.IsDirty)
+        {
+            return;
+        }
         lock (_lock)
         {
             if (!page.Test(PageFlags.Lru) || page.Test(PageFlags.Active) || page.IsLocked || page.IsDirty || ReferenceEquals(_inactiveTail, page))
