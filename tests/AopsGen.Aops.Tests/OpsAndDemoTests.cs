@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using AopsGen.Swap;
 using Xunit;
 
 namespace AopsGen.Examples.Aops.Tests;
@@ -39,7 +40,7 @@ public sealed class OpsAndDemoTests
         Assert.Equal(fs, json.GetProperty("fs").GetString());
         Assert.Equal(swapMode, json.GetProperty("swapMode").GetString());
         Assert.Equal((256, 1024, 4), (json.GetProperty("ramPages").GetInt32(), json.GetProperty("pages").GetInt32(), json.GetProperty("threads").GetInt32()));
-        Assert.Equal(4, json.GetProperty("queueDepth").GetInt32());
+        Assert.Equal(SwapCore.DefaultQueueDepth, json.GetProperty("queueDepth").GetInt32());
         Assert.True(json.GetProperty("verified").GetBoolean());
         Assert.Equal(0, json.GetProperty("mismatches").GetInt64());
         Assert.True(json.GetProperty("pagesOut").GetInt64() >= 1024 - 256, "fewer pages swapped out than did not fit");
@@ -83,7 +84,7 @@ public sealed class OpsAndDemoTests
         (int exit, string output, _) = Cli.Run("demo", "--ram-pages", "64", "--pages", "256", "--threads", "1");
 
         Assert.Equal(0, exit);
-        Assert.StartsWith("aops demo: 256 pages over 64 frames (4x memory), 1 thread, queue depth 4, seed 1", output);
+        Assert.StartsWith($"aops demo: 256 pages over 64 frames (4x memory), 1 thread, queue depth {SwapCore.DefaultQueueDepth}, seed 1", output);
         Assert.Contains("(pswpout)", output);
         Assert.Contains("(pgmajfault)", output);
         Assert.Contains("verified      true", output);

@@ -275,9 +275,13 @@ public sealed class SwapOnBlockFsTests : IDisposable
         return file!;
     }
 
-    private static void SwapOutPresent(MemoryManager mm, AnonRegion region)
+    // Every present page swapped out and its frame freed: above queue depth 1 the writes complete later, and a second
+    // pass frees the frames whose writes have ended.
+    private void SwapOutPresent(MemoryManager mm, AnonRegion region)
     {
         int[] present = Enumerable.Range(0, region.Pages).Where(region.IsPresent).ToArray();
-        Assert.Equal(present.Length, mm.SwapOut(region, present));
+        int freed = mm.SwapOut(region, present);
+        _swap.WaitForIo();
+        Assert.Equal(present.Length, freed + mm.ReclaimPages(present.Length - freed));
     }
 }

@@ -128,8 +128,8 @@ public static class SwapQuick
         report.Note($"swap: {version}, {rounds} runs of each job over {rig.Pages} pages x 3 loops of the HostFs swap file");
     }
 
-    /// <summary>The swap area's queue depth of the cases (as <c>aops demo</c>'s default).</summary>
-    public const int SwapQueueDepth = 4;
+    /// <summary>The swap area's queue depth of the cases: the library's default (as <c>aops demo</c>'s).</summary>
+    public const int SwapQueueDepth = SwapCore.DefaultQueueDepth;
 
     private static void MeasureFs(QuickReport report, SwapFs fs, int pages, int rounds, bool headline, int queueDepth = SwapQueueDepth)
     {

@@ -7,8 +7,8 @@ namespace AopsGen.Examples.Aops.Demo;
 internal sealed record DemoOptions(DemoFs Fs, int RamPages, int Pages, int Threads, int Seed, string? Directory = null, string? NfsUrl = null,
     int QueueDepth = DemoOptions.DefaultQueueDepth)
 {
-    /// <summary>Batches in flight per area by default: the quick benchmark's best for HostFs swap-out (docs/swap.md).</summary>
-    public const int DefaultQueueDepth = 4;
+    /// <summary>Batches in flight per area by default: the library's (<see cref="SwapCore.DefaultQueueDepth"/>).</summary>
+    public const int DefaultQueueDepth = SwapCore.DefaultQueueDepth;
 
     public const int DefaultRamPages = 1024;
     public const int DefaultPages = 4096;

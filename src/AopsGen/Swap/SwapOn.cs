@@ -32,9 +32,18 @@ public sealed partial class SwapCore
     /// or the device is claimed; -EINVAL for a file that is neither regular nor a block device, or whose filesystem has
     /// no <c>readpage</c>; the read's error; -EINVAL for a bad header (message in <see cref="Log"/>); the extents' error
     /// (<c>swap_activate</c>'s, or -EINVAL "swapon: swapfile has holes"); -EINVAL "Empty swap-file". The area's I/O
-    /// backend is chosen here, once (<see cref="SetUpSwapExtents"/>). While active the file is S_SWAPFILE.
+    /// backend is chosen here, once (<see cref="SetUpSwapExtents"/>). While active the file is S_SWAPFILE. The area's
+    /// queue depth is <see cref="DefaultQueueDepth"/>.
     /// </summary>
-    public int SwapOn(string path, int swapFlags, Credentials cred) => SwapOn(path, swapFlags, cred, queueDepth: 1);
+    public int SwapOn(string path, int swapFlags, Credentials cred) => SwapOn(path, swapFlags, cred, DefaultQueueDepth);
+
+    /// <summary>
+    /// The queue depth of <see cref="SwapOn(string, int, Credentials)"/>: 8 batches of up to 32 pages in flight, the
+    /// depth at which the quick benchmark's HostFs swap-out and sequential swap-in (7 readahead windows ahead) were
+    /// fastest on the project's disk, side by side with depths 1, 2, 4, 16 and 32 (docs/performance.md, "Queue
+    /// depth"). Depth 1 is the synchronous I/O of Linux 3.6.
+    /// </summary>
+    public const int DefaultQueueDepth = 8;
 
     /// <summary>The most batches an area may have in flight (<see cref="SwapOn(string, int, Credentials, int)"/>).</summary>
     public const int MaxQueueDepth = 64;
