@@ -171,7 +171,7 @@ public sealed class SwapCompletionTests : IDisposable
     }
 
     [Fact]
-    public void Above_depth_1_a_sequential_fault_keeps_depth_minus_1_windows_in_flight_ahead_of_it_one_read_each()
+    public void Above_depth_1_a_sequential_stream_keeps_depth_minus_1_windows_in_flight_ahead_of_the_fault_one_read_each()
     {
         using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
         Assert.Equal(0, m.SwapOn(queueDepth: 4));
@@ -197,23 +197,66 @@ public sealed class SwapCompletionTests : IDisposable
         long majorFaults = m.Swap.Events[VmEvent.PgMajFault];
         Span<byte> data = stackalloc byte[Page.Size];
 
-        // The first fault reads its window synchronously and queues the 3 after it (depth 4 - 1), one read each.
-        Assert.Equal(0, region.Read(0, data));
+        // The first fault (page 0, slot 1) reads its window (slots 0-7) synchronously: nothing shows a stream yet.
+        for (int i = 0; i < 7; i++)
+        {
+            Assert.Equal(0, region.Read(i, data));
+        }
+        Assert.Equal(0, HeldCompletionFs.Held);
+        // The fault right after that window, its pages used, is sequential: it reads its own window and queues the 3
+        // after it (depth 4 - 1), one read each.
+        Assert.Equal(0, region.Read(7, data));
         Assert.Equal(3, HeldCompletionFs.Held);
         Assert.Equal(queued + 3, HeldCompletionFs.Queued);
-        // Its window's other pages are hits and queue nothing; the first page of the next window (the PG_readahead
-        // marker) queues the window 3 further, so 3 stay ahead — the fault then waits for the one it is in.
+        // The rest of its window are hits and queue nothing; the first page of the next window (the PG_readahead
+        // marker, page 15 at slot 16) queues the window 3 further, so 3 stay ahead.
         HeldCompletionFs.CompleteNext();
-        for (int i = 1; i < 9; i++)
+        for (int i = 8; i < 16; i++)
         {
             Assert.Equal(0, region.Read(i, data));
         }
         Assert.Equal(queued + 4, HeldCompletionFs.Queued);
 
-        // The rest of the pass: every page right, one major fault, every later window one queued read.
+        // The rest of the pass: every page right, two major faults, every later window (17 cover slots 0-135) one
+        // queued read.
         AssertPages(region, 128);
-        Assert.Equal(1, m.Swap.Events[VmEvent.PgMajFault] - majorFaults);
-        Assert.Equal(128 / 8, HeldCompletionFs.Queued - queued);
+        Assert.Equal(2, m.Swap.Events[VmEvent.PgMajFault] - majorFaults);
+        Assert.Equal(17 - 2, HeldCompletionFs.Queued - queued);
+    }
+
+    [Fact]
+    public void Random_faults_after_a_sequential_pass_read_no_windows_ahead()
+    {
+        using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        m.Swap.PageCluster = 3;
+        using AnonRegion region = m.Mm.CreateRegion(128);
+        Fill(region, 0, 128);
+        for (int first = 0; first < 128; first += 32)
+        {
+            m.Mm.SwapOut(region, Range(first, 32));
+        }
+        HeldCompletionFs.CompleteAll();
+        Assert.Equal(128, m.Mm.ReclaimPages(128));
+        // A sequential pass grows the window to 8, then everything goes out again.
+        AssertPages(region, 128);
+        for (int first = 0; first < 128; first += 32)
+        {
+            m.Mm.SwapOut(region, Range(first, 32));
+        }
+        HeldCompletionFs.CompleteAll();
+        m.Mm.ReclaimPages(128);
+        int queued = HeldCompletionFs.Queued;
+        Span<byte> data = stackalloc byte[Page.Size];
+
+        // Faults far apart: each reads its own window (swapin_nr_pages halves it from 8), none queues one ahead.
+        foreach (int i in new[] { 100, 3, 70, 41, 120, 20 })
+        {
+            Assert.Equal(0, region.Read(i, data));
+            Assert.True(SwapMachine.Verify(data, 1, i), $"page {i} differs");
+        }
+        Assert.Equal(queued, HeldCompletionFs.Queued);
+        Assert.Equal(0, HeldCompletionFs.Held);
     }
 
     [Fact]

@@ -160,14 +160,15 @@ public sealed partial class SwapCore
     /// and 1 (no readahead) otherwise; never less than half the last window. A random workload thus stops reading
     /// pages it will not use, a sequential one reads whole clusters.
     /// </summary>
-    internal ulong SwapinNrPages(ulong offset)
+    internal ulong SwapinNrPages(ulong offset, out long hits)
     {
         int maxPages = 1 << PageCluster;
+        hits = 0;
         if (maxPages <= 1)
         {
             return 1;
         }
-        long hits = Interlocked.Exchange(ref _readaheadHits, 0);
+        hits = Interlocked.Exchange(ref _readaheadHits, 0);
         ulong prev = (ulong)Volatile.Read(ref _prevOffset);
         long pages = hits + 2;
         if (pages == 2)
@@ -207,7 +208,8 @@ public sealed partial class SwapCore
         SwapInfo? area = AreaOf(entry);
         Page? target = null;
         error = 0;
-        ulong window = area != null ? SwapinNrPages(entry.Offset) : 1;
+        long hits = 0;
+        ulong window = area != null ? SwapinNrPages(entry.Offset, out hits) : 1;
         if (area != null && window > 1)
         {
             ulong mask = window - 1;
@@ -226,8 +228,13 @@ public sealed partial class SwapCore
             {
                 frames.Free(reserved);
             }
-            // The windows after this one are read while it is used (page_cache_async_readahead's lookahead).
-            StartAsyncReadahead(area, entry.Type, start + window, window);
+            // The windows after this one are read while it is used (page_cache_async_readahead's lookahead) — when
+            // the stream is sequential: the fault is at the slot right after the window the last miss read and the
+            // faults since then used at least half of it (ondemand_readahead's "index == ra->start + ra->size"). A
+            // random fault keeps a window of half the last for a while (swapin_nr_pages) and reads nothing ahead.
+            long previousEnd = Interlocked.Exchange(ref _lastWindowEnd, (long)SwapEntry.Create(entry.Type, start + window).Value);
+            bool sequential = previousEnd == (long)entry.Value && hits >= (long)(window / 2);
+            StartAsyncReadahead(area, entry.Type, start + window, sequential ? window : 0);
             if (target != null || error != 0)
             {
                 return target;
@@ -293,6 +300,9 @@ public sealed partial class SwapCore
 
     private long _readaheadMarker;
 
+    // The entry right after the window the last miss read (swapin_readahead): a miss there continues a sequential stream.
+    private long _lastWindowEnd;
+
     [ThreadStatic]
     private static bool t_asyncReadahead;
 
@@ -311,7 +321,7 @@ public sealed partial class SwapCore
     internal static int WindowsAhead(SwapInfo area) => Math.Min(area.QueueDepth - 1, MaxWindowsAhead);
 
     /// <summary>
-    /// After a fault's synchronous window of <paramref name="window"/> slots, queue the <see cref="WindowsAhead"/>
+    /// After a fault's synchronous window of <paramref name="window"/> slots (0: not sequential, nothing ahead), queue the <see cref="WindowsAhead"/>
     /// windows from <paramref name="next"/> and put the PG_readahead marker on the first page of the first of them
     /// (mm/readahead.c <c>ondemand_readahead</c>: <c>ra-&gt;async_size</c> pages read ahead of the request, the marker at
     /// <c>ra-&gt;start + ra-&gt;size - ra-&gt;async_size</c>).
@@ -320,7 +330,7 @@ public sealed partial class SwapCore
     {
         int ahead = WindowsAhead(area);
         Volatile.Write(ref _readaheadMarker, 0);
-        if (ahead < 1 || _mm is not { } mm)
+        if (ahead < 1 || window < 2 || _mm is not { } mm)
         {
             return;
         }
