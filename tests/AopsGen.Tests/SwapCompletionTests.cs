@@ -170,29 +170,36 @@ public sealed class SwapCompletionTests : IDisposable
         AssertPages(region, 128);
     }
 
+    // Depth 4, page_cluster 3, 128 pages swapped out, read back in order (a sequential pass grows the readahead window
+    // to the whole cluster of 8, swapin_nr_pages) and swapped out again: every page on its slot, none present.
+    private static AnonRegion SwappedOutAfterASequentialPass(SwapMachine m)
+    {
+        Assert.Equal(0, m.SwapOn(queueDepth: 4));
+        m.Swap.PageCluster = 3;
+        AnonRegion region = m.Mm.CreateRegion(128);
+        Fill(region, 0, 128);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            if (pass == 1)
+            {
+                AssertPages(region, 128);
+            }
+            for (int first = 0; first < 128; first += 32)
+            {
+                m.Mm.SwapOut(region, Range(first, 32));
+            }
+            HeldCompletionFs.CompleteAll();
+            m.Mm.ReclaimPages(128);
+        }
+        Assert.DoesNotContain(Range(0, 128), region.IsPresent);
+        return region;
+    }
+
     [Fact]
     public void Above_depth_1_a_sequential_stream_keeps_depth_minus_1_windows_in_flight_ahead_of_the_fault_one_read_each()
     {
         using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
-        Assert.Equal(0, m.SwapOn(queueDepth: 4));
-        m.Swap.PageCluster = 3;
-        using AnonRegion region = m.Mm.CreateRegion(128);
-        Fill(region, 0, 128);
-        for (int first = 0; first < 128; first += 32)
-        {
-            m.Mm.SwapOut(region, Range(first, 32));
-        }
-        HeldCompletionFs.CompleteAll();
-        Assert.Equal(128, m.Mm.ReclaimPages(128));
-        // A first sequential pass grows the window to the whole cluster of 8 (swapin_nr_pages).
-        AssertPages(region, 128);
-        for (int first = 0; first < 128; first += 32)
-        {
-            m.Mm.SwapOut(region, Range(first, 32));
-        }
-        HeldCompletionFs.CompleteAll();
-        m.Mm.ReclaimPages(128);
-        Assert.DoesNotContain(Range(0, 128), region.IsPresent);
+        using AnonRegion region = SwappedOutAfterASequentialPass(m);
         int queued = HeldCompletionFs.Queued;
         long majorFaults = m.Swap.Events[VmEvent.PgMajFault];
         Span<byte> data = stackalloc byte[Page.Size];
@@ -228,24 +235,7 @@ public sealed class SwapCompletionTests : IDisposable
     public void Random_faults_after_a_sequential_pass_read_no_windows_ahead()
     {
         using var m = new SwapMachine(frames: 256, swapPages: 512, aops: HeldCompletionFs.FsOps);
-        Assert.Equal(0, m.SwapOn(queueDepth: 4));
-        m.Swap.PageCluster = 3;
-        using AnonRegion region = m.Mm.CreateRegion(128);
-        Fill(region, 0, 128);
-        for (int first = 0; first < 128; first += 32)
-        {
-            m.Mm.SwapOut(region, Range(first, 32));
-        }
-        HeldCompletionFs.CompleteAll();
-        Assert.Equal(128, m.Mm.ReclaimPages(128));
-        // A sequential pass grows the window to 8, then everything goes out again.
-        AssertPages(region, 128);
-        for (int first = 0; first < 128; first += 32)
-        {
-            m.Mm.SwapOut(region, Range(first, 32));
-        }
-        HeldCompletionFs.CompleteAll();
-        m.Mm.ReclaimPages(128);
+        using AnonRegion region = SwappedOutAfterASequentialPass(m);
         int queued = HeldCompletionFs.Queued;
         Span<byte> data = stackalloc byte[Page.Size];
 
