@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using AopsGen.Mm;
 
 namespace AopsGen.Examples;
 
@@ -299,9 +300,11 @@ public sealed unsafe class NfsConnection : IDisposable
     }
 
     // The service thread: start what was queued, then wait on the eventfd and the socket and let libnfs process
-    // replies (their callbacks complete the requests), until Dispose and nothing is in flight.
+    // replies (their callbacks complete the requests), until Dispose and nothing is in flight. It works for reclaim
+    // (its completions end swap writeback), so it runs with PF_MEMALLOC, as the kernel's swap RPCs do.
     private void Run()
     {
+        using MemallocScope memalloc = Memalloc.NoReclaimSave();
         LibNfs.PollFd* polls = stackalloc LibNfs.PollFd[2];
         while (true)
         {
