@@ -109,6 +109,12 @@ internal static unsafe partial class LibNfs
     [LibraryImport("libc", EntryPoint = "write")]
     public static partial nint Write(int fd, void* buffer, nuint count);
 
+    public const int IpProtoTcp = 6;
+    public const int TcpNoDelay = 1;
+
+    [LibraryImport("libc", EntryPoint = "setsockopt")]
+    public static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int CloseFd(int fd);
 

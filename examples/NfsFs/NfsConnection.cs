@@ -474,7 +474,8 @@ public sealed unsafe class NfsConnection : IDisposable
         return LibNfs.Errno(rc);
     }
 
-    // MOUNT, then LOOKUP (twice: once with O_SYNC, whose WRITEs libnfs sends FILE_SYNC), CREATE or REMOVE.
+    // MOUNT, then LOOKUP (twice: once with O_SYNC, whose WRITEs libnfs sends FILE_SYNC), CREATE or REMOVE; the NFS
+    // socket without Nagle.
     private int Connect(NfsOp op)
     {
         NfsContextHandle context = NfsContextHandle.Create();
@@ -511,6 +512,10 @@ public sealed unsafe class NfsConnection : IDisposable
             context.Dispose();
             return LibNfs.Errno(rc);
         }
+        // TCP_NODELAY, as the kernel's RPC client sets on its sockets (xs_tcp_finish_connecting): libnfs 4.0 does not,
+        // and Nagle holds a small call (a READ) back behind a WRITE's unacknowledged bytes.
+        int one = 1;
+        LibNfs.SetSockOpt(LibNfs.GetFd(nfs), LibNfs.IpProtoTcp, LibNfs.TcpNoDelay, &one, sizeof(int));
         _context = context;
         _fh = fh;
         _stableFh = stableFh;
