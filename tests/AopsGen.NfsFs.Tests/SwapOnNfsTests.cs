@@ -159,7 +159,7 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         using var ram = new PageFrames(64);
         using var mm = new MemoryManager(ram, _swap);
         Assert.Equal(0, _swap.SwapOn("/nfs/" + name, 0, Credentials.Root, queueDepth: 4));
-        using AnonRegion region = mm.CreateRegion(256);
+        AnonRegion region = mm.CreateRegion(256);
         byte[] data = new byte[Page.Size];
         int failures = 0;
         var allocated = new long[4];
@@ -184,6 +184,8 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
             swapped[round] = _swap.Events[VmEvent.PswpOut] + _swap.Events[VmEvent.PswpIn] - pagesBefore;
         }
 
+        region.Dispose();
+        Assert.Equal(0, _swap.SwapOff("/nfs/" + name, Credentials.Root));
         _output.WriteLine(string.Join("; ", Enumerable.Range(0, 4).Select(r => $"round {r}: {allocated[r]} bytes allocated for {swapped[r]} pages swapped")));
         Assert.Equal(0, failures);
         for (int round = 2; round < 4; round++)
@@ -245,7 +247,7 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         using var mm = new MemoryManager(ram, _swap);
         mm.DirectReclaimRetries = 8;
         Assert.Equal(0, _swap.SwapOn("/nfs/" + name, 0, Credentials.Root, queueDepth));
-        using AnonRegion region = mm.CreateRegion(192);
+        AnonRegion region = mm.CreateRegion(192);
         byte[] data = new byte[Page.Size];
         var versions = new int[192];
         for (int i = 0; i < 192; i++)
@@ -298,5 +300,8 @@ public sealed unsafe class SwapOnNfsTests : IDisposable
         Assert.Equal(0, stale);
         Assert.True(_swap.Events[VmEvent.SwapWriteError] > 0, "no write failed while the server was down");
         Assert.True(down < TimeSpan.FromSeconds(120), "calls hung while the server was down");
+        // The region exits and swapoff empties the swap cache (readahead's pages included) while the frames exist.
+        region.Dispose();
+        Assert.Equal(0, _swap.SwapOff("/nfs/" + name, Credentials.Root));
     }
 }
