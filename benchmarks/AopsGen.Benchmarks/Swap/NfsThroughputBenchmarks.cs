@@ -32,7 +32,7 @@ public unsafe class NfsThroughputBenchmarks
     private int[] _indexes = Array.Empty<int>();
     private readonly byte[] _data = new byte[Page.Size];
 
-    /// <summary>Pages per reclaim call (one plug, one direct_IO, one COMMIT).</summary>
+    /// <summary>Pages per reclaim call (one plug, one swap_rw, one FILE_SYNC WRITE).</summary>
     [Params(1, 8, 32)]
     public int Batch { get; set; }
 
