@@ -3,9 +3,11 @@ using System.Runtime.InteropServices;
 namespace AopsGen.Examples;
 
 /// <summary>
-/// libnfs 4.0 (<c>libnfs.so.13</c>, Debian's libnfs13), its synchronous API through <c>LibraryImport</c>: a context
-/// is one connection to one server, not thread-safe. Calls return 0 or a byte count, or a negative errno.
-/// Signatures from <c>nfsc/libnfs.h</c> of 4.0 (6.x swapped pread/pwrite's count and buffer).
+/// libnfs 4.0 (<c>libnfs.so.13</c>, Debian's libnfs13) through <c>LibraryImport</c>: its synchronous calls, and the
+/// asynchronous ones <see cref="NfsConnection"/>'s service thread uses for reads, writes and COMMITs (a callback per
+/// call, run from <see cref="Service"/>). A context is one connection to one server, not thread-safe. Calls return 0
+/// or a byte count, or a negative errno. Signatures from <c>nfsc/libnfs.h</c> of 4.0 (6.x swapped pread/pwrite's
+/// count and buffer, and gave <c>nfs_pread_async</c> a buffer).
 /// </summary>
 internal static unsafe partial class LibNfs
 {
@@ -14,6 +16,11 @@ internal static unsafe partial class LibNfs
     public const int ORdWr = 0x2;
     public const int OCreat = 0x40;
     public const int OTrunc = 0x200;
+
+    /// <summary>Linux's O_SYNC (<c>__O_SYNC | O_DSYNC</c>): libnfs sends a file opened with it FILE_SYNC WRITEs.</summary>
+    public const int OSync = 0x101000;
+
+    public const short PollIn = 0x1;
 
     [LibraryImport(Library, EntryPoint = "nfs_init_context")]
     public static partial nint InitContext();
@@ -63,8 +70,19 @@ internal static unsafe partial class LibNfs
     [LibraryImport(Library, EntryPoint = "nfs_fstat64")]
     public static partial int Fstat64(nint nfs, nint fh, NfsStat64* stat);
 
+    /// <summary>The callback of an asynchronous call (<c>nfs_cb</c>): its status (bytes or 0, or -errno), the
+    /// context, the call's data (a READ's bytes, valid only during the call), the caller's private data.</summary>
     [LibraryImport(Library, EntryPoint = "nfs_pwrite_async")]
     public static partial int PWriteAsync(nint nfs, nint fh, ulong offset, ulong count, void* buffer,
+        delegate* unmanaged<int, nint, void*, void*, void> callback, void* privateData);
+
+    [LibraryImport(Library, EntryPoint = "nfs_pread_async")]
+    public static partial int PReadAsync(nint nfs, nint fh, ulong offset, ulong count,
+        delegate* unmanaged<int, nint, void*, void*, void> callback, void* privateData);
+
+    /// <summary>COMMIT. May call the callback before it returns (when the call cannot be queued).</summary>
+    [LibraryImport(Library, EntryPoint = "nfs_fsync_async")]
+    public static partial int FsyncAsync(nint nfs, nint fh,
         delegate* unmanaged<int, nint, void*, void*, void> callback, void* privateData);
 
     [LibraryImport(Library, EntryPoint = "nfs_get_fd")]
@@ -78,6 +96,27 @@ internal static unsafe partial class LibNfs
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
+    public const int EfdCloexec = 0x80000;
+    public const int EfdNonblock = 0x800;
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initval, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read")]
+    public static partial nint Read(int fd, void* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "write")]
+    public static partial nint Write(int fd, void* buffer, nuint count);
+
+    public const int IpProtoTcp = 6;
+    public const int TcpNoDelay = 1;
+
+    [LibraryImport("libc", EntryPoint = "setsockopt")]
+    public static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    public static partial int CloseFd(int fd);
 
     /// <summary><c>struct pollfd</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]

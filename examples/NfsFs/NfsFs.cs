@@ -18,22 +18,20 @@ public sealed class NfsFile
     /// and never given up on; released only after swapoff.</summary>
     public bool SwapActive { get; internal set; }
 
-    /// <summary>direct_IO writes and COMMITs sent (for tests and benchmarks).</summary>
+    /// <summary>direct_IO and swap_rw WRITEs sent (FILE_SYNC, one per batch; for tests and benchmarks).</summary>
     public long Writes;
-
-    /// <summary>COMMITs sent.</summary>
-    public long Commits;
 }
 
 /// <summary>
 /// Files on an NFSv3 server, through libnfs: <c>nfs_file_aops</c> as a swap device, the 6.x way (5.19+). <c>readpage</c>
 /// is a READ; <c>swap_activate</c> refuses a sparse file ("swap activate: swapfile has holes", EINVAL, as
 /// <c>nfs_swap_activate</c>), pins the connection, adds one extent over the file and sets SWP_FS_OPS, so every batch
-/// of swap pages, read or write, is one <c>swap_rw</c>: writes are UNSTABLE WRITEs and then one COMMIT (as the
-/// kernel's direct write completes with a commit), reads are READs. <c>direct_IO</c> does the same for O_DIRECT
-/// users; writes from users to an active swap file are refused (ETXTBSY, "NFS: attempt to write to active swap
-/// file!"). Each file has its own connection and lock; a dead server fails a call within
-/// <see cref="NfsConnection.TimeoutMs"/> and the swap core keeps the pages dirty in memory to write again.
+/// of swap pages, read or write, is one <c>swap_rw</c>: a write is one FILE_SYNC WRITE (6.x swap-out is always
+/// stable), a read one READ — completed at once for a synchronous kiocb, or later through <c>ki_complete</c> from the
+/// connection's service thread for the swap core's asynchronous ones, several batches in flight. <c>direct_IO</c>
+/// does the same for O_DIRECT users; writes from users to an active swap file are refused (ETXTBSY, "NFS: attempt to
+/// write to active swap file!"). Each file has its own connection and service thread; a dead server fails a call
+/// within <see cref="NfsConnection.TimeoutMs"/> and the swap core keeps the pages dirty in memory to write again.
 /// </summary>
 [AddressSpaceOperations("nfs_file_aops")]
 public static unsafe partial class NfsFs
@@ -43,6 +41,10 @@ public static unsafe partial class NfsFs
 
     /// <summary>The placeholder for a file name in an export URL, as <c>nfs-server.sh start</c> prints it.</summary>
     public const string FilePlaceholder = "<file>";
+
+    /// <summary>Requests a swap file's connection holds ready from swapon on (fs/nfs/write.c MIN_POOL_WRITE): the swap
+    /// path allocates nothing per page from the first batch.</summary>
+    public const int SwapRequests = 32;
 
     private static long s_nextInode = 1;
 
@@ -216,48 +218,30 @@ public static unsafe partial class NfsFs
         return 0;
     }
 
-    /// <summary><c>nfs_direct_IO</c>: a write sends one UNSTABLE WRITE per segment, all before awaiting any reply (as the
-    /// kernel's direct write schedules its requests), then one COMMIT for the batch; a read is one READ per segment. Returns the bytes moved (less on a short transfer) or -errno.</summary>
+    /// <summary>
+    /// <c>nfs_direct_IO</c> / fs/nfs/direct.c: a write is one FILE_SYNC WRITE of the segments' bytes (as 6.x's swap
+    /// writes are always stable: "NFS: swap-out must always use STABLE writes"), so it is complete only when the bytes
+    /// are on the server's disk; a read is one READ into the segments. Returns the bytes moved (less on a short
+    /// transfer) or -errno — or, for an asynchronous kiocb (the swap core's at a queue depth above 1), -EIOCBQUEUED:
+    /// the calls go out from the connection's service thread and <c>ki_complete</c> gets the same result from it
+    /// (<c>nfs_direct_complete</c>).
+    /// </summary>
     [DirectIO]
     public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
     {
         NfsFile file = FileOf(iocb.File!.Inode);
-        bool write = (rw & Rw.Write) != 0;
-        if (write)
+        if ((rw & Rw.Write) == 0)
         {
-            Interlocked.Increment(ref file.Writes);
-            long written = file.Connection.WriteBatch(offset, iov);
-            if (written < 0)
-            {
-                return written;
-            }
-            Interlocked.Increment(ref file.Commits);
-            // UNSTABLE data the server did not commit may be lost with it: on a failed COMMIT the whole batch is
-            // written again.
-            int committed = file.Connection.Commit();
-            return committed != 0 ? committed : written;
+            return file.Connection.ReadV(offset, iov, iocb);
         }
-        long done = 0;
-        foreach (IoVec segment in iov)
-        {
-            int length = (int)segment.Length;
-            long n = file.Connection.Read(offset + done, (byte*)segment.Base, length);
-            if (n < 0)
-            {
-                return done > 0 ? done : n;
-            }
-            done += n;
-            if (n < length)
-            {
-                return done;
-            }
-        }
-        return done;
+        Interlocked.Increment(ref file.Writes);
+        return file.Connection.WriteV(offset, iov, stable: true, iocb);
     }
 
     /// <summary><c>nfs_swap_activate</c> (6.x): a file with fewer bytes allocated than its size has holes and is refused;
-    /// otherwise the connection is pinned for swap (<c>xs_swapper</c>), one extent covers the file
-    /// (<c>add_swap_extent(sis, 0, sis-&gt;max, 0)</c>) and the area is SWP_FS_OPS. Returns the extents added.</summary>
+    /// otherwise the connection is pinned for swap (<c>xs_swapper</c>) with <see cref="SwapRequests"/> requests ready,
+    /// one extent covers the file (<c>add_swap_extent(sis, 0, sis-&gt;max, 0)</c>) and the area is SWP_FS_OPS.
+    /// Returns the extents added.</summary>
     [SwapActivate]
     public static int SwapActivate(SwapInfo sis, OpenFile file, out ulong span)
     {
@@ -275,13 +259,15 @@ public static unsafe partial class NfsFs
         }
         int extents = sis.AddSwapExtent(0, sis.Max, 0);
         span = sis.Pages;
+        nfs.Connection.Reserve(SwapRequests);
         nfs.SwapActive = true;
         sis.Flags |= SwapFlags.FsOps;
         return extents;
     }
 
     /// <summary><c>nfs_swap_rw</c> (5.19+): a batch of swap pages as one direct transfer of the file at the kiocb's
-    /// position — WRITEs and a COMMIT, or READs (<see cref="DirectIO"/>). Returns the bytes moved or -errno.</summary>
+    /// position — a FILE_SYNC WRITE or a READ (<see cref="DirectIO"/>). Returns the bytes moved, -errno, or
+    /// -EIOCBQUEUED for an asynchronous kiocb.</summary>
     [SwapRw]
     public static int SwapRw(Kiocb iocb, IovIter iter)
         => (int)DirectIO(iter.Direction | Rw.Kernel, iocb, iter.Segments, iocb.Position);

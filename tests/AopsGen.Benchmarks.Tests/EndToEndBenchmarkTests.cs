@@ -27,6 +27,23 @@ public class EndToEndBenchmarkTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void A_small_nfs_demo_run_verifies_at_queue_depth(int queueDepth)
+    {
+        Assert.SkipWhen(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL")),
+            "no NFS server: set AOPSGEN_NFS_URL to the URL `examples/NfsFs/nfs-server.sh start` prints (.ci/run does)");
+        using var runner = new DemoRunner(DemoFileSystem.Nfs, 2, pages: 512, ramPages: 128, queueDepth: queueDepth);
+
+        DemoRun result = runner.Run();
+
+        Assert.Equal(DemoFileSystem.Nfs, runner.Fs);
+        Assert.Equal(queueDepth, runner.QueueDepth);
+        Assert.True(result.Verified, result.Problem);
+        Assert.True(result.PagesOut >= 512 - 128, $"pswpout {result.PagesOut}");
+    }
+
     [Fact]
     public void The_benchmark_method_is_one_verified_demo_run_and_returns_the_pages_it_swapped()
     {

@@ -45,15 +45,19 @@ public sealed unsafe class AopsOnNfsTests
         }
     }
 
-    [NfsFact]
-    public void Demo_on_nfs_at_four_times_more_pages_than_frames_with_two_threads_verifies_every_byte()
+    [NfsTheory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Demo_on_nfs_at_four_times_more_pages_than_frames_with_two_threads_verifies_every_byte(int queueDepth)
     {
-        (int exit, string output, string error) = Aops("demo", "--fs", "nfs", "--nfs-url", NfsServer.ExportUrl!, "--pages", "1024", "--ram-pages", "256", "--threads", "2", "--json");
+        (int exit, string output, string error) = Aops("demo", "--fs", "nfs", "--nfs-url", NfsServer.ExportUrl!, "--pages", "1024", "--ram-pages", "256", "--threads", "2",
+            "--queue-depth", queueDepth.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
 
         Assert.True(exit == 0, error + output);
         JsonElement json = JsonDocument.Parse(output.TrimEnd().Split('\n').Last()).RootElement;
         Assert.Equal("nfs", json.GetProperty("fs").GetString());
         Assert.Equal("SWP_FS_OPS", json.GetProperty("swapMode").GetString());
+        Assert.Equal(queueDepth, json.GetProperty("queueDepth").GetInt32());
         JsonElement calls = json.GetProperty("opCalls");
         Assert.True(calls.GetProperty("swap_rw").GetInt64() > 0);
         Assert.Equal(0, calls.GetProperty("direct_IO").GetInt64() + calls.GetProperty("blockWrites").GetInt64());

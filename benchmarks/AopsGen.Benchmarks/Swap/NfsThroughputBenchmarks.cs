@@ -8,10 +8,10 @@ using AopsGen.Vfs;
 namespace AopsGen.Benchmarks.Swap;
 
 /// <summary>
-/// Swap-out to a real NFS server through NfsFs (SWP_FILE: <c>direct_IO</c> = one UNSTABLE WRITE per page and one
-/// COMMIT per batch) against libnfs's own raw loop in the same run: the same pages written with <c>nfs_pwrite</c>, one
-/// COMMIT at the end, to a file on the same server. One operation is one page. Needs the server:
-/// <c>examples/NfsFs/nfs-server.sh start</c> and its URL in <c>AOPSGEN_NFS_URL</c>.
+/// Swap-out to a real NFS server through NfsFs (SWP_FS_OPS at queue depth 1: <c>swap_rw</c> = one FILE_SYNC WRITE per
+/// batch, waited for) against the raw connection in the same run: the same number of pages written as FILE_SYNC WRITEs
+/// of <see cref="Batch"/> pages each, waited for in turn, to a file on the same server. One operation is one page.
+/// Needs the server: <c>examples/NfsFs/nfs-server.sh start</c> and its URL in <c>AOPSGEN_NFS_URL</c>.
 /// </summary>
 [MemoryDiagnoser]
 public unsafe class NfsThroughputBenchmarks
@@ -28,10 +28,11 @@ public unsafe class NfsThroughputBenchmarks
     private AnonRegion? _region;
     private NfsConnection _raw = null!;
     private byte* _rawPage;
+    private readonly IoVec[] _rawSegments = GC.AllocateArray<IoVec>(32, pinned: true);
     private int[] _indexes = Array.Empty<int>();
     private readonly byte[] _data = new byte[Page.Size];
 
-    /// <summary>Pages per reclaim call (one plug, one direct_IO, one COMMIT).</summary>
+    /// <summary>Pages per reclaim call (one plug, one swap_rw, one FILE_SYNC WRITE).</summary>
     [Params(1, 8, 32)]
     public int Batch { get; set; }
 
@@ -55,6 +56,7 @@ public unsafe class NfsThroughputBenchmarks
         _ram = new PageFrames(Pages + 64);
         _mm = new MemoryManager(_ram, _swap);
         _rawPage = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(Page.Size, Page.Size);
+        Array.Fill(_rawSegments, new IoVec((nint)_rawPage, Page.Size));
         _indexes = Enumerable.Range(0, Pages).ToArray();
     }
 
@@ -84,16 +86,16 @@ public unsafe class NfsThroughputBenchmarks
         }
     }
 
-    /// <summary>Raw ceiling: <c>nfs_pwrite</c> of every page, one COMMIT at the end.</summary>
+    /// <summary>Raw ceiling: FILE_SYNC WRITEs of <see cref="Batch"/> pages each through the connection, each waited for.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Pages)]
-    public long RawNfsPwrite()
+    public long RawFileSyncWrites()
     {
         long total = 0;
-        for (int page = 0; page < Pages; page++)
+        for (int first = 0; first < Pages; first += Batch)
         {
-            total += _raw.Write((long)(page + 1) << Page.Shift, _rawPage, Page.Size);
+            total += _raw.WriteV((long)(first + 1) << Page.Shift, _rawSegments.AsSpan(0, Batch), stable: true, iocb: null);
         }
-        return total + _raw.Commit();
+        return total;
     }
 
     /// <summary>Reclaim <see cref="Batch"/> pages per call through the swap core and NfsFs's table.</summary>

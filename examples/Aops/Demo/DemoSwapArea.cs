@@ -21,7 +21,8 @@ internal enum DemoFs
     BlkDev,
     /// <summary>HostFs on a host directory: SWP_FILE, direct_IO as O_DIRECT pwritev/preadv on a real file.</summary>
     Host,
-    /// <summary>NfsFs on an NFSv3 server: SWP_FS_OPS, swap_rw as WRITEs and a COMMIT per batch.</summary>
+    /// <summary>NfsFs on an NFSv3 server: SWP_FS_OPS, swap_rw as one READ or one FILE_SYNC WRITE per batch, completed
+    /// asynchronously above queue depth 1.</summary>
     Nfs,
 }
 
