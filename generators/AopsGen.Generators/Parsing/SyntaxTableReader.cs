@@ -96,7 +96,7 @@ internal static class SyntaxTableReader
                 foreach (AttributeSyntax attribute in MethodAttributes(method))
                 {
                     if (Shadowed(attribute.Name, shadowing, attributeName: true)
-                        || !TryAnswer(scope.Attributes, attribute.Name.ToString(), method, scope, compilation, cancellationToken, out int op))
+                        || !TryAnswer(scope.Attributes, attribute.Name.ToString(), method, scope, shadowing, compilation, cancellationToken, out int op))
                     {
                         return false;
                     }
@@ -267,7 +267,7 @@ internal static class SyntaxTableReader
                 return true;
             }
             if (Shadowed(type, shadowing, attributeName: false)
-                || !TryAnswer(scope.Types, type.ToString(), method, scope, compilation, cancellationToken, out types[i]))
+                || !TryAnswer(scope.Types, type.ToString(), method, scope, shadowing, compilation, cancellationToken, out types[i]))
             {
                 return false;
             }
@@ -332,15 +332,16 @@ internal static class SyntaxTableReader
 
     /// <summary>The answer for <paramref name="written"/>, bound on <paramref name="method"/> when no method of the scope has bound it yet.</summary>
     private static bool TryAnswer(ConcurrentDictionary<string, int> answers, string written, MethodDeclarationSyntax method, ScopeAnswers scope,
-        Compilation compilation, CancellationToken cancellationToken, out int answer)
+        HashSet<string> shadowing, Compilation compilation, CancellationToken cancellationToken, out int answer)
         => answers.TryGetValue(written, out answer)
-           || (Resolve(method, scope, compilation, cancellationToken) && answers.TryGetValue(written, out answer));
+           || (Resolve(method, scope, shadowing, compilation, cancellationToken) && answers.TryGetValue(written, out answer));
 
     /// <summary>
     /// Binds <paramref name="method"/> as <see cref="TableValidation"/> does and records, for its scope, what each of its
-    /// attributes and each type of its signature turned out to be.
+    /// attributes and each type of its signature turned out to be; not a name a nested type of this class or of a class around
+    /// it may shadow (<paramref name="shadowing"/>): that answer holds for this class only.
     /// </summary>
-    private static bool Resolve(MethodDeclarationSyntax method, ScopeAnswers scope, Compilation compilation, CancellationToken cancellationToken)
+    private static bool Resolve(MethodDeclarationSyntax method, ScopeAnswers scope, HashSet<string> shadowing, Compilation compilation, CancellationToken cancellationToken)
     {
         if (compilation.GetSemanticModel(method.SyntaxTree).GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol symbol)
         {
@@ -349,12 +350,14 @@ internal static class SyntaxTableReader
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
             if (attribute.ApplicationSyntaxReference is { } reference && reference.SyntaxTree == method.SyntaxTree
-                && reference.GetSyntax(cancellationToken) is AttributeSyntax { Parent.Parent: var owner } syntax && owner == method)
+                && reference.GetSyntax(cancellationToken) is AttributeSyntax { Parent.Parent: var owner } syntax && owner == method
+                && !Shadowed(syntax.Name, shadowing, attributeName: true))
             {
                 scope.Attributes[syntax.Name.ToString()] = TableValidation.FindOp(attribute.AttributeClass) is OpDescriptor op ? (int)op.Kind : -1;
             }
         }
-        if (method.ReturnType is not RefTypeSyntax && !symbol.ReturnsByRef && !symbol.ReturnsByRefReadonly)
+        if (method.ReturnType is not RefTypeSyntax && !symbol.ReturnsByRef && !symbol.ReturnsByRefReadonly
+            && !Shadowed(method.ReturnType, shadowing, attributeName: false))
         {
             scope.Types[method.ReturnType.ToString()] = PatternIndex(symbol.ReturnType);
         }
@@ -363,7 +366,7 @@ internal static class SyntaxTableReader
         {
             for (int i = 0; i < parameters.Count; i++)
             {
-                if (parameters[i].Type is TypeSyntax type)
+                if (parameters[i].Type is TypeSyntax type && !Shadowed(type, shadowing, attributeName: false))
                 {
                     scope.Types[type.ToString()] = PatternIndex(symbol.Parameters[i].Type);
                 }
