@@ -34,6 +34,11 @@ internal static class SyntaxTableReader
 
     private static readonly TypePattern[] Patterns = PatternTexts.Select(TypePattern.Parse).ToArray();
 
+    /// <summary>Each op's signature as indexes in <see cref="Patterns"/>: the return type's, then each parameter's.</summary>
+    private static readonly int[][] Signatures = OpCatalog.All
+        .Select(op => new[] { op.ReturnType }.Concat(op.Parameters.Select(p => p.TypeForMatching)).Select(text => System.Array.IndexOf(PatternTexts, text)).ToArray())
+        .ToArray();
+
     /// <summary>
     /// The method each op slot of <paramref name="type"/> gets (by op), or null when the type cannot hold a table; false when the
     /// syntax cannot tell (see the class summary). <paramref name="compilation"/> matches <paramref name="fingerprint"/>; the
@@ -47,7 +52,7 @@ internal static class SyntaxTableReader
         {
             return false;
         }
-        var shadowing = new HashSet<string>(System.StringComparer.Ordinal);
+        HashSet<string>? shadowing = null;
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
         {
             List<TypeDeclarationSyntax>? declarations = ReferenceEquals(current, type) ? parts : Parts(current, cancellationToken);
@@ -61,7 +66,7 @@ internal static class SyntaxTableReader
                 {
                     return false;
                 }
-                AddNestedTypeNames(declaration, shadowing);
+                AddNestedTypeNames(declaration, ref shadowing);
             }
         }
 
@@ -72,7 +77,8 @@ internal static class SyntaxTableReader
             return true;
         }
 
-        var bound = new Dictionary<OpKind, (string Name, (string Path, int Position) Order)>();
+        var bound = new Dictionary<OpKind, string>();
+        var orders = new (string Path, int Position)[OpCatalog.All.Length];
         foreach (TypeDeclarationSyntax part in parts)
         {
             ScopeAnswers? scope = null;
@@ -92,43 +98,45 @@ internal static class SyntaxTableReader
                     continue;
                 }
                 scope ??= fingerprint.Scopes.GetOrAdd(ScopeKey(part), static _ => new ScopeAnswers());
-                List<OpKind>? ops = null;
-                foreach (AttributeSyntax attribute in MethodAttributes(method))
+                uint ops = 0;
+                foreach (AttributeListSyntax list in method.AttributeLists)
                 {
-                    if (Shadowed(attribute.Name, shadowing, attributeName: true)
-                        || !TryAnswer(scope.Attributes, attribute.Name.ToString(), method, scope, shadowing, compilation, cancellationToken, out int op))
-                    {
-                        return false;
-                    }
-                    if (op >= 0)
-                    {
-                        (ops ??= new List<OpKind>()).Add((OpKind)op);
-                    }
-                }
-                if (ops is null)
-                {
-                    continue;
-                }
-                if (!TryReadSignature(method, scope, shadowing, compilation, cancellationToken, out int[]? signature))
-                {
-                    return false;
-                }
-                foreach (OpKind op in ops)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (signature is null || !Matches(signature, method, OpCatalog.All[(int)op]))
+                    // The attributes the compiler puts on the method itself: lists without a target or with 'method:'.
+                    if (list.Target is not null && !list.Target.Identifier.IsKind(SyntaxKind.MethodKeyword))
                     {
                         continue;
                     }
-                    (string Path, int Position) order = (method.SyntaxTree.FilePath, method.Identifier.SpanStart);
-                    if (!bound.TryGetValue(op, out var existing) || TableValidation.IsEarlierInSource(order, existing.Order))
+                    foreach (AttributeSyntax attribute in list.Attributes)
                     {
-                        bound[op] = (method.Identifier.ValueText, order);
+                        if (Shadowed(attribute.Name, shadowing, attributeName: true)
+                            || !TryAnswer(scope.Attributes, attribute.Name, method, scope, shadowing, compilation, cancellationToken, out int op))
+                        {
+                            return false;
+                        }
+                        ops |= op >= 0 ? 1u << op : 0;
+                    }
+                }
+                for (int op = 0; ops != 0; op++, ops >>= 1)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if ((ops & 1) == 0)
+                    {
+                        continue;
+                    }
+                    if (!TryMatch(method, OpCatalog.All[op], scope, shadowing, compilation, cancellationToken, out bool matches))
+                    {
+                        return false;
+                    }
+                    (string Path, int Position) order = (method.SyntaxTree.FilePath, method.Identifier.SpanStart);
+                    if (matches && (!bound.ContainsKey((OpKind)op) || TableValidation.IsEarlierInSource(order, orders[op])))
+                    {
+                        bound[(OpKind)op] = method.Identifier.ValueText;
+                        orders[op] = order;
                     }
                 }
             }
         }
-        slots = bound.ToDictionary(pair => pair.Key, pair => pair.Value.Name);
+        slots = bound;
         return true;
     }
 
@@ -148,26 +156,27 @@ internal static class SyntaxTableReader
         return parts;
     }
 
-    private static void AddNestedTypeNames(TypeDeclarationSyntax declaration, HashSet<string> names)
+    private static void AddNestedTypeNames(TypeDeclarationSyntax declaration, ref HashSet<string>? names)
     {
         foreach (MemberDeclarationSyntax member in declaration.Members)
         {
-            switch (member)
+            SyntaxToken? name = member switch
             {
-                case BaseTypeDeclarationSyntax nested:
-                    names.Add(nested.Identifier.ValueText);
-                    break;
-                case DelegateDeclarationSyntax nested:
-                    names.Add(nested.Identifier.ValueText);
-                    break;
+                BaseTypeDeclarationSyntax nested => nested.Identifier,
+                DelegateDeclarationSyntax nested => nested.Identifier,
+                _ => null,
+            };
+            if (name is SyntaxToken identifier)
+            {
+                (names ??= new HashSet<string>(System.StringComparer.Ordinal)).Add(identifier.ValueText);
             }
         }
     }
 
     /// <summary>Whether a name in <paramref name="syntax"/> (for an attribute, also with <c>Attribute</c> added) is a nested type in scope.</summary>
-    private static bool Shadowed(TypeSyntax syntax, HashSet<string> shadowing, bool attributeName)
+    private static bool Shadowed(TypeSyntax syntax, HashSet<string>? shadowing, bool attributeName)
     {
-        if (shadowing.Count == 0)
+        if (shadowing is null)
         {
             return false;
         }
@@ -189,108 +198,70 @@ internal static class SyntaxTableReader
         {
             foreach (MemberDeclarationSyntax member in part.Members)
             {
-                foreach (SyntaxToken name in MemberNames(member))
+                if (member is BaseFieldDeclarationSyntax field)
                 {
-                    if (System.Array.IndexOf(TableValidation.GeneratedMemberNames, name.ValueText) >= 0)
+                    foreach (VariableDeclaratorSyntax variable in field.Declaration.Variables)
                     {
-                        return true;
+                        if (IsGeneratedMemberName(variable.Identifier))
+                        {
+                            return true;
+                        }
                     }
+                }
+                else if (MemberName(member) is SyntaxToken name && IsGeneratedMemberName(name))
+                {
+                    return true;
                 }
             }
         }
         return false;
     }
 
-    /// <summary>The names a member declaration gives to members of its type (explicit interface implementations give none).</summary>
-    private static IEnumerable<SyntaxToken> MemberNames(MemberDeclarationSyntax member)
-    {
-        switch (member)
-        {
-            case MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method:
-                yield return method.Identifier;
-                break;
-            case PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property:
-                yield return property.Identifier;
-                break;
-            case EventDeclarationSyntax { ExplicitInterfaceSpecifier: null } @event:
-                yield return @event.Identifier;
-                break;
-            case BaseFieldDeclarationSyntax field:
-                foreach (VariableDeclaratorSyntax variable in field.Declaration.Variables)
-                {
-                    yield return variable.Identifier;
-                }
-                break;
-            case BaseTypeDeclarationSyntax nested:
-                yield return nested.Identifier;
-                break;
-            case DelegateDeclarationSyntax nested:
-                yield return nested.Identifier;
-                break;
-        }
-    }
+    private static bool IsGeneratedMemberName(SyntaxToken name) => System.Array.IndexOf(TableValidation.GeneratedMemberNames, name.ValueText) >= 0;
 
-    /// <summary>The attributes the compiler puts on the method itself: lists without a target or with <c>method:</c>.</summary>
-    private static IEnumerable<AttributeSyntax> MethodAttributes(MethodDeclarationSyntax method)
+    /// <summary>The name a member declaration gives its member (explicit interface implementations, fields and unnamed members: none).</summary>
+    private static SyntaxToken? MemberName(MemberDeclarationSyntax member) => member switch
     {
-        foreach (AttributeListSyntax list in method.AttributeLists)
-        {
-            if (list.Target is null || list.Target.Identifier.IsKind(SyntaxKind.MethodKeyword))
-            {
-                foreach (AttributeSyntax attribute in list.Attributes)
-                {
-                    yield return attribute;
-                }
-            }
-        }
-    }
+        MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method => method.Identifier,
+        PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property => property.Identifier,
+        EventDeclarationSyntax { ExplicitInterfaceSpecifier: null } @event => @event.Identifier,
+        BaseTypeDeclarationSyntax nested => nested.Identifier,
+        DelegateDeclarationSyntax nested => nested.Identifier,
+        _ => null,
+    };
 
     /// <summary>
-    /// The method's signature as pattern indexes (return type first, then each parameter's), or null when no op's slot can take
-    /// the method whatever its types (not static, by-ref return, <c>__arglist</c>); false when a type's name is shadowed or
-    /// cannot be bound. The method is neither generic nor an explicit interface implementation.
+    /// Whether <paramref name="method"/> (neither generic nor an explicit interface implementation) has <paramref name="op"/>'s
+    /// signature, as <see cref="TableValidation.CheckMethod"/> says of a method that is not partial: static, not by-ref,
+    /// each type and ref kind the op's. False when a type's name is shadowed or cannot be bound.
     /// </summary>
-    private static bool TryReadSignature(MethodDeclarationSyntax method, ScopeAnswers scope, HashSet<string> shadowing, Compilation compilation, CancellationToken cancellationToken, out int[]? signature)
+    private static bool TryMatch(MethodDeclarationSyntax method, OpDescriptor op, ScopeAnswers scope, HashSet<string>? shadowing,
+        Compilation compilation, CancellationToken cancellationToken, out bool matches)
     {
-        signature = null;
-        if (!method.Modifiers.Any(SyntaxKind.StaticKeyword) || method.ReturnType is RefTypeSyntax)
+        matches = false;
+        SeparatedSyntaxList<ParameterSyntax> parameters = method.ParameterList.Parameters;
+        if (!method.Modifiers.Any(SyntaxKind.StaticKeyword) || method.ReturnType is RefTypeSyntax || parameters.Count != op.Parameters.Length)
         {
             return true;
         }
-        SeparatedSyntaxList<ParameterSyntax> parameters = method.ParameterList.Parameters;
-        var types = new int[parameters.Count + 1];
         for (int i = 0; i <= parameters.Count; i++)
         {
             TypeSyntax? type = i == 0 ? method.ReturnType : parameters[i - 1].Type;
-            if (type is null)
+            if (type is null || (i > 0 && RefKindOf(parameters[i - 1]) != op.Parameters[i - 1].RefKind))
             {
                 return true;
             }
             if (Shadowed(type, shadowing, attributeName: false)
-                || !TryAnswer(scope.Types, type.ToString(), method, scope, shadowing, compilation, cancellationToken, out types[i]))
+                || !TryAnswer(scope.Types, type, method, scope, shadowing, compilation, cancellationToken, out int pattern))
             {
                 return false;
             }
-        }
-        signature = types;
-        return true;
-    }
-
-    /// <summary>The syntax side of <see cref="TableValidation.HasSignature"/>, the method being static, ordinary and not generic.</summary>
-    private static bool Matches(int[] signature, MethodDeclarationSyntax method, OpDescriptor op)
-    {
-        if (signature.Length != op.Parameters.Length + 1 || signature[0] != PatternIndex(op.ReturnType))
-        {
-            return false;
-        }
-        for (int i = 0; i < op.Parameters.Length; i++)
-        {
-            if (RefKindOf(method.ParameterList.Parameters[i]) != op.Parameters[i].RefKind
-                || signature[i + 1] != PatternIndex(op.Parameters[i].TypeForMatching))
+            if (pattern != Signatures[(int)op.Kind][i])
             {
-                return false;
+                return true;
             }
         }
+        matches = true;
         return true;
     }
 
@@ -315,8 +286,6 @@ internal static class SyntaxTableReader
         return isRef ? RefKind.Ref : RefKind.None;
     }
 
-    private static int PatternIndex(string text) => System.Array.IndexOf(PatternTexts, text);
-
     /// <summary>The index of the pattern <paramref name="type"/> matches, or -1.</summary>
     private static int PatternIndex(ITypeSymbol type)
     {
@@ -330,18 +299,26 @@ internal static class SyntaxTableReader
         return -1;
     }
 
-    /// <summary>The answer for <paramref name="written"/>, bound on <paramref name="method"/> when no method of the scope has bound it yet.</summary>
-    private static bool TryAnswer(ConcurrentDictionary<string, int> answers, string written, MethodDeclarationSyntax method, ScopeAnswers scope,
-        HashSet<string> shadowing, Compilation compilation, CancellationToken cancellationToken, out int answer)
-        => answers.TryGetValue(written, out answer)
-           || (Resolve(method, scope, shadowing, compilation, cancellationToken) && answers.TryGetValue(written, out answer));
+    /// <summary>The answer for <paramref name="name"/>, bound on <paramref name="method"/> when no method of the scope has bound it yet.</summary>
+    private static bool TryAnswer(ConcurrentDictionary<string, int> answers, TypeSyntax name, MethodDeclarationSyntax method, ScopeAnswers scope,
+        HashSet<string>? shadowing, Compilation compilation, CancellationToken cancellationToken, out int answer)
+        => answers.TryGetValue(Written(name), out answer)
+           || (Resolve(method, scope, shadowing, compilation, cancellationToken) && answers.TryGetValue(Written(name), out answer));
+
+    /// <summary>A name or type as written, the key of an answer: a plain name or keyword is the token's own text (no new string).</summary>
+    private static string Written(TypeSyntax name) => name switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.Text,
+        PredefinedTypeSyntax keyword => keyword.Keyword.Text,
+        _ => name.ToString(),
+    };
 
     /// <summary>
     /// Binds <paramref name="method"/> as <see cref="TableValidation"/> does and records, for its scope, what each of its
     /// attributes and each type of its signature turned out to be; not a name a nested type of this class or of a class around
     /// it may shadow (<paramref name="shadowing"/>): that answer holds for this class only.
     /// </summary>
-    private static bool Resolve(MethodDeclarationSyntax method, ScopeAnswers scope, HashSet<string> shadowing, Compilation compilation, CancellationToken cancellationToken)
+    private static bool Resolve(MethodDeclarationSyntax method, ScopeAnswers scope, HashSet<string>? shadowing, Compilation compilation, CancellationToken cancellationToken)
     {
         if (compilation.GetSemanticModel(method.SyntaxTree).GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol symbol)
         {
@@ -353,13 +330,13 @@ internal static class SyntaxTableReader
                 && reference.GetSyntax(cancellationToken) is AttributeSyntax { Parent.Parent: var owner } syntax && owner == method
                 && !Shadowed(syntax.Name, shadowing, attributeName: true))
             {
-                scope.Attributes[syntax.Name.ToString()] = TableValidation.FindOp(attribute.AttributeClass) is OpDescriptor op ? (int)op.Kind : -1;
+                scope.Attributes[Written(syntax.Name)] = TableValidation.FindOp(attribute.AttributeClass) is OpDescriptor op ? (int)op.Kind : -1;
             }
         }
         if (method.ReturnType is not RefTypeSyntax && !symbol.ReturnsByRef && !symbol.ReturnsByRefReadonly
             && !Shadowed(method.ReturnType, shadowing, attributeName: false))
         {
-            scope.Types[method.ReturnType.ToString()] = PatternIndex(symbol.ReturnType);
+            scope.Types[Written(method.ReturnType)] = PatternIndex(symbol.ReturnType);
         }
         SeparatedSyntaxList<ParameterSyntax> parameters = method.ParameterList.Parameters;
         if (symbol.Parameters.Length == parameters.Count)
@@ -368,7 +345,7 @@ internal static class SyntaxTableReader
             {
                 if (parameters[i].Type is TypeSyntax type && !Shadowed(type, shadowing, attributeName: false))
                 {
-                    scope.Types[type.ToString()] = PatternIndex(symbol.Parameters[i].Type);
+                    scope.Types[Written(type)] = PatternIndex(symbol.Parameters[i].Type);
                 }
             }
         }
@@ -382,21 +359,41 @@ internal static class SyntaxTableReader
     /// </summary>
     private static string ScopeKey(TypeDeclarationSyntax part)
     {
-        var key = new StringBuilder();
+        var key = new StringBuilder(256);
+        var namespaces = new Stack<BaseNamespaceDeclarationSyntax>();
         for (SyntaxNode? node = part.Parent; node is not null; node = node.Parent)
         {
-            switch (node)
+            if (node is BaseNamespaceDeclarationSyntax ns)
             {
-                case BaseNamespaceDeclarationSyntax ns:
-                    key.Insert(0, "namespace " + ns.Name + " {" + string.Join(";", ns.Externs) + ";" + string.Join(";", ns.Usings) + "}");
-                    break;
-                case CompilationUnitSyntax unit:
-                    key.Insert(0, string.Join(";", unit.Externs) + ";" + string.Join(";", unit.Usings) + ";"
-                        + (DeclaresFileLocalType(unit.Members) ? "file " + part.SyntaxTree.FilePath : string.Empty));
-                    break;
+                namespaces.Push(ns);
+            }
+            else if (node is CompilationUnitSyntax unit)
+            {
+                AppendImports(key, unit.Externs, unit.Usings);
+                if (DeclaresFileLocalType(unit.Members))
+                {
+                    key.Append("file ").Append(part.SyntaxTree.FilePath).Append('\n');
+                }
             }
         }
+        foreach (BaseNamespaceDeclarationSyntax ns in namespaces)
+        {
+            key.Append("namespace ").Append(ns.Name).Append('\n');
+            AppendImports(key, ns.Externs, ns.Usings);
+        }
         return key.ToString();
+    }
+
+    private static void AppendImports(StringBuilder key, SyntaxList<ExternAliasDirectiveSyntax> externs, SyntaxList<UsingDirectiveSyntax> usings)
+    {
+        foreach (ExternAliasDirectiveSyntax directive in externs)
+        {
+            key.Append(directive).Append('\n');
+        }
+        foreach (UsingDirectiveSyntax directive in usings)
+        {
+            key.Append(directive).Append('\n');
+        }
     }
 
     private static bool DeclaresFileLocalType(SyntaxList<MemberDeclarationSyntax> members)
