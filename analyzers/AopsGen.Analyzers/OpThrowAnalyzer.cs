@@ -25,10 +25,10 @@ public sealed class OpThrowAnalyzer : DiagnosticAnalyzer
             {
                 return;
             }
-            // A symbol action that reads the few op methods' syntax, not a syntax action on every throw: a syntax node action makes
-            // the analyzer driver walk every node of every declaration in the compilation for the few throws it is given (about a
-            // third of the analyzers' memory on 1000 classes), and an operation action would make the compiler build the operations
-            // of every method body.
+            // A symbol action that reads the few op methods' syntax, not a syntax action on every throw: for a syntax node action
+            // the analyzer driver visits every node of every declaration in the compilation (docs/performance.md: the driver's
+            // share on 1,000 classes fell from 91 to 60 MB without them), and an operation action would make the compiler build
+            // the operations of every method body.
             start.RegisterSymbolAction(static symbolContext => Analyze(symbolContext), SymbolKind.Method);
         });
     }
