@@ -33,21 +33,13 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
             if (AnalyzerHelpers.ReferencesAopsGen(start.Compilation))
             {
                 start.RegisterSymbolAction(
-                    symbolContext => AnalyzeMethod((IMethodSymbol)symbolContext.Symbol, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
-                    SymbolKind.Method);
-                // A local function is no member, so no symbol action sees it; HasSignature rejects it (not an ordinary method).
-                // A syntax action, not an operation action: one of those would make the compiler build the operations of
-                // every method body in the compilation (most of the analyzers' time and memory) to find the few local functions.
-                start.RegisterSyntaxNodeAction(
-                    static syntaxContext =>
+                    static symbolContext =>
                     {
-                        if (((LocalFunctionStatementSyntax)syntaxContext.Node).AttributeLists.Count > 0
-                            && syntaxContext.SemanticModel.GetDeclaredSymbol(syntaxContext.Node, syntaxContext.CancellationToken) is IMethodSymbol localFunction)
-                        {
-                            AnalyzeMethod(localFunction, syntaxContext.ReportDiagnostic, syntaxContext.CancellationToken);
-                        }
+                        var method = (IMethodSymbol)symbolContext.Symbol;
+                        AnalyzeMethod(method, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
+                        AnalyzeLocalFunctions(method, symbolContext.Compilation, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
                     },
-                    SyntaxKind.LocalFunctionStatement);
+                    SymbolKind.Method);
             }
         });
     }
@@ -67,6 +59,34 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
         MethodKind.ExplicitInterfaceImplementation => "is an explicit interface implementation; C# cannot name it to take its address, so it cannot fill the slot of",
         _ => "is not an ordinary method, so it cannot fill the slot of",
     };
+
+    /// <summary>
+    /// A local function is no member, so no symbol action sees it; HasSignature rejects it (not an ordinary method). The method's
+    /// own syntax is read for local functions that carry attributes, and only those are bound. Not a syntax node action: one
+    /// of those makes the analyzer driver walk every node of every declaration in the compilation; nor an operation action,
+    /// which would make the compiler build the operations of every method body.
+    /// </summary>
+    private static void AnalyzeLocalFunctions(IMethodSymbol method, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        {
+            SemanticModel? model = null;
+            foreach (SyntaxNode node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (node is LocalFunctionStatementSyntax { AttributeLists.Count: > 0 } localFunction)
+                {
+                    // Rare (an attribute on a local function), so a semantic model of its own costs nothing in the common case.
+#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() within a diagnostic analyzer: only for an attributed local function.
+                    model ??= compilation.GetSemanticModel(reference.SyntaxTree);
+#pragma warning restore RS1030
+                    if (model.GetDeclaredSymbol(localFunction, cancellationToken) is IMethodSymbol symbol)
+                    {
+                        AnalyzeMethod(symbol, report, cancellationToken);
+                    }
+                }
+            }
+        }
+    }
 
     private static void AnalyzeMethod(IMethodSymbol method, Action<Diagnostic> report, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -25,32 +25,50 @@ public sealed class OpThrowAnalyzer : DiagnosticAnalyzer
             {
                 return;
             }
-            // Syntax actions, not operation actions: a throw is plain in the syntax, and an operation block action would make
-            // the compiler bind and build the operations of every method body in the compilation to find the op methods' throws.
-            start.RegisterSyntaxNodeAction(static syntaxContext => Analyze(syntaxContext), SyntaxKind.ThrowStatement, SyntaxKind.ThrowExpression);
+            // A symbol action that reads the few op methods' syntax, not a syntax action on every throw: for a syntax node action
+            // the analyzer driver visits every node of every declaration in the compilation (docs/performance.md: the driver's
+            // share on 1,000 classes fell from 91 to 60 MB without them), and an operation action would make the compiler build
+            // the operations of every method body.
+            start.RegisterSymbolAction(static symbolContext => Analyze(symbolContext), SymbolKind.Method);
         });
     }
 
-    /// <summary>A throw anywhere in an op method's body, lambdas and local functions in it included (its operation block).</summary>
-    private static void Analyze(SyntaxNodeAnalysisContext context)
+    /// <summary>Each throw in the body of an op method, lambdas and local functions in it included (its operation block).</summary>
+    private static void Analyze(SymbolAnalysisContext context)
     {
-        for (SyntaxNode? node = context.Node.Parent; node is not null; node = node.Parent)
+        var method = (IMethodSymbol)context.Symbol;
+        // The driver calls this for both parts of a partial method; the definition part reads both bodies.
+        if (method.PartialDefinitionPart is not null || !IsOpMethod(method))
         {
-            if (node is MemberDeclarationSyntax member)
+            return;
+        }
+        // A partial method's declarations (and its implementation part's) may list the same body twice: each declaration once.
+        var declarations = new HashSet<SyntaxNode>();
+        foreach (IMethodSymbol part in new[] { method, method.PartialImplementationPart ?? method })
+        {
+            foreach (SyntaxReference reference in part.DeclaringSyntaxReferences)
             {
-                if (member is MethodDeclarationSyntax
-                    && context.SemanticModel.GetDeclaredSymbol(member, context.CancellationToken) is IMethodSymbol method
-                    && IsOpMethod(method))
+                if (reference.GetSyntax(context.CancellationToken) is MethodDeclarationSyntax declaration && declarations.Add(declaration))
                 {
-                    Location location = context.Node switch
-                    {
-                        ThrowStatementSyntax statement => statement.ThrowKeyword.GetLocation(),
-                        ThrowExpressionSyntax expression => expression.ThrowKeyword.GetLocation(),
-                        SyntaxNode other => other.GetLocation(),
-                    };
-                    context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.OpThrows, location, method.Name));
+                    ReportThrows(context, method, declaration);
                 }
-                return;
+            }
+        }
+    }
+
+    private static void ReportThrows(SymbolAnalysisContext context, IMethodSymbol method, MethodDeclarationSyntax declaration)
+    {
+        foreach (SyntaxNode node in declaration.DescendantNodes())
+        {
+            SyntaxToken? throwKeyword = node switch
+            {
+                ThrowStatementSyntax statement => statement.ThrowKeyword,
+                ThrowExpressionSyntax expression => expression.ThrowKeyword,
+                _ => null,
+            };
+            if (throwKeyword is SyntaxToken keyword)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.OpThrows, keyword.GetLocation(), method.Name));
             }
         }
     }

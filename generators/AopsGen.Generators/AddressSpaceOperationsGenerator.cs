@@ -10,9 +10,10 @@ namespace AopsGen.Generators;
 /// (its declarations' syntax, its table name): Roslyn's own per-class work, nothing bound beyond the class attribute;</item>
 /// <item>each file's <see cref="FileDeclarations"/>, read again only for a changed tree, and with the references and options
 /// a <see cref="DeclarationFingerprint"/>: what, outside a table's own files, can change what its names bind to;</item>
-/// <item><see cref="TableParser"/> binds and checks a class into a value-equatable <see cref="TableModel"/> only when its
-/// candidate or the fingerprint changed: an edit in a method body elsewhere recomputes no table, an edit in one table
-/// recomputes that one;</item>
+/// <item><see cref="TableParser"/> checks a class into a value-equatable <see cref="TableModel"/> only when its candidate or
+/// the fingerprint changed: an edit in a method body elsewhere recomputes no table, an edit in one table recomputes that one.
+/// It reads the op slots from the syntax (<see cref="SyntaxTableReader"/>: each attribute name and type as written is bound
+/// once per scope and fingerprint, not once per method) and binds the class only where the syntax cannot tell;</item>
 /// <item><see cref="TableEmitter"/> writes the text of each model that changed.</item>
 /// </list>
 /// It reports nothing: the analyzers do, with the same checks.

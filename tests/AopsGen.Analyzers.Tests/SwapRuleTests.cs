@@ -113,6 +113,24 @@ public sealed class SwapRuleTests
     }
 
     [Fact]
+    public async Task AOPS011_throw_in_a_lambda_a_local_function_or_the_body_of_a_partial_op_method()
+    {
+        await VerifyAsync("""
+            [AddressSpaceOperations] public static partial class Fs
+            {
+                [ReadPage] public static int ReadPage(OpenFile file, Page page)
+                {
+                    Func<int> check = () => page is null ? {|AOPS011:throw|} new ArgumentNullException(nameof(page)) : 0;
+                    return Local() + check();
+                    static int Local() => {|AOPS011:throw|} new InvalidOperationException();
+                }
+                [WritePage] public static partial int WritePage(Page page, WritebackControl wbc);
+                public static partial int WritePage(Page page, WritebackControl wbc) { {|AOPS011:throw|} new InvalidOperationException(); }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task AOPS011_not_reported_for_errno_returns_or_helpers_that_throw()
     {
         await VerifyAsync("""

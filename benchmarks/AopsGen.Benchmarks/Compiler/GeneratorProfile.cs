@@ -11,8 +11,10 @@ namespace AopsGen.Benchmarks.Compiler;
 /// <c>--quick --group generatorProfile</c>: where the generator's cold time goes. The generator and
 /// <see cref="FloorGenerator"/> run cold over <see cref="Classes"/> classes with step tracking on; each pipeline step's time
 /// is the sum of Roslyn's <c>IncrementalGeneratorRunStep.ElapsedTime</c> over its runs (the source output step included), and
-/// what the steps do not account for (the driver's own work: the syntax walk of <c>ForAttributeWithMetadataName</c>, parsing
-/// the generated text) is the total less their sum. Medians of <see cref="Runs"/> interleaved rounds.
+/// what the steps do not account for is the total less their sum: the syntax walk of <c>ForAttributeWithMetadataName</c>
+/// and, with step tracking on as here, Roslyn recording the step tree of every output (<c>GeneratorRunStateTable.Builder.
+/// RecordStepTree</c>: a third of a tracked run in a sampled trace, deeper for the generator's pipeline than for the floor's,
+/// and absent from the untracked runs <c>generatorColdOverFloor</c> times). Medians of <see cref="Runs"/> interleaved rounds.
 /// </summary>
 public static class GeneratorProfile
 {

@@ -140,6 +140,12 @@ internal sealed class DeclarationFingerprint : IEquatable<DeclarationFingerprint
         _compilation = new WeakReference<Compilation>(compilation);
     }
 
+    /// <summary>
+    /// What names in op attributes and signatures bound to, by scope key (<see cref="SyntaxTableReader"/>): the same in every
+    /// compilation with an equal fingerprint, so kept with it. Not part of equality.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, ScopeAnswers> Scopes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The compilation this fingerprint was computed from, while it is alive.</summary>
     public Compilation? LiveCompilation() => _compilation.TryGetTarget(out Compilation? compilation) ? compilation : null;
 

@@ -10,13 +10,15 @@ namespace AopsGen.Generators;
 /// <summary>
 /// Reads an [AddressSpaceOperations] class (a <see cref="TableCandidate"/>) into a <see cref="TableModel"/>. Invalid input is skipped, never
 /// reported here: a type that fails <see cref="TableValidation.CheckType"/> gives no model, and each slot holds
-/// the method <see cref="TableValidation.BoundOps"/> chooses. The analyzers report what is skipped.
+/// the method <see cref="TableValidation.BoundOps"/> chooses, read from the syntax where that gives the same answer
+/// (<see cref="SyntaxTableReader"/>). The analyzers report what is skipped.
 /// </summary>
 internal static class TableParser
 {
     /// <summary>
     /// The model of <paramref name="candidate"/>, bound in a compilation whose declarations match <paramref name="fingerprint"/>
-    /// (<see cref="TableCandidate.CompilationFor"/>), or null when the class cannot hold a table.
+    /// (<see cref="TableCandidate.CompilationFor"/>), or null when the class cannot hold a table. The slots are read from the
+    /// syntax (<see cref="SyntaxTableReader"/>) where it can tell, else from the bound class (<see cref="BoundSlots"/>).
     /// </summary>
     public static TableModel? Parse(TableCandidate candidate, DeclarationFingerprint fingerprint, CancellationToken cancellationToken)
     {
@@ -28,18 +30,43 @@ internal static class TableParser
         Compilation compilation = candidate.CompilationFor(fingerprint);
         INamedTypeSymbol? type = candidate.SymbolIn(compilation)
             ?? compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) as INamedTypeSymbol;
-        if (type is null || TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
+        if (type is null)
         {
             return null;
         }
+        if (!SyntaxTableReader.TryRead(type, fingerprint, compilation, cancellationToken, out Dictionary<OpKind, string>? slots))
+        {
+            slots = BoundSlots(type, cancellationToken);
+        }
+        return slots is null ? null : Model(type, candidate.TableName, slots);
+    }
 
-        Dictionary<OpKind, OpMethod> bound = TableValidation.BoundOps(type, cancellationToken);
-        ImmutableArray<OpBindingModel>.Builder ops = ImmutableArray.CreateBuilder<OpBindingModel>(bound.Count);
+    /// <summary>
+    /// The method name of each op slot, from the bound class: <see cref="TableValidation.CheckType"/>, then
+    /// <see cref="TableValidation.BoundOps"/>; null when the class cannot hold a table.
+    /// </summary>
+    public static Dictionary<OpKind, string>? BoundSlots(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (TableValidation.CheckType(type, cancellationToken) != TypeProblem.None)
+        {
+            return null;
+        }
+        var slots = new Dictionary<OpKind, string>();
+        foreach (KeyValuePair<OpKind, OpMethod> bound in TableValidation.BoundOps(type, cancellationToken))
+        {
+            slots[bound.Key] = bound.Value.Method.Name;
+        }
+        return slots;
+    }
+
+    private static TableModel Model(INamedTypeSymbol type, string tableName, Dictionary<OpKind, string> slots)
+    {
+        ImmutableArray<OpBindingModel>.Builder ops = ImmutableArray.CreateBuilder<OpBindingModel>(slots.Count);
         foreach (OpDescriptor op in OpCatalog.All)
         {
-            if (bound.TryGetValue(op.Kind, out var binding))
+            if (slots.TryGetValue(op.Kind, out string? method))
             {
-                ops.Add(new OpBindingModel(op.Kind, EscapeIdentifier(binding.Method.Name)));
+                ops.Add(new OpBindingModel(op.Kind, EscapeIdentifier(method)));
             }
         }
 
@@ -48,8 +75,8 @@ internal static class TableParser
             Namespace: type.ContainingNamespace.IsGlobalNamespace ? string.Empty : NamespaceName(type.ContainingNamespace, escaped: true),
             Declarations: new EquatableArray<TypeDeclarationModel>(Declarations(type)),
             FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            TableName: candidate.TableName,
-            Ops: new EquatableArray<OpBindingModel>(ops.ToImmutable()));
+            TableName: tableName,
+            Ops: new EquatableArray<OpBindingModel>(ops.MoveToImmutable()));
     }
 
     private static ImmutableArray<TypeDeclarationModel> Declarations(INamedTypeSymbol type)
