@@ -173,6 +173,12 @@ public sealed unsafe partial class FuseMount
                 Fail(req, Errnos.Neg(Errno.ESTALE));
                 return;
             }
+            int rc = MountNamespace.GetAttr(d.Inode);
+            if (rc != 0)
+            {
+                Fail(req, rc);
+                return;
+            }
             Stat st;
             m.FillStat(d.Inode, ino, &st);
             LibFuse.ReplyAttr(req, &st, m._options.AttrTimeout);
