@@ -70,20 +70,7 @@ public sealed class AopsMountProcessTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_dir, "kept"));
         File.WriteAllBytes(Path.Combine(_dir, "kept/a"), kept); // closed: fsync'd at release
 
-        var chunk = new byte[1 << 20];
-        IOException error = Assert.ThrowsAny<IOException>(() =>
-        {
-            using var stream = new FileStream(Path.Combine(_dir, "big"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
-            for (int i = 0; i < 64; i++)
-            {
-                stream.Write(chunk);
-                if (i == 3)
-                {
-                    aops.Kill(); // SIGKILL, between two writes of an open file
-                }
-            }
-        });
-        Assert.Contains("not connected", error.Message, StringComparison.OrdinalIgnoreCase);
+        WriteUntilKilled(aops, 0);
         Assert.True(IsMounted(_dir));
         Assert.ThrowsAny<IOException>(() => Directory.GetFileSystemEntries(_dir)); // ENOTCONN, not a hang
         (int code, string output) = HostTools.Run("fusermount3", $"-u {_dir}", _work, Limit);
@@ -141,21 +128,7 @@ public sealed class AopsMountProcessTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_dir, "kept"));
         File.WriteAllBytes(Path.Combine(_dir, "kept/a"), kept);
 
-        var chunk = new byte[1 << 20];
-        Array.Fill(chunk, (byte)'x');
-        IOException error = Assert.ThrowsAny<IOException>(() =>
-        {
-            using var stream = new FileStream(Path.Combine(_dir, "big"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
-            for (int i = 0; i < 64; i++)
-            {
-                stream.Write(chunk);
-                if (i == 3)
-                {
-                    aops.Kill(); // SIGKILL, between two writes of an open file
-                }
-            }
-        });
-        Assert.Contains("not connected", error.Message, StringComparison.OrdinalIgnoreCase);
+        WriteUntilKilled(aops, (byte)'x');
         (int code, string output) = HostTools.Run("fusermount3", $"-u {_dir}", _work, Limit);
         Assert.True(code == 0, output);
 
@@ -203,6 +176,26 @@ public sealed class AopsMountProcessTests : IDisposable
         {
             Directory.Delete(_work, recursive: true);
         }
+    }
+
+    // 1 MiB writes of `fill` to DIR/big, the daemon SIGKILLed after the fourth: the next write fails with ENOTCONN.
+    private void WriteUntilKilled(Aops aops, byte fill)
+    {
+        var chunk = new byte[1 << 20];
+        Array.Fill(chunk, fill);
+        IOException error = Assert.ThrowsAny<IOException>(() =>
+        {
+            using var stream = new FileStream(Path.Combine(_dir, "big"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
+            for (int i = 0; i < 64; i++)
+            {
+                stream.Write(chunk);
+                if (i == 3)
+                {
+                    aops.Kill(); // SIGKILL, between two writes of an open file
+                }
+            }
+        });
+        Assert.Contains("not connected", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     // aops mount … DIR, waited for until it says it is mounted.
