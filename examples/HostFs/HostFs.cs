@@ -3,6 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using AopsGen.Block;
+using AopsGen.Fuse;
 using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;
@@ -91,6 +92,26 @@ public static unsafe partial class HostFs
             mount.Inodes.Clear();
         }
         mount.Staging.Dispose();
+    }
+
+    /// <summary>
+    /// <c>statfs</c> of the mount: the host directory's filesystem (<c>fstatvfs</c> of its descriptor) — its block
+    /// size, blocks, blocks free to users, inodes and free inodes — as <c>df</c> through the mount shows them.
+    /// Returns 0 or the host's -errno.
+    /// </summary>
+    public static int StatFs(SuperBlock sb, out FsStatistics stats)
+    {
+        stats = default;
+        // struct statvfs (LP64): f_bsize, f_frsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_favail, f_fsid,
+        // f_flag, f_namemax, then spare: 112 bytes.
+        ulong* buffer = stackalloc ulong[14];
+        if (HostLibc.FStatVfs(MountOf(sb).DirFd, buffer) != 0)
+        {
+            return HostLibc.LastError();
+        }
+        ulong unit = buffer[1] != 0 ? buffer[1] : buffer[0];
+        stats = new FsStatistics((long)unit, buffer[2], buffer[4], buffer[5], buffer[6]);
+        return 0;
     }
 
     /// <summary>

@@ -107,6 +107,9 @@ internal static unsafe partial class HostLibc
     [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
     public static partial nint GetDents64(int fd, byte* buffer, nuint count);
 
+    [LibraryImport("libc", EntryPoint = "fstatvfs", SetLastError = true)]
+    public static partial int FStatVfs(int fd, ulong* statvfs);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEuid();
 

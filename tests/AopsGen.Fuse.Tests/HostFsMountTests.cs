@@ -45,6 +45,14 @@ public sealed class HostFsMountTests
         Assert.Equal(Stat(Path.Combine(fs.HostDir, "hard.txt"), "%i"), Stat(fs.PathOf("sub/file.txt"), "%i")); // the host's inode number
         Assert.Equal(Stat(fs.PathOf("sub/file.txt"), "%i"), Stat(fs.PathOf("hard.txt"), "%i")); // one inode, two names
         Assert.Equal(2UL, Stat(fs.PathOf("hard.txt"), "%h"));
+        Assert.Equal(Statfs(fs.HostDir, "%S %b %c"), Statfs(fs.Dir, "%S %b %c")); // df: the host filesystem's block size, blocks, inodes
+    }
+
+    private static string Statfs(string path, string format)
+    {
+        (int code, string output) = HostTools.Run("stat", $"-f -c \"{format}\" {path}", "/", TimeSpan.FromSeconds(30));
+        Assert.Equal(0, code);
+        return output.Trim();
     }
 
     [FuseFact]

@@ -84,7 +84,12 @@ internal sealed class MountedFs : IDisposable
         {
             Check(RamFs.Mount(Vfs, "/mnt", out _), null);
         }
-        int rc = FuseMount.Mount(Vfs, "/mnt", Dir, new FuseMountOptions { FsName = Fs }, out FuseMount? mount, out string? message);
+        var options = new FuseMountOptions { FsName = Fs };
+        if (_host is { } sb)
+        {
+            options = options with { StatFs = () => HostFs.StatFs(sb, out FsStatistics stats) == 0 ? stats : default };
+        }
+        int rc = FuseMount.Mount(Vfs, "/mnt", Dir, options, out FuseMount? mount, out string? message);
         if (rc != 0)
         {
             _block?.Dispose();

@@ -91,6 +91,8 @@ internal static class MountCommand
             {
                 return context.Fail("mount", $"--dir {hostDir}", Errnos.FromReturn(rc));
             }
+            SuperBlock sb = host!;
+            options = options with { StatFs = () => HostFs.StatFs(sb, out FsStatistics stats) == 0 ? stats : default };
         }
         else if (fsName == "block")
         {
