@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Threading;
 using AopsGen.Block;
 using AopsGen.Fuse;
 using AopsGen.Mm;

@@ -273,7 +273,7 @@ internal sealed unsafe class HostFsInodes : InodeOperations
         {
             int access = HostLibc.ORdWr;
             fd = HostLibc.OpenAt(dirFd, name, access | HostLibc.ONoFollow | HostLibc.OCloExec, 0);
-            if (fd < 0 && HostLibc.LastError() is var e && (e == Errnos.Neg(Errno.EACCES) || e == Errnos.Neg(Errno.EROFS) || e == Errnos.Neg(Errno.ETXTBSY)))
+            if (fd < 0 && WriteRefused(HostLibc.LastError()))
             {
                 access = HostLibc.ORdOnly;
                 fd = HostLibc.OpenAt(dirFd, name, access | HostLibc.ONoFollow | HostLibc.OCloExec, 0);
@@ -303,6 +303,11 @@ internal sealed unsafe class HostFsInodes : InodeOperations
         }
         return error;
     }
+
+    // The host lets the daemon read the file but not write it: a mode without w (and no CAP_DAC_OVERRIDE), a
+    // read-only filesystem, a running program.
+    private static bool WriteRefused(int error)
+        => error == Errnos.Neg(Errno.EACCES) || error == Errnos.Neg(Errno.EROFS) || error == Errnos.Neg(Errno.ETXTBSY);
 
     private static int ReadLink(int fd, out string? target)
     {
