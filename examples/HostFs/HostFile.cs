@@ -58,6 +58,10 @@ public sealed unsafe class HostFile : IDisposable
 
     internal int DirectFd => _directFd;
 
+    /// <summary>The host file's mtime and size when HostFs last looked (<c>getattr</c>): a change means another
+    /// program wrote the file, and the pages cached from it are stale.</summary>
+    internal (DateTime ModifyTime, long Size) Seen { get; set; }
+
     /// <summary>The host's device and inode number: the key of the mount's inode table.</summary>
     internal (ulong Dev, ulong Ino) Key { get; set; }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
+using AopsGen.Mm;
 
 namespace AopsGen.Examples;
 
@@ -202,8 +203,26 @@ internal sealed unsafe class HostFsInodes : InodeOperations
         return error != 0 ? error : refreshed;
     }
 
-    /// <summary><c>getattr</c>: <c>statx</c> of the inode's descriptor.</summary>
-    public override int GetAttr(Inode inode) => Refresh(inode);
+    /// <summary><c>getattr</c>: <c>statx</c> of the inode's descriptor. When a regular file's mtime or size is not
+    /// what the last look saw, the file changed on the host, and its cached pages are dropped
+    /// (<c>invalidate_inode_pages2</c>, as NFS revalidates a mapping); HostFs writes through, so none is dirty.</summary>
+    public override int GetAttr(Inode inode)
+    {
+        HostFile file = HostFs.FileOf(inode);
+        int error = HostLibc.StatAt(file.Fd, string.Empty, HostLibc.AtEmptyPath, out HostStat st);
+        if (error != 0)
+        {
+            return error;
+        }
+        bool changed = file.Seen != (st.ModifyTime, st.Size);
+        file.Seen = (st.ModifyTime, st.Size);
+        if (changed && inode.Type == FileType.Regular)
+        {
+            PageCache.TruncatePages(inode.Mapping, 0);
+        }
+        HostFs.Apply(inode, st);
+        return 0;
+    }
 
     /// <summary><c>evict_inode</c>: the descriptors are closed.</summary>
     public override void Evict(Inode inode) => HostFs.Forget(inode);

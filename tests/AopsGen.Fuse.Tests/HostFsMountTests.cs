@@ -86,6 +86,23 @@ public sealed class HostFsMountTests
         Assert.False(Directory.Exists(host));
     }
 
+    [FuseFact]
+    public void AFileChangedOnTheHostReadsNewThroughTheMountAtTheNextOpen()
+    {
+        using var fs = new MountedFs("host");
+        byte[] old = new byte[256 << 10];
+        Array.Fill(old, (byte)'o');
+        File.WriteAllBytes(fs.PathOf("f"), old);
+        Assert.Equal(old, File.ReadAllBytes(fs.PathOf("f"))); // the bridge's page cache now holds the file
+
+        byte[] fresh = new byte[256 << 10];
+        Array.Fill(fresh, (byte)'n');
+        File.WriteAllBytes(Path.Combine(fs.HostDir, "f"), fresh); // another program, past the mount
+        File.SetLastWriteTimeUtc(Path.Combine(fs.HostDir, "f"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        Assert.Equal(fresh, File.ReadAllBytes(fs.PathOf("f"))); // close-to-open: getattr saw the change, the pages went
+    }
+
     private static ulong Stat(string path, string format)
     {
         (int code, string output) = HostTools.Run("stat", $"-c {format} {path}", "/", TimeSpan.FromSeconds(30));
