@@ -234,6 +234,18 @@ public static partial class BlockFs
     }
 
     /// <summary>
+    /// readpages (ext2_readpages → mpage_readpages): the readahead window's pages go into the page cache and each run
+    /// of them whose blocks are contiguous on the image is one read of the device — not one 4 KiB read per block.
+    /// Holes and pages past <c>i_size</c> read as zeros; pages not added (already cached) are left alone.
+    /// </summary>
+    [ReadPages]
+    public static int ReadPages(OpenFile file, AddressSpace mapping, ReadOnlySpan<Page> pages)
+    {
+        MountOf(file.Inode)?.ReadPages(mapping.Host ?? file.Inode, mapping, pages);
+        return 0;
+    }
+
+    /// <summary>
     /// writepage: write back a locked page-cache page whose dirty bit the caller cleared — zero its part past
     /// <c>i_size</c>, allocate a block if the page is over a hole, set writeback, unlock, write the block, end
     /// writeback. A page wholly past <c>i_size</c> is dropped (0). A failure (-ENOSPC, the device's error) leaves the

@@ -56,6 +56,103 @@ public sealed unsafe partial class BlockFsMount
         return 0;
     }
 
+    /// <summary>The most pages one device read of <see cref="ReadPages"/> carries (the readahead window).</summary>
+    private const int MaxReadRun = 32;
+
+    /// <summary>
+    /// readpages' work (ext2_readpages → mpage_readpages): each page goes into <paramref name="mapping"/> locked (one
+    /// already cached is left to its reader); their blocks are mapped under the lock at once; each run of pages whose
+    /// blocks follow each other on the device is one vectored read. A page past i_size or over a hole is zeros. A
+    /// failed read leaves its pages not uptodate, with PG_error: the reader's readpage then reports why.
+    /// </summary>
+    internal void ReadPages(Inode inode, AddressSpace mapping, ReadOnlySpan<Page> pages)
+    {
+        if (inode.Private is not BlockFsFile file || inode.Type != FileType.Regular || Volatile.Read(ref _unmounted))
+        {
+            return; // nothing added: readpage answers for each page
+        }
+        Span<int> run = stackalloc int[MaxReadRun];
+        Span<ulong> blocks = stackalloc ulong[MaxReadRun];
+        IoVec* iov = stackalloc IoVec[MaxReadRun];
+        for (int start = 0; start < pages.Length; start += MaxReadRun)
+        {
+            ReadOnlySpan<Page> batch = pages.Slice(start, Math.Min(MaxReadRun, pages.Length - start));
+            int added = 0;
+            for (int i = 0; i < batch.Length; i++)
+            {
+                Page page = batch[i];
+                if (page.TryLock())
+                {
+                    if (mapping.AddPage(page, page.Index) == 0)
+                    {
+                        run[added++] = start + i;
+                    }
+                    else
+                    {
+                        page.Unlock();
+                    }
+                }
+            }
+            long size = inode.Size;
+            lock (_lock)
+            {
+                for (int k = 0; k < added; k++)
+                {
+                    Page page = pages[run[k]];
+                    blocks[k] = page.FileOffset >= size ? 0 : file.Get(page.FileIndex);
+                }
+            }
+            int first = 0;
+            for (int k = 0; k <= added; k++)
+            {
+                bool joins = k < added && k > first && blocks[k] != 0 && blocks[k] == blocks[k - 1] + 1 && pages[run[k]].Index == pages[run[k - 1]].Index + 1;
+                if (k > first && !joins)
+                {
+                    ReadRun(pages, run[first..k], blocks[first], size, iov);
+                    first = k;
+                }
+                if (k < added && blocks[k] == 0)
+                {
+                    Page hole = pages[run[k]];
+                    hole.Bytes.Clear();
+                    hole.Clear(PageFlags.Error);
+                    hole.Set(PageFlags.Uptodate);
+                    hole.Unlock();
+                    first = k + 1;
+                }
+            }
+        }
+    }
+
+    // One device read for pages[run[0]], pages[run[1]], … whose blocks start at `block` and follow each other.
+    private void ReadRun(ReadOnlySpan<Page> pages, ReadOnlySpan<int> run, ulong block, long size, IoVec* iov)
+    {
+        for (int k = 0; k < run.Length; k++)
+        {
+            iov[k] = IoVec.ForPage(pages[run[k]]);
+        }
+        long done = Device.Read(new ReadOnlySpan<IoVec>(iov, run.Length), (long)block * BlockFs.BlockSize);
+        bool ok = done == (long)run.Length * Page.Size;
+        foreach (int i in run)
+        {
+            Page page = pages[i];
+            if (ok)
+            {
+                if (size - page.FileOffset < Page.Size)
+                {
+                    page.Bytes[(int)Math.Max(size - page.FileOffset, 0)..].Clear();
+                }
+                page.Clear(PageFlags.Error);
+                page.Set(PageFlags.Uptodate);
+            }
+            else
+            {
+                page.Set(PageFlags.Error);
+            }
+            page.Unlock();
+        }
+    }
+
     /// <summary>writepage's work on a locked page whose dirty bit is clear. With <paramref name="keepLocked"/> (the
     /// write-through and eviction paths) the page stays locked throughout.</summary>
     internal int WritePage(Inode inode, Page page, bool keepLocked)

@@ -32,8 +32,9 @@ public enum HostExtentFlags : uint
 }
 
 /// <summary>
-/// A host file open under HostFs (in <c>Inode.Private</c>): a buffered descriptor for <c>readpage</c> and an
-/// O_DIRECT one for <c>direct_IO</c>, both closed by <see cref="Dispose"/>.
+/// A host object open under HostFs (in <c>Inode.Private</c>): its descriptor — for a regular file a buffered one
+/// (<c>readpage</c>, <c>write_end</c>) beside an O_DIRECT one (<c>direct_IO</c>); for a directory an O_DIRECTORY one
+/// the <c>*at()</c> calls of its names are relative to; for a symbolic link an O_PATH one — closed by <see cref="Dispose"/>.
 /// </summary>
 public sealed unsafe class HostFile : IDisposable
 {
@@ -47,8 +48,8 @@ public sealed unsafe class HostFile : IDisposable
         _directFd = directFd;
     }
 
-    /// <summary>The file's path on the host.</summary>
-    public string HostPath { get; }
+    /// <summary>The file's path on the host, for messages (never opened: the descriptors are).</summary>
+    public string HostPath { get; internal set; }
 
     /// <summary>Whether the file backs an active swap area (between swap_activate and swap_deactivate).</summary>
     public bool SwapActive { get; internal set; }
@@ -56,6 +57,13 @@ public sealed unsafe class HostFile : IDisposable
     internal int Fd => _fd;
 
     internal int DirectFd => _directFd;
+
+    /// <summary>The host file's mtime and size when HostFs last looked (<c>getattr</c>): a change means another
+    /// program wrote the file, and the pages cached from it are stale.</summary>
+    internal (DateTime ModifyTime, long Size) Seen { get; set; }
+
+    /// <summary>The host's device and inode number: the key of the mount's inode table.</summary>
+    internal (ulong Dev, ulong Ino) Key { get; set; }
 
     /// <summary>
     /// The file's extents from FIEMAP (<c>FS_IOC_FIEMAP</c> with FIEMAP_FLAG_SYNC, as util-linux and filefrag ask),

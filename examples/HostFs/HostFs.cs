@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Threading;
 using AopsGen.Block;
+using AopsGen.Fuse;
+using AopsGen.Mm;
 using AopsGen.Swap;
 using AopsGen.Vfs;
 
@@ -14,13 +15,18 @@ namespace AopsGen.Examples;
 public sealed record SwaponCheck(IReadOnlyList<string> Warnings, string? Refusal);
 
 /// <summary>
-/// A passthrough to the regular files of one host directory, flat as that directory is. <c>readpage</c> is
-/// <c>pread</c>, <c>direct_IO</c> is <c>pwritev</c>/<c>preadv</c> on an O_DIRECT descriptor (the page frames are
-/// page-aligned native memory, so they go to the device as they are, with no managed allocation), and
-/// <c>swap_activate</c> asks FIEMAP whether the file is fit to swap to: holes, unwritten, unallocated, inline or
-/// shared extents are refused with EINVAL. A swap file on HostFs is an SWP_FILE area. Names are single path
-/// components opened with O_NOFOLLOW under the directory's descriptor: a symlink is never followed (ELOOP), so
-/// nothing outside the directory can be reached.
+/// A passthrough to a host directory: its files, directories and symbolic links, mountable through FUSE
+/// (<c>aops mount --fs host</c>). Every HostFs inode holds a descriptor of its host object (<see cref="HostFile"/>),
+/// and every name operation is an <c>*at()</c> call relative to the parent directory's descriptor
+/// (<see cref="HostFsInodes"/>): a name is one path component, opened with O_NOFOLLOW, so a symbolic link is never
+/// followed and nothing outside the directory can be reached; the host's errno comes back as it is.
+/// <c>readpage</c> is <c>pread</c> and <c>readpages</c> one <c>preadv</c> per contiguous run; a buffered write is
+/// <c>write_begin</c> (a staging frame of the mount) and <c>write_end</c> (a <c>pwrite</c> of the copied bytes: the
+/// host has them when the write returns); <c>writepages</c> with WB_SYNC_ALL (fsync) is <c>fdatasync</c>;
+/// <c>direct_IO</c> is <c>pwritev</c>/<c>preadv</c> on an O_DIRECT descriptor (the page frames are page-aligned
+/// native memory, so they go to the device as they are, with no managed allocation), and <c>swap_activate</c> asks
+/// FIEMAP whether the file is fit to swap to: holes, unwritten, unallocated, inline or shared extents are refused with
+/// EINVAL. A swap file on HostFs is an SWP_FILE area.
 /// </summary>
 [AddressSpaceOperations("hostfs_aops")]
 public static unsafe partial class HostFs
@@ -28,15 +34,18 @@ public static unsafe partial class HostFs
     /// <summary>The filesystem type name.</summary>
     public const string FsType = "hostfs";
 
-    private static long s_nextInode = 1;
+    /// <summary>Frames each mount keeps for <c>write_begin</c>: a page is staged there and written through by <c>write_end</c>.</summary>
+    public const int StagingFrames = 16;
 
-    /// <summary>One mount: the host directory, its descriptor, the files opened under it.</summary>
-    private sealed class Mounted(string directory, int dirFd, string mountPoint)
+    /// <summary>One mount: the host directory, its descriptor, the inodes open under it (by host device and inode
+    /// number, so that every name of a host file is one inode) and the staging frames of buffered writes.</summary>
+    internal sealed class Mounted(string directory, int dirFd, string mountPoint)
     {
         public string Directory { get; } = directory;
         public int DirFd { get; } = dirFd;
         public string MountPoint { get; } = mountPoint;
-        public List<HostFile> Files { get; } = new();
+        public Dictionary<(ulong Dev, ulong Ino), Inode> Inodes { get; } = new();
+        public PageFrames Staging { get; } = new(StagingFrames);
     }
 
     /// <summary>
@@ -57,26 +66,51 @@ public static unsafe partial class HostFs
             return HostLibc.LastError();
         }
         var superBlock = new SuperBlock(FsType, Page.Size) { FsInfo = new Mounted(hostDirectory, dirFd, mountPoint.TrimEnd('/')) };
-        int error = vfs.Mount(mountPoint, new Inode(superBlock, NextInode(), FileType.Directory, 0x1ED, Operations));
+        int error = Intern(superBlock, new HostFile(hostDirectory, dirFd, -1), out Inode? root);
+        error = error == 0 ? vfs.Mount(mountPoint, root!) : error;
         if (error != 0)
         {
-            HostLibc.Close(dirFd);
+            Release(superBlock);
             return error;
         }
         sb = superBlock;
         return 0;
     }
 
-    /// <summary>Closes every host file opened under the mount and the directory (the mount must no longer be used).</summary>
+    /// <summary>Closes every host descriptor the mount holds, the directory's too, and frees its staging frames (the
+    /// mount must no longer be used).</summary>
     public static void Release(SuperBlock sb)
     {
         Mounted mount = MountOf(sb);
-        lock (mount.Files)
+        lock (mount.Inodes)
         {
-            mount.Files.ForEach(file => file.Dispose());
-            mount.Files.Clear();
+            foreach (Inode inode in mount.Inodes.Values)
+            {
+                FileOf(inode).Dispose();
+            }
+            mount.Inodes.Clear();
         }
-        HostLibc.Close(mount.DirFd);
+        mount.Staging.Dispose();
+    }
+
+    /// <summary>
+    /// <c>statfs</c> of the mount: the host directory's filesystem (<c>fstatvfs</c> of its descriptor) — its block
+    /// size, blocks, blocks free to users, inodes and free inodes — as <c>df</c> through the mount shows them.
+    /// Returns 0 or the host's -errno.
+    /// </summary>
+    public static int StatFs(SuperBlock sb, out FsStatistics stats)
+    {
+        stats = default;
+        // struct statvfs (LP64): f_bsize, f_frsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_favail, f_fsid,
+        // f_flag, f_namemax, then spare: 112 bytes.
+        ulong* buffer = stackalloc ulong[14];
+        if (HostLibc.FStatVfs(MountOf(sb).DirFd, buffer) != 0)
+        {
+            return HostLibc.LastError();
+        }
+        ulong unit = buffer[1] != 0 ? buffer[1] : buffer[0];
+        stats = new FsStatistics((long)unit, buffer[2], buffer[4], buffer[5], buffer[6]);
+        return 0;
     }
 
     /// <summary>
@@ -172,28 +206,19 @@ public static unsafe partial class HostFs
         HostLibc.PRead(fd, null, 0, 0);
         HostLibc.PReadV(directFd, null, 0, 0);
         HostLibc.PWriteV(directFd, null, 0, 0);
-        var file = new HostFile(Path.Join(mount.Directory, name), fd, directFd);
-        error = HostLibc.Stat(fd, out uint mode, out uint uid, out long size, out long blocks);
-        if (error == 0 && (mode & 0xF000) != 0x8000)
+        error = Intern(sb, new HostFile(Path.Join(mount.Directory, name), fd, directFd), out Inode? created, out bool made);
+        if (error == 0 && created!.Type != FileType.Regular)
         {
             error = Errnos.Neg(Errno.EINVAL);
         }
-        var created = new Inode(sb, NextInode(), FileType.Regular, mode & 0xFFF, Operations)
-        {
-            Size = size,
-            Blocks = blocks,
-            Uid = uid,
-            Private = file,
-        };
-        error = error == 0 ? vfs.Create(path, created, cred) : error;
+        error = error == 0 ? vfs.Create(path, created!, cred) : error;
         if (error != 0)
         {
-            file.Dispose();
+            if (made)
+            {
+                Forget(created!);
+            }
             return error;
-        }
-        lock (mount.Files)
-        {
-            mount.Files.Add(file);
         }
         inode = created;
         return 0;
@@ -227,9 +252,89 @@ public static unsafe partial class HostFs
         return new SwaponCheck(warnings, blocks * 512 < size ? $"{path}: skipping - it appears to have holes." : null);
     }
 
-    private static ulong NextInode() => (ulong)Interlocked.Increment(ref s_nextInode);
+    /// <summary>
+    /// <c>iget</c>: the inode of the host object <paramref name="file"/> holds (the descriptor's <c>statx</c> names
+    /// it): the one already made for another name of it, the descriptors of <paramref name="file"/> then closed, or a
+    /// new one with the host's type, mode, owner, size, link count and times. Returns 0 or the host's -errno (the
+    /// descriptors closed).
+    /// </summary>
+    internal static int Intern(SuperBlock sb, HostFile file, out Inode? inode) => Intern(sb, file, out inode, out _);
 
-    private static Mounted MountOf(SuperBlock sb) =>
+    private static int Intern(SuperBlock sb, HostFile file, out Inode? inode, out bool made)
+    {
+        inode = null;
+        made = false;
+        int error = HostLibc.StatAt(file.Fd, string.Empty, HostLibc.AtEmptyPath, out HostStat st);
+        if (error != 0)
+        {
+            file.Dispose();
+            return error;
+        }
+        Mounted mount = MountOf(sb);
+        lock (mount.Inodes)
+        {
+            if (mount.Inodes.TryGetValue((st.Dev, st.Ino), out inode))
+            {
+                file.Dispose();
+            }
+            else
+            {
+                inode = new Inode(sb, st.Ino, (FileType)(st.Mode & 0xF000), st.Mode & 0xFFF, Operations) { Private = file, Operations = HostFsInodes.Instance };
+                file.Key = (st.Dev, st.Ino);
+                mount.Inodes.Add(file.Key, inode);
+                made = true;
+            }
+        }
+        Apply(inode, st);
+        return 0;
+    }
+
+    /// <summary>The inode already made for the host object <paramref name="st"/> describes (another name of it, or
+    /// the same name looked up again), with the host's attributes; false when there is none.</summary>
+    internal static bool Known(SuperBlock sb, in HostStat st, out Inode? inode)
+    {
+        Mounted mount = MountOf(sb);
+        lock (mount.Inodes)
+        {
+            if (!mount.Inodes.TryGetValue((st.Dev, st.Ino), out inode))
+            {
+                return false;
+            }
+        }
+        Apply(inode, st);
+        return true;
+    }
+
+    /// <summary><c>evict_inode</c>: the inode leaves the mount's table and its descriptors are closed.</summary>
+    internal static void Forget(Inode inode)
+    {
+        HostFile file = FileOf(inode);
+        Mounted mount = MountOf(inode.SuperBlock);
+        lock (mount.Inodes)
+        {
+            if (mount.Inodes.TryGetValue(file.Key, out Inode? known) && ReferenceEquals(known, inode))
+            {
+                mount.Inodes.Remove(file.Key);
+            }
+        }
+        file.Dispose();
+    }
+
+    /// <summary>The host's attributes onto the inode (<c>generic_fillattr</c>'s source).</summary>
+    internal static void Apply(Inode inode, in HostStat st)
+    {
+        inode.Permissions = st.Mode & 0xFFF;
+        inode.Uid = st.Uid;
+        inode.Gid = st.Gid;
+        inode.Size = st.Size;
+        inode.Blocks = st.Blocks;
+        inode.Links = st.Links;
+        inode.AccessTime = st.AccessTime;
+        inode.ModifyTime = st.ModifyTime;
+        inode.ChangeTime = st.ChangeTime;
+    }
+
+    internal static Mounted MountOf(SuperBlock sb) =>
         (sb ?? throw new ArgumentNullException(nameof(sb))).FsInfo as Mounted ?? throw new ArgumentException("Not a HostFs mount.", nameof(sb));
 
     // A VFS path directly under the mount point, as the one name HostFs opens under the directory's descriptor.
@@ -287,6 +392,154 @@ public static unsafe partial class HostFs
         return 0;
     }
 
+    /// <summary><c>readpages</c>: each page goes into the cache locked (one already cached is left to its reader),
+    /// then one <c>preadv</c> reads each contiguous run of them; bytes past the end of the file read as zeros. A page
+    /// whose read failed is unlocked with PG_error and not uptodate: the reader's <c>readpage</c> then says why.</summary>
+    [ReadPages]
+    public static int ReadPages(OpenFile file, AddressSpace mapping, ReadOnlySpan<Page> pages)
+    {
+        const int MaxRun = 32;
+        int fd = FileOf(file.Inode).Fd;
+        Span<int> run = stackalloc int[MaxRun];
+        IoVec* iov = stackalloc IoVec[MaxRun];
+        int count = 0;
+        for (int i = 0; i <= pages.Length; i++)
+        {
+            bool joins = i < pages.Length && count > 0 && count < MaxRun && pages[i].Index == pages[run[count - 1]].Index + 1;
+            if (count > 0 && !joins)
+            {
+                ReadRun(fd, pages, run[..count], iov);
+                count = 0;
+            }
+            if (i == pages.Length)
+            {
+                break;
+            }
+            Page page = pages[i];
+            if (!page.TryLock())
+            {
+                continue;
+            }
+            if (mapping.AddPage(page, page.Index) != 0)
+            {
+                page.Unlock();
+                continue;
+            }
+            iov[count] = IoVec.ForPage(page);
+            run[count++] = i;
+        }
+        return 0;
+    }
+
+    // One preadv for pages[run[0]], pages[run[1]], … (consecutive indexes, locked, in the cache).
+    private static void ReadRun(int fd, ReadOnlySpan<Page> pages, ReadOnlySpan<int> run, IoVec* iov)
+    {
+        nint n = HostLibc.PReadV(fd, iov, run.Length, pages[run[0]].FileOffset);
+        for (int k = 0; k < run.Length; k++)
+        {
+            Page page = pages[run[k]];
+            if (n < 0)
+            {
+                page.Set(PageFlags.Error);
+            }
+            else
+            {
+                long filled = Math.Clamp(n - (long)k * Page.Size, 0, Page.Size);
+                page.Bytes[(int)filled..].Clear();
+                page.Clear(PageFlags.Error);
+                page.Set(PageFlags.Uptodate);
+            }
+            page.Unlock();
+        }
+    }
+
+    /// <summary><c>write_begin</c>: a locked page for the write, staged in one of the mount's frames (never in the
+    /// page cache); -ENOMEM when all <see cref="StagingFrames"/> are busy. Nothing is read: <c>write_end</c> writes
+    /// only the bytes copied in.</summary>
+    [WriteBegin]
+    public static int WriteBegin(OpenFile file, AddressSpace mapping, long pos, uint len, uint flags, out Page? page, out object? fsData)
+    {
+        fsData = null;
+        PageFrames staging = MountOf(file.Inode.SuperBlock).Staging;
+        lock (staging)
+        {
+            page = staging.Alloc();
+        }
+        if (page == null)
+        {
+            return Errnos.Neg(Errno.ENOMEM);
+        }
+        page.Index = (ulong)(pos >> Page.Shift);
+        page.Lock();
+        return 0;
+    }
+
+    /// <summary><c>write_end</c>: <c>pwrite</c> the <paramref name="copied"/> bytes to the host file (it grows there),
+    /// unlock and free the staging frame. Returns the bytes the host took, or its -errno (-ENOSPC, -EFBIG, -EBADF for
+    /// a file the host let the daemon open only for reading).</summary>
+    [WriteEnd]
+    public static int WriteEnd(OpenFile file, AddressSpace mapping, long pos, uint len, uint copied, Page page, object? fsData)
+    {
+        int fd = FileOf(file.Inode).Fd;
+        int offset = (int)(pos & (Page.Size - 1));
+        int done = 0;
+        int error = 0;
+        while (done < copied)
+        {
+            nint n = HostLibc.PWrite(fd, page.Data + offset + done, copied - (uint)done, pos + done);
+            if (n <= 0)
+            {
+                error = n < 0 ? HostLibc.LastError() : Errnos.Neg(Errno.ENOSPC);
+                break;
+            }
+            done += (int)n;
+        }
+        page.Unlock();
+        PageFrames staging = MountOf(file.Inode.SuperBlock).Staging;
+        lock (staging)
+        {
+            staging.Free(page);
+        }
+        return done > 0 || error == 0 ? done : error;
+    }
+
+    /// <summary><c>set_page_dirty</c>: <c>__set_page_dirty_nobuffers</c>; <c>writepage</c> writes such a page.</summary>
+    [SetPageDirty]
+    public static bool SetPageDirty(Page page) => !page.TestAndSet(PageFlags.Dirty);
+
+    /// <summary><c>writepage</c>: <c>pwrite</c> a dirty page-cache page (its part below <c>i_size</c>) to the host
+    /// file; a failure leaves it dirty with PG_error.</summary>
+    [WritePage]
+    public static int WritePage(Page page, WritebackControl wbc)
+    {
+        Inode inode = page.Mapping!.Host!;
+        page.SetWriteback();
+        page.Unlock();
+        long length = Math.Clamp(inode.Size - page.FileOffset, 0, Page.Size);
+        nint n = length == 0 ? 0 : HostLibc.PWrite(FileOf(inode).Fd, page.Data, (nuint)length, page.FileOffset);
+        int error = n == length ? 0 : n < 0 ? HostLibc.LastError() : Errnos.Neg(Errno.EIO);
+        if (error != 0)
+        {
+            page.Set(PageFlags.Dirty | PageFlags.Error);
+        }
+        page.EndWriteback();
+        return error;
+    }
+
+    /// <summary><c>writepages</c>: the dirty pages through <see cref="WritePage"/> (the generic walk); for a
+    /// data-integrity sync (WB_SYNC_ALL: fsync, close) then <c>fdatasync</c>, so what the host has is on its disk.</summary>
+    [WritePages]
+    public static int WritePages(AddressSpace mapping, WritebackControl wbc)
+    {
+        int error = AopsCalls.NullWritePages(Operations, mapping, wbc);
+        if (error == 0 && wbc.SyncMode == WritebackSyncMode.All && mapping.Host is { Type: FileType.Regular } inode
+            && HostLibc.FDataSync(FileOf(inode).Fd) != 0)
+        {
+            error = HostLibc.LastError();
+        }
+        return error;
+    }
+
     /// <summary><c>direct_IO</c>: one <c>pwritev</c> or <c>preadv</c> of the segments on the O_DIRECT descriptor
     /// (the swap core passes up to 32 page frames). Returns the bytes moved or the host's -errno — or, given a kiocb
     /// with <c>ki_complete</c> (the swap core's at a queue depth above 1), queues the transfer on io_uring and returns
@@ -296,6 +549,10 @@ public static unsafe partial class HostFs
     public static long DirectIO(Rw rw, Kiocb iocb, ReadOnlySpan<IoVec> iov, long offset)
     {
         int fd = FileOf(iocb.File!.Inode).DirectFd;
+        if (!SectorAligned(iov))
+        {
+            return Bounced(fd, (rw & Rw.Write) != 0, iov, offset);
+        }
         if (!iocb.IsSync && IoUring.Shared is { } ring)
         {
             long queued = ring.Submit(fd, (rw & Rw.Write) != 0, iov, offset, iocb);
@@ -309,6 +566,68 @@ public static unsafe partial class HostFs
             nint n = (rw & Rw.Write) != 0 ? HostLibc.PWriteV(fd, segments, iov.Length, offset) : HostLibc.PReadV(fd, segments, iov.Length, offset);
             return n < 0 ? HostLibc.LastError() : n;
         }
+    }
+
+    [ThreadStatic]
+    private static byte* t_bounce;
+
+    [ThreadStatic]
+    private static int t_bounceSize;
+
+    // O_DIRECT wants memory aligned to the device's logical block; the swap core's frames are pages, but a buffer
+    // that FUSE handed over (the data follows the request's header) is not.
+    private static bool SectorAligned(ReadOnlySpan<IoVec> iov)
+    {
+        foreach (IoVec segment in iov)
+        {
+            if ((((nuint)segment.Base | segment.Length) & 511) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // direct_IO of segments O_DIRECT would refuse: one pwrite/pread through a page-aligned buffer of this thread (the
+    // file offset and total length still go to the host as they are: a misaligned one is its EINVAL).
+    private static long Bounced(int fd, bool write, ReadOnlySpan<IoVec> iov, long offset)
+    {
+        long total = IoVec.TotalLength(iov);
+        if (total > int.MaxValue)
+        {
+            return Errnos.Neg(Errno.EINVAL);
+        }
+        if (t_bounceSize < total)
+        {
+            NativeMemory.AlignedFree(t_bounce);
+            t_bounceSize = (int)Math.Max(total, 1 << 20);
+            t_bounce = (byte*)NativeMemory.AlignedAlloc((nuint)t_bounceSize, Page.Size);
+        }
+        var bounce = new Span<byte>(t_bounce, (int)total);
+        if (write)
+        {
+            int at = 0;
+            foreach (IoVec segment in iov)
+            {
+                segment.AsSpan().CopyTo(bounce[at..]);
+                at += (int)segment.Length;
+            }
+            nint written = HostLibc.PWrite(fd, t_bounce, (nuint)total, offset);
+            return written < 0 ? HostLibc.LastError() : written;
+        }
+        nint n = HostLibc.PRead(fd, t_bounce, (nuint)total, offset);
+        if (n < 0)
+        {
+            return HostLibc.LastError();
+        }
+        int copied = 0;
+        foreach (IoVec segment in iov)
+        {
+            int chunk = (int)Math.Min((long)segment.Length, n - copied);
+            bounce.Slice(copied, chunk).CopyTo(segment.AsSpan());
+            copied += chunk;
+        }
+        return n;
     }
 
     /// <summary>

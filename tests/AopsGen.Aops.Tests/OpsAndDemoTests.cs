@@ -18,7 +18,7 @@ public sealed class OpsAndDemoTests
         Assert.Equal(0, exit);
         Assert.Contains("--fs ram: ramfs_aops { .writepage, .readpage, .set_page_dirty, .write_begin, .write_end, .direct_IO, .swap_activate, .swap_deactivate }", output);
         Assert.Contains("--fs block: blockfs_aops {", output);
-        Assert.Contains("--fs host: hostfs_aops { .readpage, .direct_IO, .swap_activate, .swap_deactivate }", output);
+        Assert.Contains("--fs host: hostfs_aops { .writepage, .readpage, .writepages, .set_page_dirty, .readpages, .write_begin, .write_end, .direct_IO, .swap_activate, .swap_deactivate }", output);
         string[] blockfs = output[output.IndexOf("--fs block", StringComparison.Ordinal)..].Split('\n');
         Assert.Contains(blockfs, line => line.StartsWith("  bmap", StringComparison.Ordinal) && line.EndsWith("set", StringComparison.Ordinal));
         Assert.Contains(blockfs, line => line.StartsWith("  swap_activate", StringComparison.Ordinal) && line.EndsWith("set", StringComparison.Ordinal));

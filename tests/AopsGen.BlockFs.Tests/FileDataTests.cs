@@ -176,6 +176,53 @@ public sealed class FileDataTests : IDisposable
     }
 
     [Fact]
+    public void Readpages_reads_each_run_of_contiguous_blocks_with_one_device_read()
+    {
+        BlockFsMount first = _m.Mount();
+        Assert.Equal(0, first.CreateFile("runs", out _));
+        OpenFile writer = OpenRw(first, "runs");
+        const int pages = 28; // 0-11 direct blocks, 12-15 a hole, 16-27 behind the indirect block
+        Assert.Equal(0, first.Truncate("runs", (long)pages * Page.Size));
+        foreach (int i in Enumerable.Range(0, 12).Concat(Enumerable.Range(16, 12)))
+        {
+            Assert.Equal(Page.Size, MountNamespace.Write(writer, (long)i * Page.Size, BlockFsMachine.Pattern(9, i)));
+        }
+        first.Dispose();
+        MountNamespace vfs = BlockFsMachine.NewVfs();
+        _m.Mount(vfs: vfs);
+        Assert.Equal(0, vfs.Open("/mnt/runs", OpenFlags.ReadOnly, Credentials.Root, out OpenFile? file));
+        ulong[] map = BlockFsMachine.BlockMap(file!.Inode, pages);
+        int runs = Enumerable.Range(0, pages).Count(i => map[i] != 0 && (i == 0 || map[i] != map[i - 1] + 1));
+        Assert.InRange(runs, 2, 4); // the allocator keeps each written stretch together
+        using var cache = new PageCache(64);
+        byte[] back = new byte[pages * Page.Size];
+
+        long reads = ReadCalls();
+        Assert.Equal(back.Length, cache.Read(file, 0, back));
+        reads = ReadCalls() - reads - 1; // the second ReadCalls's own read of /proc
+
+        Assert.InRange(reads, runs, runs + 2); // one device read a run (the runtime may add a call or two), not one a page
+        for (int i = 0; i < pages; i++)
+        {
+            byte[] expected = i is >= 12 and < 16 ? new byte[Page.Size] : BlockFsMachine.Pattern(9, i);
+            Assert.True(back.AsSpan(i * Page.Size, Page.Size).SequenceEqual(expected), $"page {i} differs");
+        }
+    }
+
+    // syscr of /proc/thread-self/io: the read-type system calls this thread made so far.
+    private static long ReadCalls()
+    {
+        foreach (string line in System.IO.File.ReadAllLines("/proc/thread-self/io"))
+        {
+            if (line.StartsWith("syscr:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6));
+            }
+        }
+        throw new InvalidOperationException("/proc/thread-self/io has no syscr line");
+    }
+
+    [Fact]
     public void A_sparse_file_has_holes_that_read_as_zeros_and_map_to_block_zero()
     {
         BlockFsMount mount = _m.Mount();

@@ -70,20 +70,7 @@ public sealed class AopsMountProcessTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_dir, "kept"));
         File.WriteAllBytes(Path.Combine(_dir, "kept/a"), kept); // closed: fsync'd at release
 
-        var chunk = new byte[1 << 20];
-        IOException error = Assert.ThrowsAny<IOException>(() =>
-        {
-            using var stream = new FileStream(Path.Combine(_dir, "big"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
-            for (int i = 0; i < 64; i++)
-            {
-                stream.Write(chunk);
-                if (i == 3)
-                {
-                    aops.Kill(); // SIGKILL, between two writes of an open file
-                }
-            }
-        });
-        Assert.Contains("not connected", error.Message, StringComparison.OrdinalIgnoreCase);
+        WriteUntilKilled(aops, 0);
         Assert.True(IsMounted(_dir));
         Assert.ThrowsAny<IOException>(() => Directory.GetFileSystemEntries(_dir)); // ENOTCONN, not a hang
         (int code, string output) = HostTools.Run("fusermount3", $"-u {_dir}", _work, Limit);
@@ -114,6 +101,67 @@ public sealed class AopsMountProcessTests : IDisposable
         Assert.False(IsMounted(_dir));
     }
 
+    [ToolFact(["fusermount3"])]
+    public void HostSigtermUnmountsAndTheFilesStayInTheHostDirectory()
+    {
+        string host = Directory.CreateDirectory(Path.Combine(_work, "host")).FullName;
+        File.WriteAllText(Path.Combine(host, "before"), "there before the mount");
+        Aops aops = Mount($"--fs host --dir {host}");
+        Assert.Contains($"aops mount: host ({host}) on {_dir}; ", aops.Output);
+        Assert.Equal("there before the mount", File.ReadAllText(Path.Combine(_dir, "before")));
+        File.WriteAllText(Path.Combine(_dir, "after"), "written through the mount");
+
+        aops.Signal("TERM");
+
+        Assert.Equal(0, aops.WaitForExit());
+        Assert.False(IsMounted(_dir));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+        Assert.Equal("written through the mount", File.ReadAllText(Path.Combine(host, "after")));
+    }
+
+    [ToolFact(["fusermount3"])]
+    public void HostSigkillMidWriteKeepsWhatWasWrittenAndTheDirectoryMountsAgain()
+    {
+        string host = Directory.CreateDirectory(Path.Combine(_work, "host")).FullName;
+        Aops aops = Mount($"--fs host --dir {host}");
+        byte[] kept = Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7)).ToArray();
+        Directory.CreateDirectory(Path.Combine(_dir, "kept"));
+        File.WriteAllBytes(Path.Combine(_dir, "kept/a"), kept);
+
+        WriteUntilKilled(aops, (byte)'x');
+        (int code, string output) = HostTools.Run("fusermount3", $"-u {_dir}", _work, Limit);
+        Assert.True(code == 0, output);
+
+        // Every write that returned is on the host: HostFs's write_end wrote it through before FUSE answered.
+        Assert.Equal(kept, File.ReadAllBytes(Path.Combine(host, "kept/a")));
+        byte[] big = File.ReadAllBytes(Path.Combine(host, "big"));
+        Assert.True(big.Length >= 4 << 20, $"{big.Length} bytes");
+        Assert.True(big.All(b => b == (byte)'x'));
+        Aops again = Mount($"--fs host --dir {host}");
+        Assert.Equal(kept, File.ReadAllBytes(Path.Combine(_dir, "kept/a")));
+        again.Signal("TERM");
+        Assert.Equal(0, again.WaitForExit());
+    }
+
+    [ToolFact(["fusermount3"])]
+    public void AHostDirThatIsTheMountPointInsideItOrHoldingItIsRefusedInOneLine()
+    {
+        string inside = Directory.CreateDirectory(Path.Combine(_dir, "inside")).FullName;
+        foreach ((string dir, string reason) in new[]
+        {
+            (_dir, $"is the mount point {_dir} or inside it"),
+            (inside, $"is the mount point {_dir} or inside it"),
+            (_work, $"holds the mount point {_dir} (the mount would contain itself)"),
+        })
+        {
+            var aops = Aops.Start($"mount --fs host --dir {dir} {_dir}");
+            _started.Add(aops);
+            Assert.Equal(1, aops.WaitForExit());
+            Assert.Equal($"aops mount: --dir {dir}: {reason}: Invalid argument (EINVAL)", Assert.Single(aops.Errors));
+            Assert.False(IsMounted(_dir));
+        }
+    }
+
     public void Dispose()
     {
         foreach (Aops aops in _started)
@@ -128,6 +176,26 @@ public sealed class AopsMountProcessTests : IDisposable
         {
             Directory.Delete(_work, recursive: true);
         }
+    }
+
+    // 1 MiB writes of `fill` to DIR/big, the daemon SIGKILLed after the fourth: the next write fails with ENOTCONN.
+    private void WriteUntilKilled(Aops aops, byte fill)
+    {
+        var chunk = new byte[1 << 20];
+        Array.Fill(chunk, fill);
+        IOException error = Assert.ThrowsAny<IOException>(() =>
+        {
+            using var stream = new FileStream(Path.Combine(_dir, "big"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
+            for (int i = 0; i < 64; i++)
+            {
+                stream.Write(chunk);
+                if (i == 3)
+                {
+                    aops.Kill(); // SIGKILL, between two writes of an open file
+                }
+            }
+        });
+        Assert.Contains("not connected", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     // aops mount … DIR, waited for until it says it is mounted.

@@ -8,8 +8,9 @@ namespace AopsGen.Fuse.Tests;
 
 /// <summary>
 /// An example filesystem in a fresh namespace, mounted through FUSE on a fresh temporary directory of the host:
-/// "ram" (RamFs) or "block" (BlockFs on a new sparse image in a temporary directory). <see cref="Remount"/> unmounts
-/// and mounts the same image again; disposing unmounts and removes the directories.
+/// "ram" (RamFs), "block" (BlockFs on a new sparse image in a temporary directory) or "host" (HostFs over a temporary
+/// host directory, <see cref="HostDir"/>). <see cref="Remount"/> unmounts and mounts the same image or directory again;
+/// disposing unmounts and removes the directories.
 /// </summary>
 internal sealed class MountedFs : IDisposable
 {
@@ -17,21 +18,25 @@ internal sealed class MountedFs : IDisposable
 
     private readonly string _work;
     private BlockFsMount? _block;
+    private SuperBlock? _host;
 
-    public MountedFs(string fs)
+    /// <summary>Mounts <paramref name="fs"/>; for "host", <paramref name="fillHostDir"/> first fills the host directory.</summary>
+    public MountedFs(string fs, Action<string>? fillHostDir = null)
     {
         Fs = fs;
         _work = Directory.CreateTempSubdirectory("aopsgen-fuse-").FullName;
         Dir = Directory.CreateDirectory(Path.Combine(_work, "mnt")).FullName;
         ImagePath = Path.Combine(_work, "blockfs.img");
+        HostDir = Directory.CreateDirectory(Path.Combine(_work, "host")).FullName;
         if (fs == "block")
         {
             Check(BlockFs.Mkfs(ImagePath, ImageBytes, null, out string? error), error);
         }
+        fillHostDir?.Invoke(HostDir);
         Mount = Start();
     }
 
-    /// <summary>"ram" or "block".</summary>
+    /// <summary>"ram", "block" or "host".</summary>
     public string Fs { get; }
 
     public MountNamespace Vfs { get; private set; } = null!;
@@ -44,9 +49,13 @@ internal sealed class MountedFs : IDisposable
     /// <summary>BlockFs's image (unused for RamFs).</summary>
     public string ImagePath { get; }
 
+    /// <summary>HostFs's host directory (unused for the others).</summary>
+    public string HostDir { get; }
+
     public string PathOf(string name) => Path.Combine(Dir, name);
 
-    /// <summary>BlockFs: unmount (FUSE, then the image synced and closed) and mount the image again in a new namespace.</summary>
+    /// <summary>Unmount (FUSE, then BlockFs's image synced and closed, HostFs's descriptors closed) and mount the image
+    /// or host directory again in a new namespace.</summary>
     public void Remount()
     {
         Unmount();
@@ -67,14 +76,27 @@ internal sealed class MountedFs : IDisposable
         {
             Check(BlockFs.Mount(Vfs, "/mnt", ImagePath, new BlockFsMountOptions { CacheFrames = 256 }, out _block, out string? error), error);
         }
+        else if (Fs == "host")
+        {
+            Check(HostFs.Mount(Vfs, "/mnt", HostDir, out _host), HostDir);
+        }
         else
         {
             Check(RamFs.Mount(Vfs, "/mnt", out _), null);
         }
-        int rc = FuseMount.Mount(Vfs, "/mnt", Dir, new FuseMountOptions { FsName = Fs }, out FuseMount? mount, out string? message);
+        var options = new FuseMountOptions { FsName = Fs };
+        if (_host is { } sb)
+        {
+            options = options with { StatFs = () => HostFs.StatFs(sb, out FsStatistics stats) == 0 ? stats : default };
+        }
+        int rc = FuseMount.Mount(Vfs, "/mnt", Dir, options, out FuseMount? mount, out string? message);
         if (rc != 0)
         {
             _block?.Dispose();
+            if (_host != null)
+            {
+                HostFs.Release(_host);
+            }
             throw new InvalidOperationException($"mount failed: {message} ({rc})");
         }
         return mount!;
@@ -87,6 +109,11 @@ internal sealed class MountedFs : IDisposable
         {
             Check(_block.Unmount(), "the final sync of the image");
             _block = null;
+        }
+        if (_host != null)
+        {
+            HostFs.Release(_host);
+            _host = null;
         }
     }
 

@@ -6,8 +6,9 @@ namespace AopsGen.Fuse.Tests;
 
 /// <summary>The mounted filesystems judged by tools nobody here wrote: fio's crc32c verification (sequential and random,
 /// buffered and O_DIRECT, several jobs, read back again after a reopen so the reads reach readpage or direct_IO),
-/// stress-ng's filesystem stressors with --verify, and a source tree copied in and compared — on RamFs and on BlockFs,
-/// whose copy is compared again after an unmount and a second mount of the image. Small sizes: seconds each.</summary>
+/// stress-ng's filesystem stressors with --verify, and a source tree copied in and compared — on RamFs, on BlockFs,
+/// whose copy is compared again after an unmount and a second mount of the image, and on HostFs, whose host directory
+/// must then hold the same tree and whose copy is compared again after a remount. Small sizes: seconds each.</summary>
 public sealed class RealToolTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
@@ -24,6 +25,7 @@ public sealed class RealToolTests
     [ToolTheory(["fio"])]
     [InlineData("ram")]
     [InlineData("block")]
+    [InlineData("host")]
     public void FioVerifiesCrc32c(string fs)
     {
         using var mounted = new MountedFs(fs);
@@ -36,12 +38,19 @@ public sealed class RealToolTests
             // and every read comes from the filesystem (page cache, readpages/readpage or direct_IO).
             (code, output) = HostTools.Run("fio", $"{job} --directory={mounted.Dir} --verify=crc32c --verify_only --verify_fatal=1", mounted.Dir, Limit);
             Assert.True(code == 0, $"fio --verify_only {job} on {fs} exited {code}:\n{output}");
+            if (fs == "host")
+            {
+                // The same files read straight from the host directory: what went through the mount is there.
+                (code, output) = HostTools.Run("fio", $"{job} --directory={mounted.HostDir} --verify=crc32c --verify_only --verify_fatal=1", mounted.HostDir, Limit);
+                Assert.True(code == 0, $"fio --verify_only {job} in the host directory exited {code}:\n{output}");
+            }
         }
     }
 
     [ToolTheory(["stress-ng"])]
     [InlineData("ram")]
     [InlineData("block")]
+    [InlineData("host")]
     public void StressNgFilesystemStressorsPassWithVerification(string fs)
     {
         using var mounted = new MountedFs(fs);
@@ -51,11 +60,16 @@ public sealed class RealToolTests
         Assert.True(code == 0, $"stress-ng on {fs} exited {code}:\n{output}");
         Assert.Contains("successful run completed", output);
         Assert.Empty(Directory.GetFileSystemEntries(mounted.Dir)); // every stressor cleaned up after itself
+        if (fs == "host")
+        {
+            Assert.Empty(Directory.GetFileSystemEntries(mounted.HostDir)); // and on the host too
+        }
     }
 
     [ToolTheory(["cp", "diff", "find"])]
     [InlineData("ram")]
     [InlineData("block")]
+    [InlineData("host")]
     public void ASourceTreeCopiedInComparesEqual(string fs)
     {
         string tree = SourceTree();
@@ -64,7 +78,11 @@ public sealed class RealToolTests
         (int code, string output) = HostTools.Run("cp", $"-a {tree} {copy}", mounted.Dir, Limit);
         Assert.True(code == 0, $"cp exited {code}:\n{output}");
         AssertSameTree(tree, copy);
-        if (fs == "block")
+        if (fs == "host")
+        {
+            AssertSameTree(tree, Path.Combine(mounted.HostDir, "copy")); // what went through the mount is on the host
+        }
+        if (fs is "block" or "host")
         {
             mounted.Remount();
             AssertSameTree(tree, copy);

@@ -21,9 +21,9 @@ public sealed class HostFsOpsTests : IDisposable
     }
 
     [Fact]
-    public void The_table_sets_readpage_direct_IO_swap_activate_and_swap_deactivate()
+    public void The_table_sets_the_page_cache_ops_direct_IO_swap_activate_and_swap_deactivate()
     {
-        Assert.Equal("hostfs_aops { .readpage, .direct_IO, .swap_activate, .swap_deactivate }", HostFs.Operations.ToString());
+        Assert.Equal("hostfs_aops { .writepage, .readpage, .writepages, .set_page_dirty, .readpages, .write_begin, .write_end, .direct_IO, .swap_activate, .swap_deactivate }", HostFs.Operations.ToString());
     }
 
     [Fact]

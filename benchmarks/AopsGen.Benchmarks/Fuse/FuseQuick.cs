@@ -11,8 +11,8 @@ namespace AopsGen.Benchmarks.Fuse;
 
 /// <summary>
 /// <c>--quick</c>'s fuse group: the same fio jobs — sequential 1 MiB and random 4 KiB, reads and writes, buffered,
-/// one job — on RamFs and on BlockFs (its image in the host directory) mounted through <see cref="FuseMount"/>, and
-/// on that host directory, in this run. Each figure is the mounted filesystem's bandwidth over the host's (1.0: as fast as the host).
+/// one job — on RamFs, on BlockFs (its image in the host directory) and on HostFs (a subdirectory of it) mounted
+/// through <see cref="FuseMount"/>, and on that host directory, in this run. Each figure is the mounted filesystem's bandwidth over the host's (1.0: as fast as the host).
 /// Reads run after a reopen, so the kernel's FUSE page cache is cold and every read reaches the daemon.
 /// </summary>
 public static class FuseQuick
@@ -39,7 +39,7 @@ public static class FuseQuick
             {
                 Check(RamFs.Mount(vfs, "/mnt", out _));
                 InProcess(report, vfs);
-                return null;
+                return () => { };
             });
             // BlockFs's image lives in the host directory the host's figures come from.
             string image = Path.Combine(host, "blockfs.img");
@@ -47,7 +47,15 @@ public static class FuseQuick
             Serve(report, "Blockfs", "BlockFs", host, onHost, vfs =>
             {
                 Check(BlockFs.Mount(vfs, "/mnt", image, new BlockFsMountOptions { CacheFrames = 1024 }, out BlockFsMount? block, out string? error), error);
-                return block;
+                return block!.Dispose;
+            });
+            File.Delete(image);
+            // HostFs passes through to a directory beside the host's own fio file: the same disk, the same page cache.
+            string passed = Directory.CreateDirectory(Path.Combine(host, "hostfs")).FullName;
+            Serve(report, "Hostfs", "HostFs", host, onHost, vfs =>
+            {
+                Check(HostFs.Mount(vfs, "/mnt", passed, out SuperBlock? sb));
+                return () => HostFs.Release(sb!);
             });
         }
         finally
@@ -57,12 +65,12 @@ public static class FuseQuick
     }
 
     // One filesystem mounted through FUSE, the jobs run on it, each figure over the host's.
-    private static void Serve(QuickReport report, string key, string name, string host, double[] onHost, Func<MountNamespace, BlockFsMount?> mountFs)
+    private static void Serve(QuickReport report, string key, string name, string host, double[] onHost, Func<MountNamespace, Action> mountFs)
     {
         string mountPoint = Directory.CreateTempSubdirectory("aopsgen-fio-fuse-").FullName;
         MountNamespace vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         Check(RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root));
-        BlockFsMount? block = mountFs(vfs);
+        Action release = mountFs(vfs);
         Check(FuseMount.Mount(vfs, "/mnt", mountPoint, new FuseMountOptions { FsName = key.ToLowerInvariant() }, out FuseMount? mount, out string? error), error);
         try
         {
@@ -77,7 +85,7 @@ public static class FuseQuick
         finally
         {
             mount!.Dispose();
-            block?.Dispose();
+            release();
             Directory.Delete(mountPoint, recursive: true);
         }
     }

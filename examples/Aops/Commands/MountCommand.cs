@@ -6,12 +6,14 @@ using AopsGen.Vfs;
 namespace AopsGen.Examples.Aops.Commands;
 
 /// <summary>
-/// <c>aops mount --fs ram|block [--image FILE] [--size SIZE] MOUNTPOINT</c>: an example filesystem mounted on a host
-/// directory through FUSE (<see cref="FuseMount"/>), in the foreground until Ctrl-C, SIGTERM or an outside
-/// <c>fusermount3 -u</c>; then it unmounts (a BlockFs image is synced and closed) and exits 0. <c>--image</c> of a
-/// path that does not exist makes a new BlockFs there (<c>--size</c>, 1 GiB by default, sparse), created exclusively;
-/// an existing file is mounted, and one that is not a BlockFs is refused untouched. Where <c>/dev/fuse</c> or libfuse
-/// is missing it says, in one line, what to install.
+/// <c>aops mount --fs ram|block|host [--image FILE] [--size SIZE] [--dir DIR] MOUNTPOINT</c>: an example filesystem
+/// mounted on a host directory through FUSE (<see cref="FuseMount"/>), in the foreground until Ctrl-C, SIGTERM or an
+/// outside <c>fusermount3 -u</c>; then it unmounts (a BlockFs image is synced and closed, HostFs's descriptors closed)
+/// and exits 0. <c>--image</c> of a path that does not exist makes a new BlockFs there (<c>--size</c>, 1 GiB by
+/// default, sparse), created exclusively; an existing file is mounted, and one that is not a BlockFs is refused
+/// untouched. <c>--fs host</c> passes through to <c>--dir</c> (the current directory by default), which may be neither
+/// the mount point, nor inside it, nor hold it (the daemon would serve its own mount: EINVAL). Where <c>/dev/fuse</c>
+/// or libfuse is missing it says, in one line, what to install.
 /// </summary>
 internal static class MountCommand
 {
@@ -21,17 +23,23 @@ internal static class MountCommand
     public static Command Create(CliContext context)
     {
         var mountPoint = new Argument<string>("MOUNTPOINT") { Description = "An existing, empty directory of the host to mount on." };
-        var fs = new Option<string>("--fs") { Description = "The filesystem: ram (RamFs, in memory, gone at unmount) or block (BlockFs on --image).", DefaultValueFactory = _ => "ram" };
-        fs.AcceptOnlyFromAmong("ram", "block");
+        var fs = new Option<string>("--fs")
+        {
+            Description = "The filesystem: ram (RamFs, in memory, gone at unmount), block (BlockFs on --image) or host (HostFs over --dir).",
+            DefaultValueFactory = _ => "ram",
+        };
+        fs.AcceptOnlyFromAmong("ram", "block", "host");
         var image = new Option<string?>("--image") { Description = "--fs block: the image; a path that does not exist gets a new BlockFs of --size." };
         var size = new Option<string?>("--size") { Description = "The size of a new image (K, M, G, T; KiB, MB, …): 1G by default, sparse." };
+        var dir = new Option<string?>("--dir") { Description = "--fs host: the host directory passed through (the current directory by default)." };
         var threads = new Option<int>("--threads") { Description = "Threads serving requests.", DefaultValueFactory = _ => 4 };
-        var command = new Command("mount", "Mount an example filesystem on a host directory through FUSE, in the foreground.") { mountPoint, fs, image, size, threads };
-        command.SetAction(parse => Run(context, parse.GetValue(mountPoint)!, parse.GetValue(fs)!, parse.GetValue(image), parse.GetValue(size), parse.GetValue(threads)));
+        var command = new Command("mount", "Mount an example filesystem on a host directory through FUSE, in the foreground.") { mountPoint, fs, image, size, dir, threads };
+        command.SetAction(parse => Run(context, parse.GetValue(mountPoint)!, parse.GetValue(fs)!, parse.GetValue(image), parse.GetValue(size),
+            parse.GetValue(dir), parse.GetValue(threads)));
         return command;
     }
 
-    private static int Run(CliContext context, string mountPoint, string fsName, string? imagePath, string? sizeText, int threads)
+    private static int Run(CliContext context, string mountPoint, string fsName, string? imagePath, string? sizeText, string? hostDir, int threads)
     {
         if (threads < 1)
         {
@@ -44,6 +52,10 @@ internal static class MountCommand
         if (fsName != "block" && (imagePath ?? sizeText) != null)
         {
             return context.Fail("mount", $"--image and --size are for --fs block, not --fs {fsName}");
+        }
+        if (fsName != "host" && hostDir != null)
+        {
+            return context.Fail("mount", $"--dir is for --fs host, not --fs {fsName}");
         }
         long imageSize = DefaultImageSize;
         if (sizeText != null && !MkswapCommand.TryParseSize(sizeText, out imageSize))
@@ -66,8 +78,23 @@ internal static class MountCommand
             return context.Fail("mount", "/mnt", Errnos.FromReturn(rc));
         }
         BlockFsMount? block = null;
-        var options = new FuseMountOptions { FsName = fsName == "block" ? BlockFs.FsType : RamFs.FsType, Threads = threads };
-        if (fsName == "block")
+        SuperBlock? host = null;
+        var options = new FuseMountOptions { FsName = fsName switch { "block" => BlockFs.FsType, "host" => HostFs.FsType, _ => RamFs.FsType }, Threads = threads };
+        if (fsName == "host")
+        {
+            hostDir ??= Directory.GetCurrentDirectory();
+            if ((rc = CheckHostDir(context, hostDir, mountPoint)) != 0)
+            {
+                return rc;
+            }
+            if ((rc = HostFs.Mount(vfs, "/mnt", hostDir, out host)) != 0)
+            {
+                return context.Fail("mount", $"--dir {hostDir}", Errnos.FromReturn(rc));
+            }
+            SuperBlock sb = host!;
+            options = options with { StatFs = () => HostFs.StatFs(sb, out FsStatistics stats) == 0 ? stats : default };
+        }
+        else if (fsName == "block")
         {
             rc = MountImage(context, vfs, imagePath!, sizeText != null ? imageSize : null, out block);
             if (rc != 0)
@@ -91,7 +118,7 @@ internal static class MountCommand
             }
             using (mount)
             {
-                string what = block != null ? $"block ({block.ImagePath})" : fsName;
+                string what = block != null ? $"block ({block.ImagePath})" : host != null ? $"host ({hostDir})" : fsName;
                 context.Output.WriteLine($"aops mount: {what} on {mount!.MountPoint}; Ctrl-C or SIGTERM unmounts "
                     + $"(if this process is killed: fusermount3 -u {mount.MountPoint})");
                 context.Output.Flush();
@@ -102,8 +129,12 @@ internal static class MountCommand
         }
         finally
         {
-            // kill_sb: the image gets its dirty pages and metadata, then is closed.
+            // kill_sb: the image gets its dirty pages and metadata, then is closed; HostFs closes its descriptors.
             rc = block?.Unmount() ?? 0;
+            if (host != null)
+            {
+                HostFs.Release(host);
+            }
         }
         if (rc != 0)
         {
@@ -139,6 +170,50 @@ internal static class MountCommand
             return context.Fail("mount", $"{imagePath}: not a BlockFs that mounts: {problem}{hint}", Errnos.FromReturn(rc));
         }
         return 0;
+    }
+
+    // --fs host's directory: an existing directory that is not the mount point and neither lies inside it nor holds it
+    // (through the mount the daemon would then reach its own mount: a lookup there would wait for itself).
+    private static int CheckHostDir(CliContext context, string hostDir, string mountPoint)
+    {
+        int rc = Posix.StatPath(hostDir, out FileStatus status, followLinks: true);
+        if (rc != 0 || status.Type != FileStatus.Directory)
+        {
+            return context.Fail("mount", $"--dir {hostDir}", rc != 0 ? Errnos.FromReturn(rc) : Errno.ENOTDIR);
+        }
+        if (Within(hostDir, mountPoint))
+        {
+            return context.Fail("mount", $"--dir {hostDir}: is the mount point {mountPoint} or inside it", Errno.EINVAL);
+        }
+        if (Within(mountPoint, hostDir))
+        {
+            return context.Fail("mount", $"--dir {hostDir}: holds the mount point {mountPoint} (the mount would contain itself)", Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    // Whether the directory `inner` is `outer` or below it: its ancestors ("..", links followed) compared by device and inode.
+    private static bool Within(string inner, string outer)
+    {
+        if (Posix.StatPath(outer, out FileStatus top, followLinks: true) != 0)
+        {
+            return false;
+        }
+        string path = inner;
+        for (int depth = 0; depth < 256 && Posix.StatPath(path, out FileStatus here, followLinks: true) == 0; depth++)
+        {
+            if (here.SameFile(top))
+            {
+                return true;
+            }
+            string parent = Path.Join(path, "..");
+            if (Posix.StatPath(parent, out FileStatus up, followLinks: true) != 0 || up.SameFile(here))
+            {
+                return false; // the root
+            }
+            path = parent;
+        }
+        return false;
     }
 
     // The foreground wait: true when the filesystem was unmounted from outside, false on SIGINT/SIGTERM (the usual

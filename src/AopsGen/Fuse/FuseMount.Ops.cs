@@ -173,6 +173,12 @@ public sealed unsafe partial class FuseMount
                 Fail(req, Errnos.Neg(Errno.ESTALE));
                 return;
             }
+            int rc = MountNamespace.GetAttr(d.Inode);
+            if (rc != 0)
+            {
+                Fail(req, rc);
+                return;
+            }
             Stat st;
             m.FillStat(d.Inode, ino, &st);
             LibFuse.ReplyAttr(req, &st, m._options.AttrTimeout);
@@ -416,7 +422,11 @@ public sealed unsafe partial class FuseMount
                 Fail(req, Errnos.Neg(Errno.ESTALE));
                 return;
             }
-            int rc = m.Vfs.OpenAt(d, FlagsOf(fi), CredOf(req), out OpenFile? file);
+            // Close-to-open, as nfs_open revalidates: the filesystem's getattr first (a passthrough drops pages that
+            // another program changed under it), then the open.
+            OpenFile? file = null;
+            int rc = MountNamespace.GetAttr(d.Inode);
+            rc = rc == 0 ? m.Vfs.OpenAt(d, FlagsOf(fi), CredOf(req), out file) : rc;
             if (rc != 0)
             {
                 Fail(req, rc);

@@ -69,6 +69,11 @@ public abstract class InodeOperations
         return 0;
     }
 
+    /// <summary><c>getattr</c>: bring <paramref name="inode"/>'s attributes up to date before <c>stat</c> reports
+    /// them (a passthrough or network filesystem asks the object behind it). The default is the kernel's with a NULL
+    /// op, <c>generic_fillattr</c>: the inode as it is (0). Returns 0 or a negative errno.</summary>
+    public virtual int GetAttr(Inode inode) => 0;
+
     /// <summary><c>super_operations.evict_inode</c>: the last user of <paramref name="inode"/>, which has no link
     /// left, went away (its page cache is already truncated); the filesystem frees what the inode still holds.
     /// The default does nothing (ramfs: the memory goes with the object).</summary>

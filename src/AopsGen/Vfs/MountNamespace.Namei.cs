@@ -185,6 +185,14 @@ public sealed partial class MountNamespace
         }
     }
 
+    /// <summary><c>vfs_getattr</c>: the filesystem's <c>getattr</c> refreshes <paramref name="inode"/> (nothing to do
+    /// where it has none), then the caller reads it. Returns 0 or the filesystem's error.</summary>
+    public static int GetAttr(Inode inode)
+    {
+        ArgumentNullException.ThrowIfNull(inode);
+        return inode.Operations?.GetAttr(inode) ?? 0;
+    }
+
     /// <summary><c>iterate_dir</c>: the entries of the directory <paramref name="dir"/> but "." and "..", from the
     /// dcache (<c>dcache_readdir</c>) or the filesystem's own <c>readdir</c>. Returns 0, -ENOTDIR or its error.</summary>
     public int ReadDir(Dentry dir, List<DirectoryEntry> entries)
