@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
@@ -9,12 +10,38 @@ namespace AopsGen.Analyzers;
 /// <summary>Symbol look-ups and locations shared by the AOPS analyzers; the checks themselves are <see cref="TableValidation"/>'s.</summary>
 internal static class AnalyzerHelpers
 {
+    private static readonly ConditionalWeakTable<Compilation, object> s_referencesAopsGen = new();
+
     /// <summary>
     /// Whether the compilation can see AopsGen at all: with no <c>AopsGen.AddressSpaceOperationsAttribute</c> there is
-    /// nothing to check, and the analyzers register nothing (they cost nothing in projects that do not use AopsGen).
+    /// nothing to check, and the analyzers register nothing (they cost nothing in projects that do not use AopsGen). The
+    /// look-up searches every referenced assembly, so the four analyzers share one answer per compilation.
     /// </summary>
     public static bool ReferencesAopsGen(Compilation compilation)
-        => !compilation.GetTypesByMetadataName(OpCatalog.ClassAttributeMetadataName).IsEmpty;
+        => (bool)s_referencesAopsGen.GetValue(
+            compilation,
+            static c => !c.GetTypesByMetadataName(OpCatalog.ClassAttributeMetadataName).IsEmpty);
+
+    /// <summary>
+    /// The declarations that hold <paramref name="method"/>'s body, each once: a partial method's definition and implementation
+    /// parts may each list both. Call it for the definition part only; the driver runs a symbol action for both parts.
+    /// </summary>
+    public static List<SyntaxNode> BodyDeclarations(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var declarations = new List<SyntaxNode>();
+        foreach (IMethodSymbol part in new[] { method, method.PartialImplementationPart ?? method })
+        {
+            foreach (SyntaxReference reference in part.DeclaringSyntaxReferences)
+            {
+                SyntaxNode declaration = reference.GetSyntax(cancellationToken);
+                if (!declarations.Contains(declaration))
+                {
+                    declarations.Add(declaration);
+                }
+            }
+        }
+        return declarations;
+    }
 
     /// <summary>The type's <c>[AddressSpaceOperations]</c>, or null.</summary>
     public static AttributeData? ClassAttribute(INamedTypeSymbol type)

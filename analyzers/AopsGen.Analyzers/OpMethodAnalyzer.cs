@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using AopsGen.Generators;
@@ -33,13 +35,10 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
             if (AnalyzerHelpers.ReferencesAopsGen(start.Compilation))
             {
                 start.RegisterSymbolAction(
-                    static symbolContext =>
-                    {
-                        var method = (IMethodSymbol)symbolContext.Symbol;
-                        AnalyzeMethod(method, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
-                        AnalyzeLocalFunctions(method, symbolContext.Compilation, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
-                    },
+                    static symbolContext => AnalyzeMethod((IMethodSymbol)symbolContext.Symbol, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
                     SymbolKind.Method);
+                Compilation compilation = start.Compilation;
+                start.RegisterSyntaxTreeAction(treeContext => AnalyzeLocalFunctions(treeContext, compilation));
             }
         });
     }
@@ -61,28 +60,30 @@ public sealed class OpMethodAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>
-    /// A local function is no member, so no symbol action sees it; HasSignature rejects it (not an ordinary method). The method's
-    /// own syntax is read for local functions that carry attributes, and only those are bound. Not a syntax node action: one
-    /// of those makes the analyzer driver walk every node of every declaration in the compilation; nor an operation action,
-    /// which would make the compiler build the operations of every method body.
+    /// A local function is no member, so no symbol action sees it; HasSignature rejects it (not an ordinary method). Each file's
+    /// text is searched for attribute lists (<see cref="TokenScan"/>), and only a local function that carries one is bound:
+    /// in a method, a lambda, a field initializer or top-level statements alike. Not a syntax node action: one of those makes
+    /// the analyzer driver walk every node of every declaration in the compilation; nor an operation action, which would make
+    /// the compiler build the operations of every method body.
     /// </summary>
-    private static void AnalyzeLocalFunctions(IMethodSymbol method, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
+    private static void AnalyzeLocalFunctions(SyntaxTreeAnalysisContext context, Compilation compilation)
     {
-        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        var openBrackets = new List<SyntaxToken>();
+        TokenScan.Find(context.Tree.GetRoot(context.CancellationToken), SyntaxKind.OpenBracketToken, openBrackets, context.CancellationToken);
+        SemanticModel? model = null;
+        foreach (SyntaxToken openBracket in openBrackets)
         {
-            SemanticModel? model = null;
-            foreach (SyntaxNode node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            if (openBracket.Parent is AttributeListSyntax { Parent: LocalFunctionStatementSyntax localFunction } list
+                && localFunction.AttributeLists[0] == list
+                && compilation.ContainsSyntaxTree(context.Tree))
             {
-                if (node is LocalFunctionStatementSyntax { AttributeLists.Count: > 0 } localFunction)
-                {
-                    // Rare (an attribute on a local function), so a semantic model of its own costs nothing in the common case.
+                // Rare (an attribute on a local function), so a semantic model costs nothing in the common case.
 #pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() within a diagnostic analyzer: only for an attributed local function.
-                    model ??= compilation.GetSemanticModel(reference.SyntaxTree);
+                model ??= compilation.GetSemanticModel(context.Tree);
 #pragma warning restore RS1030
-                    if (model.GetDeclaredSymbol(localFunction, cancellationToken) is IMethodSymbol symbol)
-                    {
-                        AnalyzeMethod(symbol, report, cancellationToken);
-                    }
+                if (model.GetDeclaredSymbol(localFunction, context.CancellationToken) is IMethodSymbol symbol)
+                {
+                    AnalyzeMethod(symbol, context.ReportDiagnostic, context.CancellationToken);
                 }
             }
         }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using AopsGen.Generators;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -42,31 +43,23 @@ public sealed class OpThrowAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
-        // A partial method's declarations (and its implementation part's) may list the same body twice: each declaration once.
-        var declarations = new HashSet<SyntaxNode>();
-        foreach (IMethodSymbol part in new[] { method, method.PartialImplementationPart ?? method })
+        foreach (SyntaxNode declaration in AnalyzerHelpers.BodyDeclarations(method, context.CancellationToken))
         {
-            foreach (SyntaxReference reference in part.DeclaringSyntaxReferences)
+            if (declaration is MethodDeclarationSyntax methodDeclaration)
             {
-                if (reference.GetSyntax(context.CancellationToken) is MethodDeclarationSyntax declaration && declarations.Add(declaration))
-                {
-                    ReportThrows(context, method, declaration);
-                }
+                ReportThrows(context, method, methodDeclaration);
             }
         }
     }
 
     private static void ReportThrows(SymbolAnalysisContext context, IMethodSymbol method, MethodDeclarationSyntax declaration)
     {
-        foreach (SyntaxNode node in declaration.DescendantNodes())
+        var throwKeywords = new List<SyntaxToken>();
+        TokenScan.Find(declaration, SyntaxKind.ThrowKeyword, throwKeywords, context.CancellationToken);
+        foreach (SyntaxToken keyword in throwKeywords)
         {
-            SyntaxToken? throwKeyword = node switch
-            {
-                ThrowStatementSyntax statement => statement.ThrowKeyword,
-                ThrowExpressionSyntax expression => expression.ThrowKeyword,
-                _ => null,
-            };
-            if (throwKeyword is SyntaxToken keyword)
+            // A throw statement, a throw expression or a rethrow; a throw keyword the parser skipped in broken code is trivia.
+            if (keyword.Parent is ThrowStatementSyntax or ThrowExpressionSyntax)
             {
                 context.ReportDiagnostic(Diagnostic.Create(AopsDiagnostics.OpThrows, keyword.GetLocation(), method.Name));
             }

@@ -96,6 +96,37 @@ public sealed class OpMethodRuleTests
     }
 
     [Fact]
+    public async Task AOPS003_op_attribute_on_a_local_function_in_a_lambda_of_a_field_initializer_says_it_is_a_local_function()
+    {
+        // No method declares it: the field's initializer does, through a lambda.
+        await VerifyAsync(
+            """
+            [AddressSpaceOperations] public partial class Fs
+            {
+                private static readonly Func<int> Probe = () => { [WritePage] static int {|#0:Local|}(Page page, WritebackControl wbc) => 0; return Local(null!, null!); };
+                private int[] _counts = new int[2];
+                public int First => _counts[0];
+            }
+            """,
+            Diagnostic(AopsDiagnostics.WrongSignature, 0).WithMessage(
+                "'Local' is a local function; the generator binds only methods declared in the table class, so it cannot fill the slot of [WritePage] (writepage); expected: static int WritePage(Page page, WritebackControl wbc)"));
+    }
+
+    [Fact]
+    public async Task AOPS003_reported_once_for_a_local_function_with_two_attribute_lists()
+    {
+        await VerifyAsync(
+            """
+            [AddressSpaceOperations] public partial class Fs
+            {
+                public static int Outer() { [System.Obsolete] [ReadPage] static int {|#0:Local|}(OpenFile file, Page page) => 0; return 0; }
+            }
+            """,
+            Diagnostic(AopsDiagnostics.WrongSignature, 0).WithMessage(
+                "'Local' is a local function; the generator binds only methods declared in the table class, so it cannot fill the slot of [ReadPage] (readpage); expected: static int ReadPage(OpenFile file, Page page)"));
+    }
+
+    [Fact]
     public async Task AOPS003_op_attribute_on_a_property_accessor_says_it_is_an_accessor()
     {
         await VerifyAsync(

@@ -131,6 +131,23 @@ public sealed class SwapRuleTests
     }
 
     [Fact]
+    public async Task AOPS011_not_reported_for_throw_in_a_comment_a_string_or_an_identifier()
+    {
+        await VerifyAsync("""
+            [AddressSpaceOperations] public static partial class Fs
+            {
+                [ReadPage] public static int ReadPage(OpenFile file, Page page)
+                {
+                    // throw new InvalidOperationException(); is what this op must never do
+                    string text = "throw";
+                    int @throw = text.Length; /* throw */
+                    return @throw - 5;
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task AOPS011_not_reported_for_errno_returns_or_helpers_that_throw()
     {
         await VerifyAsync("""
