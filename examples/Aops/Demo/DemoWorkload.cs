@@ -103,10 +103,11 @@ internal sealed class DemoWorkload
         // The program exits: zap_pte_range frees every slot and swap-cache page it held.
         region.Dispose();
         // Pages whose write was still in flight stay in the swap cache, on the LRU: once their writes complete, one
-        // reclaim pass frees them and their slots.
+        // reclaim pass frees them and their slots. kswapd stops first: a pass of its that ran across the exit may
+        // still hold pages off the LRU, or writes in its plug, that this pass would miss.
+        mm.StopKswapd();
         swap.WaitForIo();
         mm.ReclaimPages(_options.RamPages);
-        mm.Dispose();
         string? leak = swap.Areas[0].InUsePages != 0 ? $"{swap.Areas[0].InUsePages} slots still in use after exit" : null;
         var swapoffClock = Stopwatch.StartNew();
         SwapIoMode mode = swapArea.Mode;

@@ -214,16 +214,24 @@ public sealed partial class MemoryManager : IDisposable
         }
     }
 
-    /// <summary>Stops kswapd.</summary>
-    public void Dispose()
+    /// <summary>
+    /// <c>kswapd_stop</c>, for good: returns once kswapd has ended its pass — its plug submitted, its slots cache
+    /// given back, the pages it had isolated back on the LRU (those whose writes are still in flight too). After
+    /// this, and with no fault running, no page is off the LRU and no write starts: <see cref="SwapCore.WaitForIo"/>
+    /// then one <see cref="ReclaimPages"/> frees every page the swap cache holds for nobody.
+    /// </summary>
+    public void StopKswapd()
     {
-        _stopping = true;
         Thread? kswapd;
         lock (_kswapdWait)
         {
+            _stopping = true;
             kswapd = _kswapd;
             Monitor.PulseAll(_kswapdWait);
         }
         kswapd?.Join();
     }
+
+    /// <summary>Stops kswapd (<see cref="StopKswapd"/>).</summary>
+    public void Dispose() => StopKswapd();
 }
