@@ -41,6 +41,7 @@ public sealed class OpsAndDemoTests
         Assert.Equal(swapMode, json.GetProperty("swapMode").GetString());
         Assert.Equal((256, 1024, 4), (json.GetProperty("ramPages").GetInt32(), json.GetProperty("pages").GetInt32(), json.GetProperty("threads").GetInt32()));
         Assert.Equal(SwapCore.DefaultQueueDepth, json.GetProperty("queueDepth").GetInt32());
+        Assert.Null(json.GetProperty("leak").GetString());
         Assert.True(json.GetProperty("verified").GetBoolean());
         Assert.Equal(0, json.GetProperty("mismatches").GetInt64());
         Assert.True(json.GetProperty("pagesOut").GetInt64() >= 1024 - 256, "fewer pages swapped out than did not fit");

@@ -291,6 +291,67 @@ public sealed class SwapCompletionTests : IDisposable
         AssertPages(region, 32);
     }
 
+    // The demo's exit (aops demo): a kswapd pass that runs across the program's exit holds pages off the LRU and
+    // queues their writes after the exit; once it puts them back they are in the swap cache for nobody, and only a
+    // reclaim pass after theirs, with the writes done, frees them. StopKswapd returns after that pass, so the waits
+    // and the one pass that follow find every page.
+    [Fact]
+    public void StopKswapd_returns_after_a_pass_that_ran_across_exit_and_one_reclaim_pass_then_frees_every_slot()
+    {
+        using var m = new SwapMachine(frames: 64, swapPages: 128, aops: HeldCompletionFs.File);
+        Assert.Equal(0, m.SwapOn(queueDepth: 16));
+        AnonRegion region = m.Mm.CreateRegion(64);
+        int filled = 0;
+        while (m.Ram.FreeCount >= m.Mm.LowWatermark)
+        {
+            Fill(region, filled++, 1);
+        }
+        using var writing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        int first = 0;
+        m.FileData.OnWrite = () =>
+        {
+            if (Interlocked.Exchange(ref first, 1) == 0)
+            {
+                writing.Set();
+                release.Wait();
+            }
+        };
+        try
+        {
+            m.Mm.StartKswapd();
+            m.Mm.WakeKswapd();
+            Assert.True(writing.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "kswapd wrote nothing");
+
+            region.Dispose();
+            var stop = new Thread(m.Mm.StopKswapd);
+            stop.Start();
+            Assert.False(stop.Join(TimeSpan.FromMilliseconds(200)), "StopKswapd returned while kswapd's pass was writing");
+            release.Set();
+            Assert.True(stop.Join(TimeSpan.FromSeconds(10)));
+        }
+        catch
+        {
+            // Nothing may be left waiting: kswapd on the gate, the machine's disposal on a held completion.
+            release.Set();
+            using (CompleteOnAnotherThread())
+            {
+                m.Mm.Dispose();
+                m.Swap.WaitForIo();
+            }
+            throw;
+        }
+        Assert.True(HeldCompletionFs.Held > 0, "kswapd's writes were not in flight when it stopped");
+        Assert.NotEqual(0u, m.Area.InUsePages);
+
+        HeldCompletionFs.CompleteAll();
+        m.Swap.WaitForIo();
+        m.Mm.ReclaimPages(m.Ram.Count);
+        Assert.Equal(0u, m.Area.InUsePages);
+        Assert.Equal(0, m.Swap.SwapperSpace.NrPages);
+        Assert.Equal(m.Ram.Count, m.Ram.FreeCount);
+    }
+
     [Fact]
     public void The_block_devices_batches_go_through_io_uring_and_every_page_comes_back()
     {

@@ -77,6 +77,7 @@ internal sealed record DemoResult
             json.WriteNumber("mismatches", Mismatches);
             json.WriteNumber("errors", Errors);
             json.WriteBoolean("verified", Verified);
+            json.WriteString("leak", Leak);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
