@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -27,10 +26,10 @@ public sealed class TokenScanTests
             source.Append(padding).Append("[System.Obsolete] void L").Append(i).Append("() { }\n");
         }
         source.Append("    }\n}\n");
-        SyntaxNode root = CSharpSyntaxTree.ParseText(source.ToString()).GetRoot();
+        SyntaxNode root = CSharpSyntaxTree.ParseText(source.ToString(), cancellationToken: TestContext.Current.CancellationToken).GetRoot(TestContext.Current.CancellationToken);
 
         var found = new List<SyntaxToken>();
-        TokenScan.Find(root, kind, found, CancellationToken.None);
+        TokenScan.Find(root, kind, found, TestContext.Current.CancellationToken);
 
         int[] expected = root.DescendantTokens().Where(t => t.IsKind(kind)).Select(t => t.SpanStart).ToArray();
         Assert.True(expected.Length > 100);
@@ -48,10 +47,10 @@ public sealed class TokenScanTests
         const string Suffix = "*/ ";
         int throwAt = TokenScan.WindowLength - charactersInTheFirstWindow;
         string source = Prefix + new string('x', throwAt - Prefix.Length - Suffix.Length) + Suffix + "throw null; } }";
-        SyntaxNode root = CSharpSyntaxTree.ParseText(source).GetRoot();
+        SyntaxNode root = CSharpSyntaxTree.ParseText(source, cancellationToken: TestContext.Current.CancellationToken).GetRoot(TestContext.Current.CancellationToken);
 
         var found = new List<SyntaxToken>();
-        TokenScan.Find(root, SyntaxKind.ThrowKeyword, found, CancellationToken.None);
+        TokenScan.Find(root, SyntaxKind.ThrowKeyword, found, TestContext.Current.CancellationToken);
 
         Assert.Equal(throwAt, Assert.Single(found).SpanStart);
     }
@@ -59,11 +58,11 @@ public sealed class TokenScanTests
     [Fact]
     public void Looks_only_inside_the_node()
     {
-        SyntaxNode root = CSharpSyntaxTree.ParseText("class C { void A() { throw null; } void B() { throw null; } }").GetRoot();
+        SyntaxNode root = CSharpSyntaxTree.ParseText("class C { void A() { throw null; } void B() { throw null; } }", cancellationToken: TestContext.Current.CancellationToken).GetRoot(TestContext.Current.CancellationToken);
         SyntaxNode b = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Last();
 
         var found = new List<SyntaxToken>();
-        TokenScan.Find(b, SyntaxKind.ThrowKeyword, found, CancellationToken.None);
+        TokenScan.Find(b, SyntaxKind.ThrowKeyword, found, TestContext.Current.CancellationToken);
 
         Assert.Equal(b.DescendantTokens().Single(t => t.IsKind(SyntaxKind.ThrowKeyword)).SpanStart, Assert.Single(found).SpanStart);
     }
