@@ -16,6 +16,9 @@ namespace AopsGen.Analyzers;
 /// </summary>
 internal static class TokenScan
 {
+    /// <summary>How much text is copied out at a time: a file of any size is searched in a small pooled buffer.</summary>
+    internal const int WindowLength = 4096;
+
     /// <summary>Adds to <paramref name="found"/> each token of <paramref name="kind"/> (a keyword or punctuation) inside <paramref name="node"/>'s span.</summary>
     public static void Find(SyntaxNode node, SyntaxKind kind, List<SyntaxToken> found, CancellationToken cancellationToken)
     {
@@ -26,25 +29,36 @@ internal static class TokenScan
         }
         TextSpan span = node.Span;
         SourceText text = node.SyntaxTree.GetText(cancellationToken);
-        char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(span.Length, 1));
+        char[] buffer = ArrayPool<char>.Shared.Rent(WindowLength);
         try
         {
-            text.CopyTo(span.Start, buffer, 0, span.Length);
-            ReadOnlySpan<char> chars = buffer.AsSpan(0, span.Length);
-            for (int offset = 0; offset < chars.Length;)
+            // Window by window, each overlapping the last by one character less than the word, so a word split between two
+            // windows is found once, in the second.
+            for (int start = span.Start; start < span.End; start += WindowLength - (word.Length - 1))
             {
-                int index = chars.Slice(offset).IndexOf(word.AsSpan(), StringComparison.Ordinal);
-                if (index < 0)
+                cancellationToken.ThrowIfCancellationRequested();
+                int length = Math.Min(WindowLength, span.End - start);
+                text.CopyTo(start, buffer, 0, length);
+                ReadOnlySpan<char> chars = buffer.AsSpan(0, length);
+                for (int offset = 0; offset < chars.Length;)
+                {
+                    int index = chars.Slice(offset).IndexOf(word.AsSpan(), StringComparison.Ordinal);
+                    if (index < 0)
+                    {
+                        break;
+                    }
+                    int position = start + offset + index;
+                    SyntaxToken token = node.FindToken(position);
+                    if (token.IsKind(kind) && token.SpanStart == position)
+                    {
+                        found.Add(token);
+                    }
+                    offset += index + word.Length;
+                }
+                if (start + length >= span.End)
                 {
                     break;
                 }
-                int position = span.Start + offset + index;
-                SyntaxToken token = node.FindToken(position);
-                if (token.IsKind(kind) && token.SpanStart == position)
-                {
-                    found.Add(token);
-                }
-                offset += index + word.Length;
             }
         }
         finally

@@ -6,12 +6,14 @@ namespace AopsGen.Generators;
 /// <summary>
 /// The incremental generator, built so that its cost follows the edit:
 /// <list type="number">
-/// <item><c>ForAttributeWithMetadataName</c> on [AddressSpaceOperations] gives each class as a <see cref="TableCandidate"/>
-/// (its declarations' syntax, its table name): Roslyn's own per-class work, nothing bound beyond the class attribute;</item>
+/// <item>each file's <see cref="FileTables"/> (its type declarations, those with attributes, its aliases), read again only for
+/// a changed tree, give each class whose attribute may be [AddressSpaceOperations] as a <see cref="TableCandidate"/> (the
+/// syntax of its declarations): nothing bound, so an edit does not cost a transform per class, as
+/// <c>ForAttributeWithMetadataName</c>'s semantic transform would;</item>
 /// <item>each file's <see cref="FileDeclarations"/>, read again only for a changed tree, and with the references and options
 /// a <see cref="DeclarationFingerprint"/>: what, outside a table's own files, can change what its names bind to;</item>
-/// <item><see cref="TableParser"/> checks a class into a value-equatable <see cref="TableModel"/> only when its candidate or
-/// the fingerprint changed: an edit in a method body elsewhere recomputes no table, an edit in one table recomputes that one.
+/// <item><see cref="TableParser"/> binds a class (is the attribute AopsGen's, once, on this declaration; the table's name)
+/// and checks it into a value-equatable <see cref="TableModel"/> only when its candidate or the fingerprint changed: an edit in a method body elsewhere recomputes no table, an edit in one table recomputes that one.
 /// It reads the op slots from the syntax (<see cref="SyntaxTableReader"/>: each attribute name and type as written is bound
 /// once per scope and fingerprint, not once per method) and binds the class only where the syntax cannot tell;</item>
 /// <item><see cref="TableEmitter"/> writes the text of each model that changed.</item>
@@ -24,7 +26,10 @@ public sealed class AddressSpaceOperationsGenerator : IIncrementalGenerator
     /// <summary>Tracking names of the pipeline steps, for incremental tests.</summary>
     public static class TrackingNames
     {
-        /// <summary>Each [AddressSpaceOperations] class's declarations and table name (re-read on every run, as cheap as Roslyn's lookup).</summary>
+        /// <summary>Each file's type declarations, attributed types and aliases (re-read for changed trees only).</summary>
+        public const string FileTables = "AopsGen.FileTables";
+
+        /// <summary>Each class that may be a table, with the declarations of its parts (found again on every run, by look-ups only).</summary>
         public const string Candidates = "AopsGen.Candidates";
 
         /// <summary>The type and namespace declarations and global usings of each file (re-read for changed trees only).</summary>
@@ -43,18 +48,26 @@ public sealed class AddressSpaceOperationsGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<TableCandidate> candidates = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                OpCatalog.ClassAttributeMetadataName,
-                predicate: static (node, _) => node is TypeDeclarationSyntax,
-                transform: static (attributeContext, cancellationToken) => TableCandidate.From(attributeContext, cancellationToken))
-            .WithTrackingName(TrackingNames.Candidates);
+        // One item per tree, compared by reference: only a changed tree is read again.
+        IncrementalValuesProvider<SyntaxTree> trees = context.CompilationProvider.SelectMany(static (compilation, _) => compilation.SyntaxTrees);
 
-        // One item per tree, compared by reference: only a changed tree's declarations are read again.
-        IncrementalValuesProvider<FileDeclarations> files = context.CompilationProvider
-            .SelectMany(static (compilation, _) => compilation.SyntaxTrees)
+        IncrementalValuesProvider<FileDeclarations> files = trees
             .Select(static (tree, cancellationToken) => FileDeclarations.From(tree, cancellationToken))
             .WithTrackingName(TrackingNames.FileDeclarations);
+
+        // Each class whose attribute may be [AddressSpaceOperations], found from the files' syntax: nothing is bound, so an edit
+        // costs the changed tree's read and a look-up per class, not a transform per class as ForAttributeWithMetadataName's.
+        IncrementalValuesProvider<FileTables> fileTables = trees
+            .Select(static (tree, cancellationToken) => FileTables.From(tree, cancellationToken))
+            .WithTrackingName(TrackingNames.FileTables);
+        IncrementalValueProvider<TableIndex> index = fileTables.Collect()
+            .Combine(context.CompilationProvider)
+            .Select(static (pair, _) => new TableIndex(pair.Left, pair.Right));
+        // Per file, so that a table added or removed in one file leaves the other files' candidates in place.
+        IncrementalValuesProvider<TableCandidate> candidates = fileTables
+            .Combine(index)
+            .SelectMany(static (pair, cancellationToken) => TableCandidate.Find(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.Candidates);
 
         IncrementalValueProvider<DeclarationFingerprint> fingerprint = files.Collect()
             .Combine(context.CompilationProvider)

@@ -71,7 +71,8 @@ public sealed class StepRunTests
 
         GeneratorRun second = Edit(first, compilation, OtherPath, Other.Replace("42", "43", StringComparison.Ordinal));
 
-        // ForAttributeWithMetadataName runs its transform for every class on every compilation: Roslyn's floor, equal results.
+        // Only the edited file is read again; each file's candidates are found again by look-ups, equal to the last ones.
+        Assert.Equal(1, Reasons(second, Tracking.FileTables).Count(reason => reason != IncrementalStepRunReason.Cached));
         Assert.All(Reasons(second, Tracking.Candidates), reason => Assert.Equal(IncrementalStepRunReason.Unchanged, reason));
         Assert.Equal(new[] { IncrementalStepRunReason.Unchanged }, Reasons(second, Tracking.Fingerprint));
         Assert.Equal(new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Cached }, Reasons(second, Tracking.Parse));
@@ -227,6 +228,58 @@ public sealed class StepRunTests
         Assert.Equal(
             new[] { ("Alpha", IncrementalStepRunReason.Modified), ("Beta", IncrementalStepRunReason.Cached) },
             ModelReasons(second));
+    }
+
+    [Fact]
+    public void A_global_alias_in_another_file_decides_whether_a_class_that_uses_it_is_a_table()
+    {
+        // Gamma's file never changes: only the alias in another file decides whether [Aops] is [AddressSpaceOperations].
+        const string Gamma = """
+            using AopsGen;
+
+            namespace Steps;
+
+            [Aops("gamma_aops")]
+            public static partial class Gamma
+            {
+                [FreePage]
+                public static void FreePage(Page page) { }
+            }
+            """;
+        const string Alias = "global using Aops = AopsGen.AddressSpaceOperationsAttribute;\n";
+        const string AliasPath = "/p/Alias.cs";
+        (GeneratorRun first, CSharpCompilation compilation) = Start(("/p/Gamma.cs", Gamma), (AliasPath, Alias));
+        Assert.Contains("freePage: &FreePage", first.Source("Steps.Gamma.Aops.g.cs"), StringComparison.Ordinal);
+
+        GeneratorRun unaliased = Edit(first, compilation, AliasPath, "// no alias\n");
+
+        Assert.DoesNotContain(unaliased.GeneratedSources, source => source.HintName == "Steps.Gamma.Aops.g.cs");
+
+        GeneratorRun aliased = Edit(unaliased, (CSharpCompilation)unaliased.InputCompilation, AliasPath, Alias);
+
+        Assert.Contains("freePage: &FreePage", aliased.Source("Steps.Gamma.Aops.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_class_whose_attribute_is_named_like_the_table_attribute_but_is_another_gets_no_table()
+    {
+        const string Impostor = """
+            namespace Other
+            {
+                [System.AttributeUsage(System.AttributeTargets.Class)]
+                public sealed class AddressSpaceOperationsAttribute : System.Attribute { }
+
+                [AddressSpaceOperations]
+                public static partial class NotATable
+                {
+                    [AopsGen.FreePage]
+                    public static void FreePage(AopsGen.Page page) { }
+                }
+            }
+            """;
+        (GeneratorRun first, _) = Start(("/p/Impostor.cs", Impostor));
+
+        Assert.Equal(new[] { "Steps.Alpha.Aops.g.cs", "Steps.Beta.Aops.g.cs" }, first.GeneratedSources.Select(s => s.HintName).OrderBy(h => h, StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,68 +1,108 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AopsGen.Generators;
 
 /// <summary>
-/// One [AddressSpaceOperations] class as <c>ForAttributeWithMetadataName</c> finds it, reduced to what decides whether its
-/// model must be computed again: the syntax of every declaration of the class and of each type around it (compared by
-/// reference, so a candidate is equal exactly when none of those trees changed), and what the class attribute says (its
-/// table name, which a constant in another file can change, and whether the class carries the attribute once). Everything
-/// here is read from what <c>ForAttributeWithMetadataName</c> has bound anyway; the signatures are checked later, by
-/// <see cref="TableParser"/>, and only for candidates that changed or when the <see cref="DeclarationFingerprint"/> did.
+/// One class that may be an [AddressSpaceOperations] table, found in the syntax (<see cref="Find"/>), reduced to what decides
+/// whether its model must be computed again: the syntax of every declaration of the class and of each type around it
+/// (compared by reference, so a candidate is equal exactly when none of those trees changed). Nothing is bound to find it,
+/// so after an edit only the changed trees are read again and no class is looked at semantically: whether the attribute
+/// is AopsGen's, the table's name and the signatures are checked later, by <see cref="TableParser"/>, and only for
+/// candidates that changed or when the <see cref="DeclarationFingerprint"/> did.
 /// </summary>
 internal sealed class TableCandidate : IEquatable<TableCandidate>
 {
     private readonly WeakReference<Compilation> _compilation;
 
-    private readonly WeakReference<INamedTypeSymbol>? _symbol;
-
-    private TableCandidate(ImmutableArray<SyntaxNode> declarations, string tableName, bool hasOneClassAttribute, Compilation compilation, INamedTypeSymbol? symbol)
+    private TableCandidate(ImmutableArray<SyntaxNode> declarations, bool checkEveryRun, Compilation compilation)
     {
         Declarations = declarations;
-        TableName = tableName;
-        HasOneClassAttribute = hasOneClassAttribute;
+        CheckEveryRun = checkEveryRun;
         _compilation = new WeakReference<Compilation>(compilation);
-        _symbol = symbol is null ? null : new WeakReference<INamedTypeSymbol>(symbol);
     }
 
     /// <summary>The declaration carrying the attribute first, then every other declaration of the class and of the types around it.</summary>
     public ImmutableArray<SyntaxNode> Declarations { get; }
 
-    /// <summary>The table's name: the attribute's argument, or the class name.</summary>
-    public string TableName { get; }
+    /// <summary>
+    /// The attribute has an argument that is not a literal (<c>[AddressSpaceOperations(Names.Fs)]</c>): a constant in another file
+    /// can change the table's name without changing any declaration, so this candidate is never equal to an earlier one.
+    /// </summary>
+    public bool CheckEveryRun { get; }
 
     /// <summary>
-    /// False when the class carries [AddressSpaceOperations] more than once (CS0579, possibly on two parts of a partial class,
-    /// each reaching here with one attribute): no model, or both parts would emit the same file.
+    /// Every type declaration in <paramref name="file"/> with an attribute whose last name is [AddressSpaceOperations]'s or any
+    /// using alias of the compilation (a superset of the tables: <see cref="TableParser"/> binds each and keeps AopsGen's),
+    /// with the other parts of its class and of the types around it, from <paramref name="index"/>.
     /// </summary>
-    public bool HasOneClassAttribute { get; }
-
-    public static TableCandidate From(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static ImmutableArray<TableCandidate> Find(FileTables file, TableIndex index, CancellationToken cancellationToken)
     {
-        var declarations = ImmutableArray.CreateBuilder<SyntaxNode>();
-        declarations.Add(context.TargetNode);
-        for (ISymbol? current = context.TargetSymbol; current is INamedTypeSymbol type; current = type.ContainingType)
+        if (file.Attributed.IsEmpty || index.Compilation() is not Compilation compilation)
         {
-            foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+            return ImmutableArray<TableCandidate>.Empty;
+        }
+        var candidates = ImmutableArray.CreateBuilder<TableCandidate>();
+        foreach (AttributedType type in file.Attributed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!MayCarryClassAttribute(type, index.AttributeNames))
             {
-                SyntaxNode declaration = reference.GetSyntax(cancellationToken);
-                if (declaration != context.TargetNode)
+                continue;
+            }
+            var declarations = ImmutableArray.CreateBuilder<SyntaxNode>();
+            declarations.Add(type.Declaration);
+            foreach (string key in type.ContainingKeys.Insert(0, type.Key))
+            {
+                foreach (SyntaxNode part in index.Parts(key))
                 {
-                    declarations.Add(declaration);
+                    if (part != type.Declaration)
+                    {
+                        declarations.Add(part);
+                    }
+                }
+            }
+            candidates.Add(new TableCandidate(declarations.ToImmutable(), HasNonLiteralArgument(type.Declaration, index.AttributeNames), compilation));
+        }
+        return candidates.ToImmutable();
+    }
+
+    private static bool MayCarryClassAttribute(AttributedType type, HashSet<string> names)
+    {
+        foreach (string name in type.AttributeNames)
+        {
+            if (names.Contains(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool HasNonLiteralArgument(TypeDeclarationSyntax declaration, HashSet<string> names)
+    {
+        foreach (AttributeListSyntax list in declaration.AttributeLists)
+        {
+            foreach (AttributeSyntax attribute in list.Attributes)
+            {
+                if (attribute.ArgumentList is null || !names.Contains(FileTables.LastName(attribute.Name)))
+                {
+                    continue;
+                }
+                foreach (AttributeArgumentSyntax argument in attribute.ArgumentList.Arguments)
+                {
+                    if (argument.Expression is not LiteralExpressionSyntax)
+                    {
+                        return true;
+                    }
                 }
             }
         }
-        bool one = context.Attributes.Length == 1
-            && context.TargetSymbol is INamedTypeSymbol target && CountClassAttributes(target) == 1;
-        return new TableCandidate(
-            declarations.ToImmutable(),
-            NameOfTable(context.Attributes[0], context.TargetSymbol),
-            one,
-            context.SemanticModel.Compilation,
-            context.TargetSymbol as INamedTypeSymbol);
+        return false;
     }
 
     /// <summary>
@@ -82,18 +122,9 @@ internal sealed class TableCandidate : IEquatable<TableCandidate>
         {
             return found;
         }
-        throw new InvalidOperationException("AopsGen: no live compilation holds the declarations of table '" + TableName + "'.");
+        throw new InvalidOperationException("AopsGen: no live compilation holds the declarations of class '"
+            + ((Declarations[0] as BaseTypeDeclarationSyntax)?.Identifier.ValueText ?? "?") + "'.");
     }
-
-    /// <summary>
-    /// The class's symbol as <c>ForAttributeWithMetadataName</c> bound it, when <paramref name="compilation"/> is the one it
-    /// was found in (always so on a cold run): no second look-up of the declaration. Null otherwise.
-    /// </summary>
-    public INamedTypeSymbol? SymbolIn(Compilation compilation)
-        => _compilation.TryGetTarget(out Compilation? found) && ReferenceEquals(found, compilation)
-            && _symbol is not null && _symbol.TryGetTarget(out INamedTypeSymbol? symbol)
-            ? symbol
-            : null;
 
     private bool HoldsDeclarations(Compilation compilation)
     {
@@ -109,8 +140,7 @@ internal sealed class TableCandidate : IEquatable<TableCandidate>
 
     public bool Equals(TableCandidate? other)
     {
-        if (other is null || other.Declarations.Length != Declarations.Length
-            || other.TableName != TableName || other.HasOneClassAttribute != HasOneClassAttribute)
+        if (other is null || CheckEveryRun || other.CheckEveryRun || other.Declarations.Length != Declarations.Length)
         {
             return false;
         }
@@ -128,36 +158,11 @@ internal sealed class TableCandidate : IEquatable<TableCandidate>
 
     public override int GetHashCode()
     {
-        int hash = StringComparer.Ordinal.GetHashCode(TableName);
+        int hash = 17;
         foreach (SyntaxNode declaration in Declarations)
         {
             hash = unchecked((hash * 31) + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(declaration));
         }
         return hash;
-    }
-
-    private static int CountClassAttributes(INamedTypeSymbol type)
-    {
-        int count = 0;
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (TableValidation.IsClassAttribute(attribute.AttributeClass))
-            {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private static string NameOfTable(AttributeData attribute, ISymbol type)
-    {
-        if (attribute.ConstructorArguments.Length == 1
-            && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Primitive
-            && attribute.ConstructorArguments[0].Value is string name
-            && name.Length > 0)
-        {
-            return name;
-        }
-        return type.Name;
     }
 }

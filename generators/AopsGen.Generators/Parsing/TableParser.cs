@@ -22,15 +22,10 @@ internal static class TableParser
     /// </summary>
     public static TableModel? Parse(TableCandidate candidate, DeclarationFingerprint fingerprint, CancellationToken cancellationToken)
     {
-        if (!candidate.HasOneClassAttribute)
-        {
-            return null;
-        }
         SyntaxNode declaration = candidate.Declarations[0];
         Compilation compilation = candidate.CompilationFor(fingerprint);
-        INamedTypeSymbol? type = candidate.SymbolIn(compilation)
-            ?? compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) as INamedTypeSymbol;
-        if (type is null)
+        if (compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type
+            || ClassAttributeOf(type, declaration, cancellationToken) is not AttributeData classAttribute)
         {
             return null;
         }
@@ -38,7 +33,44 @@ internal static class TableParser
         {
             slots = BoundSlots(type, cancellationToken);
         }
-        return slots is null ? null : Model(type, candidate.TableName, slots);
+        return slots is null ? null : Model(type, NameOfTable(classAttribute, type), slots);
+    }
+
+    /// <summary>
+    /// The class's one [AddressSpaceOperations], when <paramref name="declaration"/> carries it; null when the class has none (the
+    /// name matched another attribute), has it twice (CS0579: no table, or two parts would emit one file) or has it on another
+    /// part (that part's candidate makes the model).
+    /// </summary>
+    private static AttributeData? ClassAttributeOf(INamedTypeSymbol type, SyntaxNode declaration, CancellationToken cancellationToken)
+    {
+        AttributeData? found = null;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (!TableValidation.IsClassAttribute(attribute.AttributeClass))
+            {
+                continue;
+            }
+            if (found is not null)
+            {
+                return null;
+            }
+            found = attribute;
+        }
+        SyntaxNode? applied = found?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+        return applied is not null && applied.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(applied.Span) ? found : null;
+    }
+
+    /// <summary>The table's name: the attribute's argument, or the class name.</summary>
+    private static string NameOfTable(AttributeData attribute, ISymbol type)
+    {
+        if (attribute.ConstructorArguments.Length == 1
+            && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Primitive
+            && attribute.ConstructorArguments[0].Value is string name
+            && name.Length > 0)
+        {
+            return name;
+        }
+        return type.Name;
     }
 
     /// <summary>
