@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AopsGen.Generators;
 
@@ -13,7 +12,8 @@ namespace AopsGen.Generators;
 /// <item>each file's <see cref="FileDeclarations"/>, read again only for a changed tree, and with the references and options
 /// a <see cref="DeclarationFingerprint"/>: what, outside a table's own files, can change what its names bind to;</item>
 /// <item><see cref="TableParser"/> binds a class (is the attribute AopsGen's, once, on this declaration; the table's name)
-/// and checks it into a value-equatable <see cref="TableModel"/> only when its candidate or the fingerprint changed: an edit in a method body elsewhere recomputes no table, an edit in one table recomputes that one.
+/// and checks it into a value-equatable <see cref="TableModel"/> only when its candidate or the fingerprint changed: an
+/// edit in a method body elsewhere recomputes no table, an edit in one table recomputes that one.
 /// It reads the op slots from the syntax (<see cref="SyntaxTableReader"/>: each attribute name and type as written is bound
 /// once per scope and fingerprint, not once per method) and binds the class only where the syntax cannot tell;</item>
 /// <item><see cref="TableEmitter"/> writes the text of each model that changed.</item>

@@ -187,24 +187,26 @@ public sealed class StepRunTests
         Assert.DoesNotContain("setPageDirty:", second.Source("Steps.Beta.Aops.g.cs"), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_edit_in_another_part_of_a_partial_table_recomputes_that_table()
+    [Theory]
+    [InlineData("namespace Steps;")]
+    [InlineData("namespace @Steps;")] // the same namespace, written with an escape: the parts are still one class
+    public void An_edit_in_another_part_of_a_partial_table_recomputes_that_table(string namespaceLine)
     {
-        const string AlphaPart = """
+        string alphaPart = """
             using AopsGen;
 
-            namespace Steps;
+            NAMESPACE
 
             public static partial class Alpha
             {
                 [Bmap]
                 public static ulong Bmap(AddressSpace mapping, ulong block) => block;
             }
-            """;
-        (GeneratorRun first, CSharpCompilation compilation) = Start(("/p/Alpha.Part.cs", AlphaPart));
+            """.Replace("NAMESPACE", namespaceLine, StringComparison.Ordinal);
+        (GeneratorRun first, CSharpCompilation compilation) = Start(("/p/Alpha.Part.cs", alphaPart));
         Assert.Contains("bmap: &Bmap", first.Source("Steps.Alpha.Aops.g.cs"), StringComparison.Ordinal);
 
-        GeneratorRun second = Edit(first, compilation, "/p/Alpha.Part.cs", AlphaPart.Replace("ulong block)", "long block)", StringComparison.Ordinal));
+        GeneratorRun second = Edit(first, compilation, "/p/Alpha.Part.cs", alphaPart.Replace("ulong block)", "long block)", StringComparison.Ordinal));
 
         Assert.Equal(
             new[] { ("Alpha", IncrementalStepRunReason.Modified), ("Beta", IncrementalStepRunReason.Cached) },

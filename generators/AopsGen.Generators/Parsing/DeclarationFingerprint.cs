@@ -46,7 +46,7 @@ internal sealed class FileDeclarations : IEquatable<FileDeclarations>
             switch (member)
             {
                 case BaseNamespaceDeclarationSyntax ns:
-                    string name = container + ns.Name.ToString();
+                    string name = container + FileTables.NamespaceName(ns.Name);
                     lines.Add("namespace " + name);
                     AddMembers(ns.Members, name + ".", lines);
                     break;

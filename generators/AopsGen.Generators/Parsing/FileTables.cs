@@ -73,7 +73,7 @@ internal sealed class FileTables : IEquatable<FileTables>
             {
                 case BaseNamespaceDeclarationSyntax ns:
                     AddAliases(ns.Usings, aliases);
-                    AddMembers(tree, ns.Members, container + ns.Name.ToString() + ".", containingKeys, parts, attributed, aliases);
+                    AddMembers(tree, ns.Members, container + NamespaceName(ns.Name) + ".", containingKeys, parts, attributed, aliases);
                     break;
                 case TypeDeclarationSyntax type:
                     string key = Key(tree, type, container);
@@ -111,6 +111,17 @@ internal sealed class FileTables : IEquatable<FileTables>
         }
         return names.ToImmutable();
     }
+
+    /// <summary>
+    /// A namespace's name as the compiler reads it, <c>A.B</c> however it is written (<c>@A . B</c>): the parts of one partial
+    /// class declared in files that spell their namespace differently share one key.
+    /// </summary>
+    internal static string NamespaceName(NameSyntax name) => name switch
+    {
+        QualifiedNameSyntax qualified => NamespaceName(qualified.Left) + "." + qualified.Right.Identifier.ValueText,
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        _ => name.ToString(),
+    };
 
     /// <summary>The rightmost identifier of an attribute's name: <c>AddressSpaceOperations</c> of <c>global::AopsGen.AddressSpaceOperations</c>.</summary>
     internal static string LastName(NameSyntax name) => name switch
