@@ -56,19 +56,25 @@ internal sealed class TableCandidate : IEquatable<TableCandidate>
             }
             var declarations = ImmutableArray.CreateBuilder<SyntaxNode>();
             declarations.Add(type.Declaration);
-            foreach (string key in type.ContainingKeys.Insert(0, type.Key))
+            AddOtherParts(index.Parts(type.Key), type.Declaration, declarations);
+            foreach (string key in type.ContainingKeys)
             {
-                foreach (SyntaxNode part in index.Parts(key))
-                {
-                    if (part != type.Declaration)
-                    {
-                        declarations.Add(part);
-                    }
-                }
+                AddOtherParts(index.Parts(key), type.Declaration, declarations);
             }
             candidates.Add(new TableCandidate(declarations.ToImmutable(), HasNonLiteralArgument(type.Declaration, index.AttributeNames), compilation));
         }
         return candidates.ToImmutable();
+    }
+
+    private static void AddOtherParts(IReadOnlyList<SyntaxNode> parts, SyntaxNode declaration, ImmutableArray<SyntaxNode>.Builder declarations)
+    {
+        foreach (SyntaxNode part in parts)
+        {
+            if (part != declaration)
+            {
+                declarations.Add(part);
+            }
+        }
     }
 
     private static bool MayCarryClassAttribute(AttributedType type, HashSet<string> names)
