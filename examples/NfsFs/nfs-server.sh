@@ -67,9 +67,14 @@ start() {
     mkdir -p "$state/export" "$state/run" "$state/recovery" /run/rpcbind
     write_config
     if ! running rpcbind; then
+        # A stopped rpcbind leaves its socket file behind: waiting for the file alone would let ganesha register
+        # before the new rpcbind listens ("Cannot register NFS V3 on TCP", and ganesha exits). Remove it unless a
+        # portmapper still answers there, and wait for an answer.
+        rpcinfo >/dev/null 2>&1 || rm -f /run/rpcbind.sock
         setsid unshare --net sh -c 'ip link set lo up 2>/dev/null; exec rpcbind -f' >"$state/rpcbind.log" 2>&1 </dev/null &
         echo $! > "$state/rpcbind.pid"
-        for _ in $(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
+        for _ in $(seq 100); do rpcinfo >/dev/null 2>&1 && break; sleep 0.1; done
+        rpcinfo >/dev/null 2>&1 || { echo "nfs-server.sh: rpcbind did not answer on /run/rpcbind.sock in 10 s (see $state/rpcbind.log)" >&2; exit 1; }
     fi
     if ! running ganesha; then
         # ganesha appends to its log; readiness is judged on a fresh one.
