@@ -174,7 +174,7 @@ public sealed class StressTests : IDisposable
         Assert.Equal(0, mismatches);
         Assert.True(swapons > 0 && swapoffs > 0);
         Assert.Equal(queueDepth > 1, schedule.Injected(Fault.LateCompletion) > 0);
-        mm.Dispose();
+        mm.StopKswapd();
 
         // swap_map counts equal the page tables' references.
         var references = new Dictionary<ulong, int>();

@@ -4,6 +4,7 @@ using System.Threading;
 using Xunit;
 using AopsGen.Mm;
 using AopsGen.Swap;
+using AopsGen.Vfs;
 
 namespace AopsGen.Tests;
 
@@ -101,8 +102,6 @@ public sealed class MemoryManagerTests : IDisposable
     [Fact]
     public void Kswapd_woken_below_the_low_watermark_frees_frames_up_to_the_high_one_and_allocates_nothing_doing_it()
     {
-        // Big enough that kswapd, woken by the allocation that crosses the low watermark, cannot run the filling
-        // loop off the end by freeing frames under it.
         using AnonRegion region = _m.Mm.CreateRegion(512);
         byte[] data = new byte[16];
         int next = 0;
@@ -111,13 +110,16 @@ public sealed class MemoryManagerTests : IDisposable
         _m.FileData.RecordBatches = false;
         _m.Mm.StartKswapd();
 
-        // Four rounds of use and reclaim: the first warms the thread up (its first wait, first swap slot cluster).
-        long afterFirst = 0, swappedAfterFirst = 0;
-        for (int round = 0; round < 4; round++)
+        // Rounds of use and reclaim: the first warms the thread up (its first wait, first swap slot cluster). A round
+        // writes pages, cycling through the region (a page swapped out comes back by a fault), until the free frames
+        // fall below the low watermark. On a loaded machine kswapd may keep pace with the writes for a while, so the
+        // rounds go on until the later ones have swapped out enough pages to show an allocation per page.
+        long afterFirst = 0, swappedAfterFirst = 0, swapped = 0;
+        for (int round = 0; round < 4 || (swapped < 64 && round < 64); round++)
         {
-            while (_m.Ram.FreeCount >= _m.Mm.LowWatermark && next < region.Pages)
+            for (int written = 0; _m.Ram.FreeCount >= _m.Mm.LowWatermark && written < region.Pages; written++)
             {
-                Assert.Equal(0, region.Write(next++, data));
+                Assert.Equal(0, region.Write(next++ % region.Pages, data));
             }
             _m.Mm.WakeKswapd();
             var clock = Stopwatch.StartNew();
@@ -131,6 +133,7 @@ public sealed class MemoryManagerTests : IDisposable
                 afterFirst = _m.Mm.KswapdAllocatedBytes;
                 swappedAfterFirst = _m.Swap.Events[VmEvent.PswpOut];
             }
+            swapped = _m.Swap.Events[VmEvent.PswpOut] - swappedAfterFirst;
         }
 
         // Filling stops above zero free frames, so no fault reclaimed directly: kswapd did all of it.
@@ -139,7 +142,6 @@ public sealed class MemoryManagerTests : IDisposable
         // After the first round, nothing per page: an object per swapped page would be at least 24 bytes each. What the
         // runtime may allocate once on the thread (a lock's wait event on its first contention, which a loaded machine
         // makes likely in any round) stays below a few hundred bytes in all.
-        long swapped = _m.Swap.Events[VmEvent.PswpOut] - swappedAfterFirst;
         Assert.True(swapped >= 64, $"only {swapped} pages swapped out after the first round");
         Assert.InRange(_m.Mm.KswapdAllocatedBytes - afterFirst, 0, 1024);
     }
@@ -243,6 +245,31 @@ public sealed class MemoryManagerTests : IDisposable
             }
         }
         Assert.False(region.IsPresent(written));
+    }
+
+    [Fact]
+    public void Disposing_the_memory_manager_exits_its_regions_so_a_later_swapoff_needs_no_frame_and_another_can_attach()
+    {
+        using var machine = new SwapMachine(frames: 32, swapPages: 200);
+        Assert.Equal(0, machine.SwapOn());
+        AnonRegion region = machine.Mm.CreateRegion(128);
+        byte[] data = new byte[Page.Size];
+        for (int i = 0; i < 128; i++)
+        {
+            Assert.Equal(0, region.Write(i, Fill(data, i)));
+        }
+        Assert.True(machine.Area.InUsePages >= 128 - 32, $"only {machine.Area.InUsePages} pages swapped");
+
+        machine.Mm.Dispose();
+        machine.Ram.Dispose();
+
+        // exit_mmap freed every slot: swapoff has nothing to fault in (it would need the RAM just disposed).
+        Assert.Equal(0u, machine.Area.InUsePages);
+        Assert.Throws<ObjectDisposedException>(() => region.Read(0, data));
+        Assert.Equal(0, machine.Swap.SwapOff("/swapfile", Credentials.Root));
+        using var ram = new PageFrames(8);
+        using var next = new MemoryManager(ram, machine.Swap);
+        Assert.Same(machine.Swap, next.Swap);
     }
 
     private static byte[] Fill(byte[] data, int index)

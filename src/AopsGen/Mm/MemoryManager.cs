@@ -19,7 +19,7 @@ public sealed partial class MemoryManager : IDisposable
     private volatile bool _stopping;
 
     /// <summary>A machine with <paramref name="ram"/> for its pages and <paramref name="swap"/> for its swap.
-    /// A swap core serves one memory manager.</summary>
+    /// A swap core serves one memory manager at a time (until it is disposed).</summary>
     public MemoryManager(PageFrames ram, SwapCore swap)
     {
         ArgumentNullException.ThrowIfNull(ram);
@@ -232,6 +232,22 @@ public sealed partial class MemoryManager : IDisposable
         kswapd?.Join();
     }
 
-    /// <summary>Stops kswapd (<see cref="StopKswapd"/>).</summary>
-    public void Dispose() => StopKswapd();
+    /// <summary>
+    /// The machine shuts down, as every process exiting would: kswapd stops (<see cref="StopKswapd"/>), every region
+    /// exits (<see cref="AnonRegion.Dispose"/>, <c>exit_mmap</c>: its pages unmapped, its swap entries freed), the
+    /// writes in flight complete and what they leave in the swap cache for nobody is reclaimed. The swap core then
+    /// serves no memory: a later swapoff finds no owner to fault into these frames (the RAM may already be
+    /// disposed), and another memory manager may attach to it.
+    /// </summary>
+    public void Dispose()
+    {
+        StopKswapd();
+        foreach (AnonRegion region in Regions())
+        {
+            region.Dispose();
+        }
+        Swap.WaitForIo();
+        ReclaimPages(Ram.Count);
+        Swap.DetachMemory(this);
+    }
 }

@@ -18,6 +18,9 @@ public sealed partial class SwapCore
         SwapperSpace.Preload(mm.Ram.Count);
     }
 
+    /// <summary>Disconnects <paramref name="mm"/> when it shuts down (<see cref="MemoryManager.Dispose"/>).</summary>
+    internal void DetachMemory(MemoryManager mm) => Interlocked.CompareExchange(ref _mm, null, mm);
+
     /// <summary><c>vm_swap_full</c>: more than half of swap is in use; faults then free swap-cache slots eagerly. Read
     /// without the swap lock, as the kernel reads <c>nr_swap_pages</c> (an atomic) here: every swap-in fault asks.</summary>
     public bool VmSwapFull => Volatile.Read(ref _nrSwapPages) * 2 < Volatile.Read(ref _totalSwapPages);
