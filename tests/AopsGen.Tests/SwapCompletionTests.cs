@@ -291,6 +291,43 @@ public sealed class SwapCompletionTests : IDisposable
         AssertPages(region, 32);
     }
 
+    // At depth 1 a batch is written inside its submit, on the submitting thread: WaitForIo (and swapoff's drain) must
+    // wait for it as for a queued one, or a caller could free frames under a write still copying from them.
+    [Fact]
+    public void WaitForIo_at_queue_depth_1_waits_for_a_synchronous_write_another_thread_is_in()
+    {
+        using var m = new SwapMachine(frames: 64, swapPages: 128);
+        Assert.Equal(0, m.SwapOn(queueDepth: 1));
+        using AnonRegion region = m.Mm.CreateRegion(32);
+        Fill(region, 0, 32);
+        using var writing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        m.FileData.OnWrite = () =>
+        {
+            writing.Set();
+            release.Wait();
+        };
+        var swapout = new Thread(() => m.Mm.SwapOut(region, Range(0, 32)));
+        var wait = new Thread(m.Swap.WaitForIo);
+        try
+        {
+            swapout.Start();
+            Assert.True(writing.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the swap-out wrote nothing");
+            wait.Start();
+            Assert.False(wait.Join(TimeSpan.FromMilliseconds(200)), "WaitForIo returned while a synchronous write was in flight");
+        }
+        finally
+        {
+            // Whatever failed, the swap-out ends before the events it waits on are disposed.
+            release.Set();
+            Assert.True(swapout.Join(TimeSpan.FromSeconds(10)));
+            m.FileData.OnWrite = null;
+        }
+        Assert.True(wait.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal(32, m.Swap.Events[VmEvent.PswpOut]);
+        AssertPages(region, 32);
+    }
+
     // The demo's exit (aops demo): a kswapd pass that runs across the program's exit holds pages off the LRU and
     // queues their writes after the exit; once it puts them back they are in the swap cache for nobody, and only a
     // reclaim pass after theirs, with the writes done, frees them. StopKswapd returns after that pass, so the waits

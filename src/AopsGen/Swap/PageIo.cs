@@ -76,9 +76,17 @@ public sealed partial class SwapCore
         if (!mayQueue || io.Queue.IsSync)
         {
             syncIocb.Init(area.SwapFile, position, length);
-            long ret = Submit(io, read, position, segments, pages, syncIocb);
-            // is_sync_kiocb: the op must have finished; a queued answer is a filesystem bug, and the batch failed.
-            End(io, read, position, pages, ret == Errnos.Neg(Errno.EIOCBQUEUED) ? Errnos.Neg(Errno.EIO) : ret);
+            io.Queue.BeginSync();
+            try
+            {
+                long ret = Submit(io, read, position, segments, pages, syncIocb);
+                // is_sync_kiocb: the op must have finished; a queued answer is a filesystem bug, and the batch failed.
+                End(io, read, position, pages, ret == Errnos.Neg(Errno.EIOCBQUEUED) ? Errnos.Neg(Errno.EIO) : ret);
+            }
+            finally
+            {
+                io.Queue.EndSync();
+            }
             return;
         }
         SwapIocb sio = io.Queue.Get();

@@ -63,8 +63,27 @@ internal sealed class SwapIoQueue
     /// <summary>Whether batches complete before their submit returns (depth 1).</summary>
     public bool IsSync => Depth == 1;
 
-    /// <summary>Batches submitted and not yet completed.</summary>
-    public int InFlight => IsSync ? 0 : Depth - Volatile.Read(ref _freeCount);
+    /// <summary>Batches submitted and not yet completed (synchronous ones included, while their submit runs).</summary>
+    public int InFlight => (IsSync ? 0 : Depth - Volatile.Read(ref _freeCount)) + Volatile.Read(ref _syncInFlight);
+
+    private int _syncInFlight;
+    private int _draining;
+
+    /// <summary>A synchronous batch starts (depth 1, or a write from inside a submission): <see cref="Drain"/>
+    /// waits for it as for a queued one.</summary>
+    public void BeginSync() => Interlocked.Increment(ref _syncInFlight);
+
+    /// <summary>A synchronous batch has ended (its pages' writeback or read ended), waking <see cref="Drain"/>.</summary>
+    public void EndSync()
+    {
+        if (Interlocked.Decrement(ref _syncInFlight) == 0 && Volatile.Read(ref _draining) > 0)
+        {
+            lock (_free)
+            {
+                Monitor.PulseAll(_free);
+            }
+        }
+    }
 
     /// <summary><c>mempool_alloc(sio_pool)</c>: a free batch, sleeping until a completion gives one back.</summary>
     public SwapIocb Get()
@@ -89,19 +108,19 @@ internal sealed class SwapIoQueue
         }
     }
 
-    /// <summary>Sleeps until no batch is in flight (swapoff, <see cref="SwapCore.WaitForIo"/>).</summary>
+    /// <summary>Sleeps until no batch is in flight, queued or synchronous on another thread (swapoff,
+    /// <see cref="SwapCore.WaitForIo"/>).</summary>
     public void Drain()
     {
-        if (IsSync)
-        {
-            return;
-        }
         lock (_free)
         {
-            while (_freeCount < Depth)
+            // Counted before the synchronous batches are read: an EndSync that finds no drainer ran before that read.
+            Interlocked.Increment(ref _draining);
+            while ((!IsSync && _freeCount < Depth) || Volatile.Read(ref _syncInFlight) > 0)
             {
                 Monitor.Wait(_free);
             }
+            Interlocked.Decrement(ref _draining);
         }
     }
 }
