@@ -178,6 +178,25 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>-o export's values read back unchanged by the shell's eval: spaces, quotes, a backslash, and characters
+    /// outside ASCII (an emoji is two UTF-16 units, neither of which may be split by an escape).</summary>
+    [Fact]
+    public void Inspect_export_values_survive_a_shell_eval_unicode_included()
+    {
+        using var fixture = new Fixture();
+        string file = fixture.PathOf("swäp $x \"q\" 😀");
+        const string Label = "dät \\ 😀";
+        Assert.Equal(0, Cli.Run("mkswap", file, "--size", "1M", "--label", Label).ExitCode);
+        (int exit, string output, string error) = Cli.Run("inspect", file, "-o", "export");
+        Assert.True(exit == 0, error);
+        System.IO.File.WriteAllText(fixture.PathOf("export"), output);
+
+        (int shell, string values, string shellError) = RunShell($"eval \"$(cat '{fixture.PathOf("export")}')\" && printf '%s\\n%s' \"$DEVNAME\" \"$LABEL\"");
+
+        Assert.True(shell == 0, shellError);
+        Assert.Equal($"{file}\n{Label}", values);
+    }
+
     /// <summary>A full disk on stdout (a mknod copy of /dev/full) is one line, "write error", exit code 1.</summary>
     [Fact]
     public void Output_to_a_full_disk_is_a_one_line_write_error()

@@ -130,14 +130,15 @@ internal static class InspectCommand
         o.WriteLine($"HOLE_BYTES={holeBytes}");
     }
 
-    /// <summary>A value safe to <c>eval</c> in a shell, as blkid's export output is: every character but letters,
-    /// digits and <c>/._-:+@,</c> behind a backslash (a newline can never start a new KEY=).</summary>
+    /// <summary>A value safe to <c>eval</c> in a shell, as blkid's export output is: every ASCII character but
+    /// letters, digits and <c>/._-:+@,</c> behind a backslash (a newline can never start a new KEY=); characters
+    /// outside ASCII as they are, as blkid prints them (a backslash inside a UTF-8 sequence would break it).</summary>
     private static string Escape(string value)
     {
         var text = new StringBuilder(value.Length);
         foreach (char c in value)
         {
-            if (char.IsAsciiLetterOrDigit(c) || "/._-:+@,".Contains(c, StringComparison.Ordinal))
+            if (char.IsAsciiLetterOrDigit(c) || "/._-:+@,".Contains(c, StringComparison.Ordinal) || (!char.IsAscii(c) && !char.IsControl(c)))
             {
                 text.Append(c);
             }
