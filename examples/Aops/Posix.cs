@@ -121,6 +121,37 @@ internal static partial class Posix
     /// <summary><c>flock(fd, LOCK_EX | LOCK_NB)</c>: 0, or -EWOULDBLOCK (-EAGAIN) when another process holds it.</summary>
     public static int TryLockExclusive(SafeFileHandle handle) => FlockRaw(Fd(handle), LockEx | LockNb) == 0 ? 0 : Error();
 
+    /// <summary>
+    /// <c>flock(LOCK_EX | LOCK_NB)</c> on the regular file at <paramref name="path"/>, opened read-only without waiting
+    /// (O_NONBLOCK; no link followed unless <paramref name="followLinks"/>): the lock a command holds on a file it
+    /// uses — the demo's swap file and images, <c>aops mount</c>'s image — and the one <c>aops mkswap</c> takes before
+    /// it writes, as the kernel keeps a mounted device or an active swap file from being overwritten (EBUSY,
+    /// ETXTBSY). 0 with <paramref name="held"/> holding the lock until disposed (null when the path is not a regular
+    /// file, or cannot be opened: the caller's own open says why), or -EBUSY when another process holds a lock on it.
+    /// </summary>
+    public static int LockFile(string path, bool followLinks, out SafeFileHandle? held)
+    {
+        held = null;
+        if (StatPath(path, out FileStatus status, followLinks) != 0 || !status.IsRegular
+            || Open(path, ORdOnly | ONonBlock | (followLinks ? 0 : ONoFollow), 0, out SafeFileHandle? handle) != 0)
+        {
+            return 0;
+        }
+        if (Stat(handle!, out status) != 0 || !status.IsRegular)
+        {
+            handle!.Dispose();
+            return 0;
+        }
+        int rc = TryLockExclusive(handle!);
+        if (rc != 0)
+        {
+            handle!.Dispose();
+            return rc == -(int)Errno.EAGAIN ? -(int)Errno.EBUSY : 0;
+        }
+        held = handle;
+        return 0;
+    }
+
     /// <summary>The bytes of [0, <paramref name="end"/>) that are holes, and in how many ranges. util-linux swapon's
     /// test first (<c>st_blocks * 512 &lt; st_size</c>: allocated but unwritten extents count as blocks, which the
     /// kernel's swapon accepts); only a file that fails it is walked with <c>SEEK_HOLE</c>/<c>SEEK_DATA</c>.

@@ -234,6 +234,57 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>A file another process holds a lock on is in use (the kernel: an active swap file is ETXTBSY, a
+    /// mounted device EBUSY): aops mkswap refuses it with EBUSY and leaves it as it was.</summary>
+    [Fact]
+    public void Mkswap_refuses_a_file_another_process_holds_locked_and_leaves_it_as_it_was()
+    {
+        using var fixture = new Fixture();
+        string file = fixture.PathOf("zeros");
+        using Process holder = Process.Start(new ProcessStartInfo("flock", ["--nonblock", file, "sleep", "30"]))!;
+        try
+        {
+            Thread.Sleep(500);
+            Assert.False(holder.HasExited, "flock could not take the lock");
+
+            (int exit, string output, string error) = Cli.Run("mkswap", file);
+
+            Assert.Equal(1, exit);
+            Assert.Equal("", output);
+            Assert.Equal($"aops mkswap: {file}: already locked by another process (in use by aops demo or aops mount?): Device or resource busy (EBUSY)", error.TrimEnd());
+            Assert.Equal(new byte[64 * 1024], ReadUnlocked(file));
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
+    }
+
+    /// <summary>The demo's swap file and images are locked while it swaps to them: aops mkswap of one is refused.</summary>
+    [Theory]
+    [InlineData("block", "aops-demo-blockfs.img")]
+    [InlineData("blkdev", "aops-demo-blkdev.img")]
+    [InlineData("host", "aops-demo.swap")]
+    public void Mkswap_of_a_file_a_running_demo_uses_is_refused_with_EBUSY(string fs, string name)
+    {
+        using var fixture = new Fixture();
+        string dir = fixture.PathOf("emptydir");
+        Assert.Equal(0, Demo.DemoSwapArea.Create(Demo.DemoFsNames.Parse(fs), 256, dir, out Demo.DemoSwapArea? area, out string? error));
+        using (area)
+        {
+            string file = Path.Combine(dir, name);
+            byte[] before = ReadUnlocked(file);
+
+            (int exit, _, string mkswapError) = Cli.Run("mkswap", file);
+
+            Assert.True(exit == 1, mkswapError);
+            Assert.EndsWith("Device or resource busy (EBUSY)", mkswapError.TrimEnd());
+            Assert.Equal(before, ReadUnlocked(file));
+        }
+        Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(dir));
+    }
+
     /// <summary>Ctrl-C or SIGTERM in the middle of a run: swapoff, everything made removed, 128 + the signal.</summary>
     [Theory]
     [InlineData("INT", 130, "block")]
@@ -268,6 +319,19 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         Assert.Contains($"aops demo: interrupted by SIG{signal}: swapped off, and removed what it made", error);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(dir));
+    }
+
+    /// <summary>The file's bytes through a descriptor of its own without flock (.NET's reads take LOCK_SH, which a
+    /// file in use refuses).</summary>
+    private static byte[] ReadUnlocked(string path)
+    {
+        Assert.Equal(0, Posix.Open(path, Posix.ORdOnly, 0, out Microsoft.Win32.SafeHandles.SafeFileHandle? handle));
+        using (handle)
+        {
+            var bytes = new byte[RandomAccess.GetLength(handle!)];
+            Assert.Equal(bytes.Length, RandomAccess.Read(handle!, bytes, 0));
+            return bytes;
+        }
     }
 
     private static string AopsDll => Path.Combine(AppContext.BaseDirectory, "aops.dll");

@@ -84,6 +84,38 @@ public sealed class AopsMountProcessTests : IDisposable
         Assert.Equal(0, again.WaitForExit());
     }
 
+    /// <summary>Two writers of one BlockFs would corrupt it: while an image is mounted, a second aops mount of it (here
+    /// through a symbolic link) and aops mkswap of it are refused with EBUSY, as the kernel refuses a second exclusive
+    /// open of a mounted block device.</summary>
+    [ToolFact(["fusermount3"])]
+    public void AMountedImageIsRefusedToASecondMountAndToMkswapWithEBUSY()
+    {
+        Aops first = Mount($"--fs block --image {Image} --size 64M");
+        File.WriteAllText(Path.Combine(_dir, "f"), "kept");
+        string second = Directory.CreateDirectory(Path.Combine(_work, "second")).FullName;
+        string link = Path.Combine(_work, "link.img");
+        File.CreateSymbolicLink(link, Image);
+
+        var mount = Aops.Start($"mount --fs block --image {link} {second}");
+        _started.Add(mount);
+        var mkswap = Aops.Start($"mkswap {Image}");
+        _started.Add(mkswap);
+
+        Assert.Equal(1, mount.WaitForExit());
+        Assert.Equal($"aops mount: {link}: already locked by another process (mounted by another aops mount, or in use by aops demo?): Device or resource busy (EBUSY)",
+            Assert.Single(mount.Errors));
+        Assert.False(IsMounted(second));
+        Assert.Equal(1, mkswap.WaitForExit());
+        Assert.EndsWith("(EBUSY)", Assert.Single(mkswap.Errors));
+        first.Signal("TERM");
+        Assert.Equal(0, first.WaitForExit());
+
+        Aops again = Mount($"--fs block --image {link}"); // unlocked with the unmount; mkswap wrote nothing
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(_dir, "f")));
+        again.Signal("TERM");
+        Assert.Equal(0, again.WaitForExit());
+    }
+
     [ToolFact(["fusermount3"])]
     public void AFileThatIsNotABlockFsIsRefusedInOneLineAndLeftAsItWas()
     {
@@ -168,9 +200,10 @@ public sealed class AopsMountProcessTests : IDisposable
         {
             aops.Dispose();
         }
-        if (IsMounted(_dir))
+        foreach (string mounted in File.ReadAllLines("/proc/self/mounts").Select(line => line.Split(' ')[1])
+            .Where(dir => dir == _dir || dir.StartsWith(_work + "/", StringComparison.Ordinal)))
         {
-            HostTools.Run("fusermount3", $"-u {_dir}", _work, Limit);
+            HostTools.Run("fusermount3", $"-u {mounted}", _work, Limit);
         }
         if (!IsMounted(_dir))
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AopsGen.Swap;
+using Microsoft.Win32.SafeHandles;
 
 namespace AopsGen.Examples.Aops.Commands;
 
@@ -65,8 +66,17 @@ internal static class MkswapCommand
             }
             return Report(context, written);
         }
-        // The library looks before it touches, never truncates, and removes a file it created if the run fails.
-        return Report(context, Mkswap.Format(path, options));
+        // A file another process holds locked (a running demo's swap file or image, a mounted image) is in use; the
+        // lock taken here keeps them off it while the header is written.
+        if (Posix.LockFile(path, followLinks: false, out SafeFileHandle? locked) != 0)
+        {
+            return context.Fail("mkswap", $"{path}: already locked by another process (in use by aops demo or aops mount?)", Errno.EBUSY);
+        }
+        using (locked)
+        {
+            // The library looks before it touches, never truncates, and removes a file it created if the run fails.
+            return Report(context, Mkswap.Format(path, options));
+        }
     }
 
     private static int Report(CliContext context, MkswapResult result)

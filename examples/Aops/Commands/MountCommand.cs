@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.IO;
 using AopsGen.Fuse;
 using AopsGen.Vfs;
+using Microsoft.Win32.SafeHandles;
 
 namespace AopsGen.Examples.Aops.Commands;
 
@@ -78,6 +79,7 @@ internal static class MountCommand
             return context.Fail("mount", "/mnt", Errnos.FromReturn(rc));
         }
         BlockFsMount? block = null;
+        SafeFileHandle? imageLock = null;
         SuperBlock? host = null;
         var options = new FuseMountOptions { FsName = fsName switch { "block" => BlockFs.FsType, "host" => HostFs.FsType, _ => RamFs.FsType }, Threads = threads };
         if (fsName == "host")
@@ -96,7 +98,7 @@ internal static class MountCommand
         }
         else if (fsName == "block")
         {
-            rc = MountImage(context, vfs, imagePath!, sizeText != null ? imageSize : null, out block);
+            rc = MountImage(context, vfs, imagePath!, sizeText != null ? imageSize : null, out block, out imageLock);
             if (rc != 0)
             {
                 return rc;
@@ -131,6 +133,7 @@ internal static class MountCommand
         {
             // kill_sb: the image gets its dirty pages and metadata, then is closed; HostFs closes its descriptors.
             rc = block?.Unmount() ?? 0;
+            imageLock?.Dispose();
             if (host != null)
             {
                 HostFs.Release(host);
@@ -143,10 +146,13 @@ internal static class MountCommand
         return 0;
     }
 
-    // The image mounted at /mnt of the namespace; a path that does not exist first gets a new BlockFs (O_EXCL).
-    private static int MountImage(CliContext context, MountNamespace vfs, string imagePath, long? size, out BlockFsMount? block)
+    // The image mounted at /mnt of the namespace; a path that does not exist first gets a new BlockFs (O_EXCL). The
+    // image is locked while mounted: a second aops mount of it (two writers of one BlockFs) or aops mkswap is refused
+    // with EBUSY, as the kernel refuses a second exclusive open of a mounted block device.
+    private static int MountImage(CliContext context, MountNamespace vfs, string imagePath, long? size, out BlockFsMount? block, out SafeFileHandle? imageLock)
     {
         block = null;
+        imageLock = null;
         string? error;
         if (!File.Exists(imagePath))
         {
@@ -162,9 +168,15 @@ internal static class MountCommand
         {
             return context.Fail("mount", $"--size: {imagePath} exists, and its size is its own (--size is for a new image)", Errno.EEXIST);
         }
+        if (Posix.LockFile(imagePath, followLinks: true, out imageLock) != 0)
+        {
+            return context.Fail("mount", $"{imagePath}: already locked by another process (mounted by another aops mount, or in use by aops demo?)", Errno.EBUSY);
+        }
         int rc = BlockFs.Mount(vfs, "/mnt", imagePath, new BlockFsMountOptions { CacheFrames = 1024 }, out block, out error);
         if (rc != 0)
         {
+            imageLock?.Dispose();
+            imageLock = null;
             string problem = error?.Replace($"BlockFs ({imagePath}): error: ", "", StringComparison.Ordinal) ?? "";
             string hint = rc == Errnos.Neg(Errno.EINVAL) ? " (left as it is; give --image a path that does not exist to make a new BlockFs)" : "";
             return context.Fail("mount", $"{imagePath}: not a BlockFs that mounts: {problem}{hint}", Errnos.FromReturn(rc));

@@ -133,6 +133,8 @@ internal sealed class DemoSwapArea : IDisposable
         // The image: the swap file plus room for BlockFs's metadata and indirect blocks (one per 1024 pages).
         long imageBytes = (swapPages + swapPages / 1024 + 64) << Page.Shift;
         int status = BlockFs.Mkfs(device, imageBytes, new MkfsOptions { InodeCount = 16 }, out error);
+        // Locked once mkfs (whose FileStream takes a flock of its own) is done: aops mkswap keeps off it while in use.
+        status = status != 0 ? status : Posix.TryLockExclusive(imageFile!);
         BlockFsMount? mount = null;
         status = status != 0 ? status : BlockFs.Mount(vfs, "/mnt", device, null, out mount, out error);
         status = status != 0 ? status : mount!.CreateSwapFile("swapfile", swapPages << Page.Shift, out _, Label);
@@ -192,7 +194,9 @@ internal sealed class DemoSwapArea : IDisposable
         {
             return status;
         }
-        status = Posix.Truncate(imageFile!, bytes);
+        // Locked while in use, so that aops mkswap keeps off it.
+        status = Posix.TryLockExclusive(imageFile!);
+        status = status != 0 ? status : Posix.Truncate(imageFile!, bytes);
         BlockDevice? device = null;
         status = status != 0 ? status : BlockDevice.Open(path, out device);
         if (status == 0)
@@ -245,8 +249,11 @@ internal sealed class DemoSwapArea : IDisposable
         }
         error = null;
         SwaponCheck check = HostFs.SwaponChecks(inode!, Path.Combine(dir, Name));
+        // Locked while in use, so that aops mkswap keeps off it (the kernel: ETXTBSY for an active swap file).
+        Posix.LockFile(Path.Combine(dir, Name), followLinks: false, out SafeFileHandle? locked);
         area = new DemoSwapArea(vfs, "/mnt/" + Name, $"/mnt/{Name} on hostfs ({Path.Combine(dir, Name)})", check.Warnings, () =>
         {
+            locked?.Dispose();
             HostFs.Release(sb!);
             DeleteAll(dir, Path.Combine(dir, Name), temporary);
         });
