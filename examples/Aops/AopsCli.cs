@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using AopsGen.Examples.Aops.Commands;
 
 namespace AopsGen.Examples.Aops;
@@ -9,11 +10,38 @@ namespace AopsGen.Examples.Aops;
 /// <summary>Where a command writes, and whether a person is watching (a progress bar only then).</summary>
 internal sealed record CliContext(TextWriter Output, TextWriter Error, bool Interactive)
 {
-    /// <summary>Prints <c>aops NAME: message</c> on stderr and returns exit code 1.</summary>
+    /// <summary>Set by a command run with <c>--json</c> (or <c>-o json</c>): a failure then also prints one JSON
+    /// object on stdout, so that a script reading it always gets one (see <see cref="JsonError"/>).</summary>
+    public bool Json { get; set; }
+
+    /// <summary>Prints <c>aops NAME: message</c> on stderr (and with <see cref="Json"/> its JSON object on stdout) and
+    /// returns exit code 1.</summary>
     public int Fail(string command, string message)
     {
         Error.WriteLine($"aops {command}: {message}");
+        if (Json)
+        {
+            Output.WriteLine(JsonError(message));
+        }
         return ExitCodes.Failure;
+    }
+
+    /// <summary><c>{"error":"cannot open F: No such file or directory","errno":"ENOENT"}</c>: the message, and its
+    /// trailing "(ERRNO)" as a field of its own (null when it has none, as a usage error).</summary>
+    public static string JsonError(string message)
+    {
+        int open = message.LastIndexOf(" (E", StringComparison.Ordinal);
+        string? errno = open >= 0 && message.EndsWith(')') && message[(open + 2)..^1].All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c))
+            ? message[(open + 2)..^1] : null;
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("error", errno == null ? message : message[..open]);
+            json.WriteString("errno", errno);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>Prints <c>aops NAME: what: strerror (ERRNO)</c> on stderr and returns exit code 1.</summary>
@@ -95,6 +123,10 @@ internal static class AopsCli
         string message = string.Join(' ', first.Message.Split('\n').Select(l => l.Trim())).Replace("' '", "', '", StringComparison.Ordinal).TrimEnd('.');
         context.Error.WriteLine($"{command}: {message}");
         context.Error.WriteLine($"Try '{command} --help' for more information.");
+        if (parse.CommandResult.Command.Options.Any(o => o.Name == "--json") && parse.Tokens.Any(t => t.Value == "--json"))
+        {
+            context.Output.WriteLine(CliContext.JsonError(message));
+        }
         return ExitCodes.Failure;
     }
 

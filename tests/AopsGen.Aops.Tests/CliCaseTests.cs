@@ -142,6 +142,30 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>With --json a script always gets one JSON object on stdout, also when the command fails before it has
+    /// anything to report (the one line on stderr stays): the error and its errno (null for a usage error).</summary>
+    [Theory]
+    [InlineData("inspect {d}/missing --json", "ENOENT")]
+    [InlineData("inspect {d}/fifo -o json", "EINVAL")]
+    [InlineData("inspect {d}/blk --json", "ENXIO")]
+    [InlineData("inspect {d}/zeros --json", "EINVAL")]
+    [InlineData("demo --json --pages 0", null)]
+    [InlineData("demo --json --ram-pages abc", null)]
+    [InlineData("demo --json --fs host --dir {d}/missing", "ENOENT")]
+    public void A_failure_with_json_prints_one_json_object_with_the_error_and_its_errno(string commandLine, string? errno)
+    {
+        using var fixture = new Fixture();
+
+        (int exit, string output, string error) = Cli.Run(Split(commandLine.Replace("{d}", fixture.Directory, StringComparison.Ordinal)));
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("aops ", error, StringComparison.Ordinal);
+        Assert.Single(output.TrimEnd('\n').Split('\n'));
+        using System.Text.Json.JsonDocument json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("error").GetString()));
+        Assert.Equal(errno, json.RootElement.GetProperty("errno").GetString());
+    }
+
     [Fact]
     public void Mkswap_never_truncates_and_creates_new_files_0600_and_leaves_an_existing_files_mode()
     {

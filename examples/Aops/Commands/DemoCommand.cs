@@ -34,7 +34,7 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the random phase and of the page contents.", DefaultValueFactory = _ => 1 };
         var dir = new Option<string?>("--dir") { Description = "Where --fs block and blkdev put their disk image and --fs host its swap file (default: a new temporary directory, removed afterwards)." };
         var nfsUrl = new Option<string?>("--nfs-url") { Description = "For --fs nfs: the export's URL with <file> for the file name, as examples/NfsFs/nfs-server.sh start prints it (default: $AOPSGEN_NFS_URL)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary (--show and --vmstat then write to stderr)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary (--show and --vmstat then write to stderr); {\"error\": …, \"errno\": …} when the demo cannot run or is interrupted." };
         var show = new Option<bool>("--show") { Description = "Print the swap table as /proc/swaps does, and a free-style summary, while the program's pages are swapped." };
         var vmstat = new Option<int>("--vmstat") { Description = "Print a vmstat-style line (swpd, free, si, so, pswpin, pswpout, pgmajfault) every MS milliseconds.", HelpName = "MS" };
         var command = new Command("demo", "Run a program over more pages than frames, swapping to a file on an example filesystem, and verify every byte.")
@@ -43,6 +43,7 @@ internal static class DemoCommand
         };
         command.SetAction(parse =>
         {
+            context.Json = parse.GetValue(json);
             var options = new DemoOptions(DemoFsNames.Parse(parse.GetValue(fs)!), parse.GetValue(ramPages),
                 parse.GetValue(pages), parse.GetValue(threads), parse.GetValue(seed), parse.GetValue(dir),
                 parse.GetValue(nfsUrl) ?? Environment.GetEnvironmentVariable("AOPSGEN_NFS_URL"), parse.GetValue(queueDepth));

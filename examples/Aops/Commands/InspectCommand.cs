@@ -18,11 +18,16 @@ internal static class InspectCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "A swap file (made by aops mkswap or util-linux mkswap)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (also when the area is invalid)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object, also when the area is invalid, and {\"error\": …, \"errno\": …} when FILE cannot be read." };
         var output = new Option<string>("--output", "-o") { Description = "full (the default), export (KEY=value lines, as blkid -o export prints) or json.", DefaultValueFactory = _ => "full" };
         output.AcceptOnlyFromAmong("full", "export", "json");
         var command = new Command("inspect", "Print a swap file's header and holes, or why swapon would refuse it.") { file, json, output };
-        command.SetAction(parse => Inspect(context, parse.GetValue(file)!, parse.GetValue(json) ? "json" : parse.GetValue(output)!));
+        command.SetAction(parse =>
+        {
+            string format = parse.GetValue(json) ? "json" : parse.GetValue(output)!;
+            context.Json = format == "json";
+            return Inspect(context, parse.GetValue(file)!, format);
+        });
         return command;
     }
 
@@ -81,6 +86,7 @@ internal static class InspectCommand
         if (format == "json")
         {
             context.Output.WriteLine(Json(path, status, size, verdict, holeBytes, holeRanges, error));
+            context.Json = false;   // the object printed carries the error
         }
         else if (error == null && format == "export")
         {
