@@ -61,6 +61,15 @@ internal static class ExitCodes
     public const int NotVerified = 2;
     /// <summary>128 + the signal: SIGINT 130, SIGTERM 143, after everything made was removed.</summary>
     public const int SignalBase = 128;
+
+    /// <summary>The exit codes as <c>aops --help</c> lists them (util-linux's man pages' EXIT STATUS).</summary>
+    public const string Help = """
+        Exit status:
+          0    success (aops mount: also after SIGINT/SIGTERM, which unmount it)
+          1    an error: one line on stderr, "aops CMD: what: reason (ERRNO)"; a usage error adds "Try 'aops CMD --help'"
+          2    aops demo found a page it did not write, or something left behind
+          130  aops demo stopped by SIGINT (143: SIGTERM), after swapping off and removing what it made
+        """;
 }
 
 /// <summary>The <c>aops</c> command line: <c>mkswap</c>, <c>inspect</c>, <c>ops</c> and <c>demo</c>.</summary>
@@ -72,7 +81,7 @@ internal static class AopsCli
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive)
     {
         var context = new CliContext(new CheckedWriter(output), error, interactive);
-        var root = new RootCommand("AopsGen's address_space_operations, swap core and example filesystems, from the command line.")
+        var root = new RootCommand("AopsGen's address_space_operations, swap core and example filesystems, from the command line.\n\n" + ExitCodes.Help)
         {
             MkswapCommand.Create(context),
             InspectCommand.Create(context),

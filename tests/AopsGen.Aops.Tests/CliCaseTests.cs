@@ -166,6 +166,21 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         Assert.Equal(errno, json.RootElement.GetProperty("errno").GetString());
     }
 
+    /// <summary>aops --help lists every exit code a command returns, as a man page's EXIT STATUS does.</summary>
+    [Fact]
+    public void Help_lists_every_exit_code_the_commands_return()
+    {
+        (int exit, string output, _) = Cli.Run("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Exit status:", output);
+        foreach (int code in new[] { ExitCodes.Success, ExitCodes.Failure, ExitCodes.NotVerified, ExitCodes.SignalBase + 2 })
+        {
+            Assert.Matches($@"(?m)^\s+{code}\s+\S", output);
+        }
+        Assert.Contains($"{ExitCodes.SignalBase + 15}: SIGTERM", output);
+    }
+
     [Fact]
     public void Mkswap_never_truncates_and_creates_new_files_0600_and_leaves_an_existing_files_mode()
     {
