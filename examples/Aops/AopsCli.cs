@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AopsGen.Examples.Aops.Commands;
 
@@ -209,6 +210,13 @@ internal sealed class CheckedWriter(TextWriter inner) : TextWriter
         catch (IOException e) when (e is not OutputException)
         {
             throw new OutputException(AopsCli.ErrnoOf(e), e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // .NET turns write(2)'s EBADF (a closed stdout: "aops ops >&-") and EPERM into this, without the errno;
+            // its P/Invoke left the errno behind.
+            int errno = Marshal.GetLastPInvokeError();
+            throw new OutputException(errno is > 0 and < 4096 ? (Errno)errno : Errno.EBADF, e);
         }
     }
 }

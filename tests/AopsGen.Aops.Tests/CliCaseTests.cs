@@ -57,6 +57,9 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         { "mkswap {d}/new --size 0", 1, "needs to be at least 40 KiB", "" },
         { "mkswap {d}/new --size 99999999999999999999", 1, "invalid size argument", "" },
         { "mkswap {d}/new --size 1M --uuid nope", 1, "error: parsing UUID failed: 'nope'", "" },
+        { "mkswap {d}/new --size 1M --uuid 0123456789abcdef0123456789abcdef", 1, "error: parsing UUID failed", "" },
+        { "mkswap {d}/new --size 1M --uuid {01234567-89ab-cdef-0123-456789abcdef}", 1, "error: parsing UUID failed", "" },
+        { "mkswap {d}/new --size 1M --uuid 01234567-89AB-cdef-0123-456789abcdef", 0, "UUID=01234567-89ab-cdef-0123-456789abcdef", "new" },
         { "mkswap {d}/nodir/new --size 1M", 1, "No such file or directory (ENOENT)", "" },
         { "mkswap {d}/six/new --size 1M", 1, "Not a directory (ENOTDIR)", "" },
         { "mkswap --help", 0, "Usage:", "" },
@@ -95,7 +98,8 @@ public sealed class CliCaseTests(ITestOutputHelper log)
         { "demo --vmstat -5", 1, "--vmstat must be at least 1 ms", "" },
         { "demo --fs nfs --nfs-url http://x", 1, "install the Debian package libnfs13|not an nfs:// URL", "" },
         { "demo --fs host --dir {d}/missing", 1, "--dir {d}/missing: No such file or directory (ENOENT)", "" },
-        { "demo --fs host --dir {d}/six", 1, "No such file or directory (ENOENT)", "" },
+        { "demo --fs host --dir {d}/six", 1, "--dir {d}/six: Not a directory (ENOTDIR)", "" },
+        { "demo --fs block --dir {d}/dangling", 1, "--dir {d}/dangling: No such file or directory (ENOENT)", "" },
         { "demo --fs host --dir {d}/hostdir --pages 64 --ram-pages 16", 1, "File exists (EEXIST)", "" },
         { "demo --fs block --dir {d}/blockdir --pages 64 --ram-pages 16", 1, "File exists (EEXIST)", "" },
         { "demo --fs block --dir {d}/emptydir --pages 64 --ram-pages 16 --json", 0, "\"verified\":true", "" },
@@ -246,6 +250,16 @@ public sealed class CliCaseTests(ITestOutputHelper log)
 
         Assert.Equal(1, exit);
         Assert.Equal("aops ops: write error: No space left on device (ENOSPC)", error.TrimEnd());
+    }
+
+    /// <summary>A closed stdout is util-linux's "write error: Bad file descriptor", not a permission problem.</summary>
+    [Fact]
+    public void Output_to_a_closed_stdout_is_a_one_line_write_error_EBADF()
+    {
+        (int exit, _, string error) = RunShell($"exec dotnet \"{AopsDll}\" ops >&-");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("aops ops: write error: Bad file descriptor (EBADF)", error.TrimEnd());
     }
 
     [Fact]

@@ -119,9 +119,11 @@ internal static class DemoCommand
             return null;
         }
         string directory = options.Directory ?? Path.GetTempPath();
-        if (!Directory.Exists(directory))
+        int rc = Posix.StatPath(directory, out FileStatus status, followLinks: true);
+        if (rc != 0 || status.Type != FileStatus.Directory)
         {
-            return context.Fail("demo", options.Directory != null ? $"--dir {directory}" : $"temporary directory {directory} ($TMPDIR)", Errno.ENOENT);
+            return context.Fail("demo", options.Directory != null ? $"--dir {directory}" : $"temporary directory {directory} ($TMPDIR)",
+                rc != 0 ? Errnos.FromReturn(rc) : Errno.ENOTDIR);
         }
         long free = new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
         if (options.DiskBytes > free)

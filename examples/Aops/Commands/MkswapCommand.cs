@@ -47,7 +47,8 @@ internal static class MkswapCommand
             }
             else if (uuidText != "random")
             {
-                if (!Guid.TryParse(uuidText, out Guid parsed))
+                // libuuid's uuid_parse: the 36-character form only (no braces, no bare hex digits, no spaces).
+                if (uuidText.Length != 36 || !Guid.TryParseExact(uuidText, "D", out Guid parsed))
                 {
                     return context.Fail("mkswap", $"error: parsing UUID failed: '{uuidText}'");
                 }
