@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AopsGen.Examples.Aops.Commands;
 
 namespace AopsGen.Examples.Aops;
@@ -131,6 +132,12 @@ internal static class AopsCli
         // The error that names a token first; System.CommandLine's list of choices on one line.
         ParseError first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
         string message = string.Join(' ', first.Message.Split('\n').Select(l => l.Trim())).Replace("' '", "', '", StringComparison.Ordinal).TrimEnd('.');
+        // "Cannot parse argument 'abc' for option '--pages' as expected type 'System.Int32'": util-linux's words
+        // (strtox_or_err's "invalid … argument"), not a .NET type name.
+        if (Regex.Match(message, "^Cannot parse argument '(.*)' for option '(.*)' as expected type '.*'$") is { Success: true } unparsed)
+        {
+            message = $"invalid {unparsed.Groups[2].Value} argument: '{unparsed.Groups[1].Value}'";
+        }
         context.Error.WriteLine($"{command}: {message}");
         context.Error.WriteLine($"Try '{command} --help' for more information.");
         if (parse.CommandResult.Command.Options.Any(o => o.Name == "--json") && parse.Tokens.Any(t => t.Value == "--json"))
