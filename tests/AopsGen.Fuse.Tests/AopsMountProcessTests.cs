@@ -116,6 +116,52 @@ public sealed class AopsMountProcessTests : IDisposable
         Assert.Equal(0, again.WaitForExit());
     }
 
+    /// <summary>SIGTERM while a new image is being made and mounted waits for both to finish, then unmounts: no
+    /// half-made image, no dead mount (it killed the process between the two before).</summary>
+    [ToolFact(["fusermount3"])]
+    public void SigtermWhileANewImageIsMountedWaitsForTheMountThenUnmountsAndExitsZero()
+    {
+        var aops = Aops.Start($"mount --fs block --image {Image} --size 64M {_dir}");
+        _started.Add(aops);
+        Assert.True(aops.WaitForLine(l => l.Contains("made a new BlockFs", StringComparison.Ordinal)), string.Join('\n', aops.Errors));
+
+        aops.Signal("TERM");
+
+        Assert.Equal(0, aops.WaitForExit());
+        Assert.Contains($"aops mount: unmounted {_dir}", aops.Output);
+        Assert.False(IsMounted(_dir));
+        Aops again = Mount($"--fs block --image {Image}");
+        again.Signal("TERM");
+        Assert.Equal(0, again.WaitForExit());
+    }
+
+    /// <summary>--image is looked at before it is opened: a FIFO, a device node (a mknod copy of /dev/null), a
+    /// directory or a dangling link is refused in one line, nothing is opened, made or mounted.</summary>
+    [ToolFact(["fusermount3", "mkfifo", "mknod"])]
+    public void AnImageThatIsNoFileIsRefusedUnopenedInOneLine()
+    {
+        string fifo = Path.Combine(_work, "fifo"), device = Path.Combine(_work, "null"), dir = Path.Combine(_work, "dir"), link = Path.Combine(_work, "link");
+        Assert.Equal(0, HostTools.Run("mkfifo", fifo, _work, Limit).ExitCode);
+        Assert.Equal(0, HostTools.Run("mknod", $"{device} c 1 3", _work, Limit).ExitCode);
+        Directory.CreateDirectory(dir);
+        File.CreateSymbolicLink(link, Path.Combine(_work, "nowhere"));
+        foreach ((string image, string reason) in new[]
+        {
+            (fifo, "a FIFO, not a BlockFs image: Block device required (ENOTBLK)"),
+            (device, "a character device, not a BlockFs image: Block device required (ENOTBLK)"),
+            (dir, "a directory, not a BlockFs image: Is a directory (EISDIR)"),
+            (link, "a symbolic link that leads nowhere: No such file or directory (ENOENT)"),
+        })
+        {
+            var aops = Aops.Start($"mount --fs block --image {image} {_dir}");
+            _started.Add(aops);
+            Assert.Equal(1, aops.WaitForExit());
+            Assert.Equal($"aops mount: {image}: {reason}", Assert.Single(aops.Errors));
+            Assert.False(IsMounted(_dir));
+        }
+        Assert.False(File.Exists(Path.Combine(_work, "nowhere")));
+    }
+
     [ToolFact(["fusermount3"])]
     public void AFileThatIsNotABlockFsIsRefusedInOneLineAndLeftAsItWas()
     {

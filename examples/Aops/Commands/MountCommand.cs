@@ -72,6 +72,10 @@ internal static class MountCommand
             return context.Fail("mount", mountPoint, File.Exists(mountPoint) ? Errno.ENOTDIR : Errno.ENOENT);
         }
 
+        // From here on SIGINT/SIGTERM wait for their turn: a new image is made whole and a mount completes, then the
+        // wait below sees the signal and unmounts (a signal in between killed the process, leaving a half-made image
+        // or a dead mount).
+        using Interruption interruption = Interruption.Catch();
         MountNamespace vfs = RamFs.NewNamespace(out SuperBlock rootFs);
         int rc = RamFs.Mkdir(vfs, rootFs, "/mnt", Credentials.Root);
         if (rc != 0)
@@ -154,7 +158,25 @@ internal static class MountCommand
         block = null;
         imageLock = null;
         string? error;
-        if (!File.Exists(imagePath))
+        // Looked at before anything opens it: a device node, a FIFO or a socket is never opened (opening one can act:
+        // a watchdog arms, a tape rewinds, a FIFO waits), and a new image is made only where nothing is, not through a
+        // dangling symbolic link.
+        int look = Posix.StatPath(imagePath, out FileStatus here);
+        int rc = look != 0 ? look : Posix.StatPath(imagePath, out here, followLinks: true);
+        if (rc == 0 && !here.IsRegular && here.Type != FileStatus.BlockDevice)
+        {
+            Errno refusal = here.Type == FileStatus.Directory ? Errno.EISDIR : Errno.ENOTBLK;
+            return context.Fail("mount", $"{imagePath}: {here.TypeName}, not a BlockFs image", refusal);
+        }
+        if (rc != 0 && look == 0)
+        {
+            return context.Fail("mount", $"{imagePath}: a symbolic link that leads nowhere", Errnos.FromReturn(rc));
+        }
+        if (rc != 0 && rc != -(int)Errno.ENOENT)
+        {
+            return context.Fail("mount", imagePath, Errnos.FromReturn(rc));
+        }
+        if (rc != 0)
         {
             long bytes = size ?? DefaultImageSize;
             int made = BlockFs.Mkfs(imagePath, bytes, new MkfsOptions { CreateNew = true }, out error);
@@ -172,7 +194,7 @@ internal static class MountCommand
         {
             return context.Fail("mount", $"{imagePath}: already locked by another process (mounted by another aops mount, or in use by aops demo?)", Errno.EBUSY);
         }
-        int rc = BlockFs.Mount(vfs, "/mnt", imagePath, new BlockFsMountOptions { CacheFrames = 1024 }, out block, out error);
+        rc = BlockFs.Mount(vfs, "/mnt", imagePath, new BlockFsMountOptions { CacheFrames = 1024 }, out block, out error);
         if (rc != 0)
         {
             imageLock?.Dispose();
@@ -232,7 +254,6 @@ internal static class MountCommand
     // way to stop a foreground FUSE daemon: the command then unmounts and exits 0; a second signal kills it).
     private static bool WaitForSignalOrUnmount(FuseMount mount)
     {
-        using Interruption interruption = Interruption.Catch();
         while (!Interruption.Requested && !mount.WaitUnmounted(TimeSpan.FromMilliseconds(200)))
         {
         }
