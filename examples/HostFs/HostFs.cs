@@ -65,7 +65,11 @@ public static unsafe partial class HostFs
         {
             return HostLibc.LastError();
         }
-        var superBlock = new SuperBlock(FsType, Page.Size) { FsInfo = new Mounted(hostDirectory, dirFd, mountPoint.TrimEnd('/')) };
+        var superBlock = new SuperBlock(FsType, Page.Size)
+        {
+            FsInfo = new Mounted(hostDirectory, dirFd, mountPoint.TrimEnd('/')),
+            DentryOperations = HostFsDentries.Instance,
+        };
         int error = Intern(superBlock, new HostFile(hostDirectory, dirFd, -1), out Inode? root);
         error = error == 0 ? vfs.Mount(mountPoint, root!) : error;
         if (error != 0)

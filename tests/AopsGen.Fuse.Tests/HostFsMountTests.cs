@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using System.Threading;
 using Xunit;
 
 namespace AopsGen.Fuse.Tests;
@@ -101,6 +102,25 @@ public sealed class HostFsMountTests
         File.SetLastWriteTimeUtc(Path.Combine(fs.HostDir, "f"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
         Assert.Equal(fresh, File.ReadAllBytes(fs.PathOf("f"))); // close-to-open: getattr saw the change, the pages went
+    }
+
+    [FuseFact]
+    public void ANameRenamedOrRemovedOnTheHostIsGoneThroughTheMountOnceTheKernelsEntryTimeoutPasses()
+    {
+        using var fs = new MountedFs("host");
+        File.WriteAllText(fs.PathOf("old"), "renamed on the host");
+        File.WriteAllText(fs.PathOf("gone"), "removed on the host");
+        Assert.True(File.Exists(fs.PathOf("old")) && File.Exists(fs.PathOf("gone"))); // both in the namespace's dcache
+
+        File.Move(Path.Combine(fs.HostDir, "old"), Path.Combine(fs.HostDir, "new")); // another program, past the mount
+        File.Delete(Path.Combine(fs.HostDir, "gone"));
+        // The kernel keeps a FUSE name for its entry timeout (AttrTimeout, 1 s); then it asks LOOKUP again, and the
+        // namespace's d_revalidate checks the host.
+        Thread.Sleep(TimeSpan.FromSeconds(1.5));
+
+        Assert.False(File.Exists(fs.PathOf("old")));
+        Assert.False(File.Exists(fs.PathOf("gone")));
+        Assert.Equal("renamed on the host", File.ReadAllText(fs.PathOf("new")));
     }
 
     private static ulong Stat(string path, string format)

@@ -36,6 +36,33 @@ public sealed class HostFsInodeOpsTests : IDisposable
     }
 
     [Fact]
+    public void A_name_the_host_renames_removes_or_replaces_is_looked_up_again_not_served_from_the_dcache()
+    {
+        File.WriteAllText(_m.HostPath("f"), "first");
+        Directory.CreateDirectory(_m.HostPath("d"));
+        File.WriteAllText(_m.HostPath("d/x"), "x");
+        Assert.Equal(0, _m.Vfs.Lookup("/mnt/f", out Inode? first));
+        Assert.Equal(0, _m.Vfs.Lookup("/mnt/d/x", out _));
+
+        File.Move(_m.HostPath("f"), _m.HostPath("g"));
+        Assert.Equal(Errnos.Neg(Errno.ENOENT), _m.Vfs.Lookup("/mnt/f", out _));
+        Assert.Equal(0, _m.Vfs.Lookup("/mnt/g", out Inode? moved));
+        Assert.Same(first, moved);
+
+        File.WriteAllText(_m.HostPath("f"), "another file");
+        Assert.Equal(0, _m.Vfs.Lookup("/mnt/f", out Inode? another));
+        Assert.NotSame(first, another);
+        Assert.Equal(12L, another!.Size);
+        File.Move(_m.HostPath("g"), _m.HostPath("f"), overwrite: true);
+        Assert.Equal(0, _m.Vfs.Lookup("/mnt/f", out Inode? back));
+        Assert.Same(first, back);
+
+        Directory.Delete(_m.HostPath("d"), recursive: true);
+        Assert.Equal(Errnos.Neg(Errno.ENOENT), _m.Vfs.Lookup("/mnt/d/x", out _));
+        Assert.Equal(Errnos.Neg(Errno.ENOENT), _m.Vfs.Lookup("/mnt/d", out _));
+    }
+
+    [Fact]
     public void Name_operations_change_the_host_directory()
     {
         Credentials root = Credentials.Root;

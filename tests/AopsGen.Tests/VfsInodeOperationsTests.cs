@@ -110,6 +110,60 @@ public sealed unsafe class VfsInodeOperationsTests
         Assert.Equal(2, _ops.Calls.Count);
     }
 
+    /// <summary>A d_revalidate whose answer the test sets, recording the names it was asked about.</summary>
+    private sealed class ScriptedDentryOps : DentryOperations
+    {
+        public int Answer { get; set; } = 1;
+
+        public List<string> Asked { get; } = new();
+
+        public override int Revalidate(Inode dir, string name, Dentry dentry)
+        {
+            Asked.Add(name);
+            return Answer;
+        }
+    }
+
+    [Fact]
+    public void DRevalidateKeepsACachedNameDropsItForAFreshLookupOrFailsTheLookupWithItsErrno()
+    {
+        var dops = new ScriptedDentryOps();
+        _sb.DentryOperations = dops;
+        Inode first = _ops.Make(_sb, FileType.Regular, 0x1A4);
+        _ops.OnDisk["f"] = first;
+        Assert.Equal(0, _vfs.Lookup("/f", out _));
+        _ops.Calls.Clear();
+
+        Assert.Equal(0, _vfs.Lookup("/f", out Inode? cached)); // valid: from the dcache
+        Assert.Same(first, cached);
+        Assert.Empty(_ops.Calls);
+
+        Inode replaced = _ops.Make(_sb, FileType.Regular, 0x1A4);
+        _ops.OnDisk["f"] = replaced;
+        dops.Answer = 0; // invalid: dropped, and the filesystem asked again
+        Assert.Equal(0, _vfs.Lookup("/f", out Inode? again));
+        Assert.Same(replaced, again);
+        Assert.Equal(["lookup f"], _ops.Calls);
+
+        dops.Answer = Errnos.Neg(Errno.EIO);
+        Assert.Equal(Errnos.Neg(Errno.EIO), _vfs.Lookup("/f", out _));
+        Assert.Equal(["f", "f", "f"], dops.Asked);
+    }
+
+    [Fact]
+    public void ANameSomethingIsMountedOnIsNotRevalidatedAway()
+    {
+        var dops = new ScriptedDentryOps { Answer = 0 };
+        Assert.Equal(0, _vfs.MkdirAt(_root, "mnt", 0x1ED, Credentials.Root, out _));
+        Inode mounted = _ops.Make(new SuperBlock("otherfs", 4096), FileType.Directory, 0x1ED);
+        Assert.Equal(0, _vfs.Mount("/mnt", mounted));
+        _sb.DentryOperations = dops;
+
+        Assert.Equal(0, _vfs.Lookup("/mnt", out Inode? root));
+        Assert.Same(mounted, root);
+        Assert.Empty(dops.Asked);
+    }
+
     [Fact]
     public void NamespaceErrnosComeBeforeTheFilesystemIsAsked()
     {

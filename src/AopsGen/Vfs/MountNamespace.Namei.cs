@@ -322,7 +322,9 @@ public sealed partial class MountNamespace
         return error;
     }
 
-    // d_lookup, then the filesystem's lookup on a miss (d_alloc_parallel + i_op->lookup); negative answers are not kept.
+    // lookup_fast: d_lookup, then d_revalidate where the filesystem has it; lookup_slow on a miss or an invalid name
+    // (d_alloc_parallel + i_op->lookup). Negative answers are not kept. A name something is mounted on stays (the kernel's
+    // d_invalidate would detach the mount).
     private int LookupChild(Dentry dir, string name, out Dentry? child)
     {
         if (dir.Inode.Type != FileType.Directory)
@@ -332,7 +334,21 @@ public sealed partial class MountNamespace
         }
         if (dir.Children.TryGetValue(name, out child))
         {
-            return 0;
+            if (child.MountedRoot != null || dir.Inode.SuperBlock.DentryOperations is not { } dops)
+            {
+                return 0;
+            }
+            int valid = dops.Revalidate(dir.Inode, name, child);
+            if (valid > 0)
+            {
+                return 0;
+            }
+            child = null;
+            if (valid < 0)
+            {
+                return valid;
+            }
+            dir.Children.Remove(name);
         }
         InodeOperations? ops = dir.Inode.Operations;
         if (ops == null)

@@ -34,6 +34,10 @@ public sealed class SuperBlock
     /// filesystems). A swap file mapped with <c>bmap</c> is written straight to it.</summary>
     public BlockDevice? Device { get; set; }
 
+    /// <summary><c>s_d_op</c>: the dentry operations of every name on this filesystem, or null when the VFS's
+    /// dcache is always right (see <see cref="AopsGen.DentryOperations"/>).</summary>
+    public DentryOperations? DentryOperations { get; set; }
+
     /// <summary><c>s_fs_info</c>: the filesystem's own data.</summary>
     public object? FsInfo { get; set; }
 
