@@ -144,6 +144,40 @@ public sealed class SwapBenchmarkTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void Raw_spread_reads_read_each_page_into_a_frame_of_its_own_and_give_every_frame_back(SwapFs fs, int batch)
+    {
+        using var rig = new SwapRig(fs, Pages);
+        rig.SwappedOut();
+        int free = rig.Mm.Ram.FreeCount;
+        long read = 0;
+
+        ThreadIo reads = ThreadIo.Delta(() => read = rig.RawReadSpread(batch));
+
+        Assert.Equal((long)Pages * Page.Size, read);
+        Assert.Equal(free, rig.Mm.Ram.FreeCount);
+        if (HostCounts(fs))
+        {
+            AssertCalls(Pages / batch, reads.Reads);
+        }
+        // Nothing of the region was touched: every page still comes back from swap as written.
+        Assert.Equal(Pages, rig.SwapIn(batch));
+    }
+
+    [Fact]
+    public void A_raw_spread_read_with_the_region_in_memory_says_there_is_no_free_frame_and_gives_back_what_it_took()
+    {
+        using var rig = new SwapRig(SwapFs.RamFs, Pages);
+        rig.Dirty();
+        int free = rig.Mm.Ram.FreeCount;
+
+        var error = Assert.Throws<InvalidOperationException>(() => rig.RawReadSpread(SwapPlug.MaxPages));
+
+        Assert.Contains("no free frame", error.Message);
+        Assert.Equal(free, rig.Mm.Ram.FreeCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void The_swap_path_allocates_nothing_per_page_in_steady_state(SwapFs fs, int batch)
     {
         using var rig = new SwapRig(fs, Pages);

@@ -157,17 +157,25 @@ public static class SwapQuick
             double[] write = QuickMeasure.InterleavedMedians(rounds,
                 (rig.Dirty, () => steady.Count(() => rig.SwapOut(batch, n))),
                 (rig.Dirty, () => rig.RawWrite(batch, n) >> Page.Shift));
-            // The raw reads get the swap-in's setup too: both read right after the region was written.
-            double[] read = QuickMeasure.InterleavedMedians(rounds,
-                (rig.SwappedOut, () => steady.Count(() => rig.SwapIn(batch, n))),
-                (rig.SwappedOut, () => rig.RawRead(batch, n) >> Page.Shift));
+            // The raw reads get the swap-in's setup too: both read right after the region was written. At 32 a third
+            // case reads into the frames a swap-in would take (RawReadSpread), not the same 32 frames each time.
+            (Action, Func<long>) swapIn = (rig.SwappedOut, () => steady.Count(() => rig.SwapIn(batch, n)));
+            (Action, Func<long>) rawRead = (rig.SwappedOut, () => rig.RawRead(batch, n) >> Page.Shift);
+            double[] read = batch == SwapPlug.MaxPages
+                ? QuickMeasure.InterleavedMedians(rounds, swapIn, rawRead, (rig.SwappedOut, () => rig.RawReadSpread(batch, n) >> Page.Shift))
+                : QuickMeasure.InterleavedMedians(rounds, swapIn, rawRead);
             outNs[b] = write[0];
             string rawWrite = fs == SwapFs.RamFs ? "a copy of the pages into the same RamFile (memcpy)" : "raw O_DIRECT pwritev";
-            string rawRead = fs == SwapFs.RamFs ? "a copy out of the same RamFile (memcpy)" : "raw O_DIRECT preadv";
+            string rawReadWhat = fs == SwapFs.RamFs ? "a copy out of the same RamFile (memcpy)" : "raw O_DIRECT preadv";
             report.Add($"{prefix}SwapOutPagesPerSecond{batch}", 1e9 / write[0], "pages/s", $"{fs}: swap-out at {batch} page(s) per reclaim call (median)");
             report.Add($"{prefix}SwapOutOverRaw{batch}", write[1] / write[0], "ratio", $"{fs}: swap-out throughput / {rawWrite} throughput at batch {batch} (raw ns per page / swap ns per page; 1 = the ceiling)");
             report.Add($"{prefix}SwapInPagesPerSecond{batch}", 1e9 / read[0], "pages/s", $"{fs}: sequential swap-in, page_cluster = log2({batch}) (median)");
-            report.Add($"{prefix}SwapInOverRaw{batch}", read[1] / read[0], "ratio", $"{fs}: swap-in throughput / {rawRead} throughput at batch {batch} (raw ns per page / swap ns per page)");
+            report.Add($"{prefix}SwapInOverRaw{batch}", read[1] / read[0], "ratio", $"{fs}: swap-in throughput / {rawReadWhat} throughput at batch {batch} (raw ns per page / swap ns per page)");
+            if (read.Length > 2)
+            {
+                report.Add($"{prefix}RawReadSpreadPagesPerSecond{batch}", 1e9 / read[2], "pages/s", $"{fs}: {rawReadWhat} of {batch} pages per call into frames of the rig's memory taken as a swap-in takes them, a frame a page (median)");
+                report.Add($"{prefix}SwapInOverRawSpread{batch}", read[2] / read[0], "ratio", $"{fs}: swap-in throughput / the same raw reads into a swap-in's frames at batch {batch} (RawReadSpread; the raw case re-reads into the same {batch} frames)");
+            }
             if (headline && batch is 1 or SwapPlug.MaxPages)
             {
                 if (batch == SwapPlug.MaxPages)

@@ -41,6 +41,8 @@ public sealed class SwapRig : IDisposable
     private readonly PageFrames _ram;
     private readonly PageFrames _rawFrames;
     private readonly IoVec[] _rawSegments;
+    private readonly IoVec[] _spreadSegments = new IoVec[SwapPlug.MaxPages];
+    private readonly Page?[] _spreadFrames;
     private readonly int[] _indexes;
     private readonly byte[] _stamp = new byte[16];
     private AnonRegion? _region;
@@ -97,6 +99,7 @@ public sealed class SwapRig : IDisposable
         {
             _rawSegments[i] = IoVec.ForPage(_rawFrames.Alloc()!);
         }
+        _spreadFrames = new Page?[pages];
         _indexes = new int[pages];
         for (int i = 0; i < pages; i++)
         {
@@ -224,12 +227,44 @@ public sealed class SwapRig : IDisposable
     /// <summary>Raw ceiling for reads: as <see cref="RawWrite"/>, with <c>preadv</c> (RamFs: copies out of the file).</summary>
     public long RawRead(int batch, int pages = -1) => Raw(batch, pages < 0 ? Pages : pages, write: false);
 
+    /// <summary>
+    /// Raw ceiling for reads into the frames a swap-in would read into: as <see cref="RawRead"/>, but each batch into
+    /// frames taken from the rig's memory in the order its free list hands them out (a swap-in's order), every page
+    /// into a frame of its own, all given back at the end. <see cref="RawRead"/> reads every batch into the same 32
+    /// frames, which a swap-in cannot: each page it reads stays in its frame. Needs the region swapped out or released
+    /// (its frames free). Returns the bytes read.
+    /// </summary>
+    public long RawReadSpread(int batch, int pages = -1)
+    {
+        int taken = 0;
+        try
+        {
+            return Raw(batch, pages < 0 ? Pages : pages, write: false, ref taken);
+        }
+        finally
+        {
+            for (int i = 0; i < taken; i++)
+            {
+                _ram.Free(_spreadFrames[i]!);
+                _spreadFrames[i] = null;
+            }
+        }
+    }
+
     private long Raw(int batch, int pages, bool write)
     {
+        int none = -1;
+        return Raw(batch, pages, write, ref none);
+    }
+
+    // With spread >= 0 (the frames taken so far) each batch goes to frames of the rig's memory, else to the 32 raw frames.
+    private long Raw(int batch, int pages, bool write, ref int spread)
+    {
         long total = 0;
-        ReadOnlySpan<IoVec> segments = _rawSegments.AsSpan(0, batch);
         for (int first = 0; first < pages; first += batch)
         {
+            int count = Math.Min(batch, pages - first);
+            ReadOnlySpan<IoVec> segments = spread < 0 ? _rawSegments.AsSpan(0, count) : TakeFrames(count, ref spread);
             long position = SlotPosition((ulong)first + 1);
             if (_ramFile != null)
             {
@@ -249,13 +284,25 @@ public sealed class SwapRig : IDisposable
                 continue;
             }
             long done = write ? _rawDevice!.Write(segments, position) : _rawDevice!.Read(segments, position);
-            if (done != (long)batch << Page.Shift)
+            if (done != (long)segments.Length << Page.Shift)
             {
                 throw new InvalidOperationException($"raw {(write ? "pwritev" : "preadv")} at {position}: {done}");
             }
             total += done;
         }
         return total;
+    }
+
+    // count frames from the rig's memory, in its free list's order, as the segments of one raw read.
+    private ReadOnlySpan<IoVec> TakeFrames(int count, ref int taken)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Page frame = _ram.Alloc() ?? throw new InvalidOperationException("raw spread read: no free frame (is the region swapped out?)");
+            _spreadFrames[taken++] = frame;
+            _spreadSegments[i] = IoVec.ForPage(frame);
+        }
+        return _spreadSegments.AsSpan(0, count);
     }
 
     /// <summary>
