@@ -95,40 +95,55 @@ public static unsafe partial class NfsFs
     }
 
     /// <summary>
-    /// <c>mkswap</c> onto the server: the file at <paramref name="fileUrl"/> (created, mode 0600, when
-    /// <paramref name="size"/> is given) made <paramref name="size"/> bytes long — or kept at its size — with every
-    /// block written (no holes), then the header <see cref="AopsGen.Swap.Mkswap"/> makes, committed. Returns 0 or -errno;
+    /// <c>mkswap</c> onto the server, with the manners of <see cref="AopsGen.Swap.Mkswap.Format(string, MkswapOptions?)"/>:
+    /// a missing file at <paramref name="fileUrl"/> is created (mode 0600) when <paramref name="size"/> is given, every
+    /// block written (no holes: a sparse file on the server could fail a swap-out with ENOSPC), and removed again if a
+    /// later step fails. An existing file is never truncated and its data is left alone; a size larger than it is refused
+    /// ("size … is larger than device size …", EINVAL) unless <see cref="MkswapOptions.Force"/>, which grows it with
+    /// written blocks. Then the header page <see cref="AopsGen.Swap.Mkswap"/> makes, committed. Returns 0 or -errno;
     /// <paramref name="mkswap"/> has the header and mkswap's messages, <paramref name="error"/> the server's.
     /// </summary>
     public static int Mkswap(string fileUrl, long? size, MkswapOptions? options, out MkswapResult? mkswap, out string? error)
     {
         mkswap = null;
-        int rc = NfsConnection.Open(fileUrl, create: size != null, out NfsConnection? connection, out error);
+        options ??= new MkswapOptions();
+        bool created = false;
+        int rc = NfsConnection.Open(fileUrl, create: false, out NfsConnection? connection, out error);
+        if (rc == Errnos.Neg(Errno.ENOENT) && size != null)
+        {
+            created = true;
+            rc = NfsConnection.Open(fileUrl, create: true, out connection, out error);
+        }
         if (rc != 0)
         {
             return rc;
         }
         using (connection)
         {
-            long length = size ?? 0;
-            rc = size == null ? connection!.Stat(out length, out _) : 0;
-            byte* header = stackalloc byte[Page.Size];
-            var headerSpan = new Span<byte>(header, Page.Size);
-            headerSpan.Clear();
-            mkswap = rc == 0 ? AopsGen.Swap.Mkswap.Format(headerSpan, length, options) : null;
-            if (rc == 0 && !mkswap!.Succeeded)
+            rc = connection!.Stat(out long length, out _);
+            if (rc == 0)
             {
-                return mkswap.ReturnValue;
+                // The device is the file as it is; Force lets the area be larger (the file grows to it, written).
+                long device = created || (options.Force && size > length) ? size!.Value : length;
+                byte* header = stackalloc byte[Page.Size];
+                var headerSpan = new Span<byte>(header, Page.Size);
+                headerSpan.Clear();
+                mkswap = AopsGen.Swap.Mkswap.Format(headerSpan, device, options);
+                rc = mkswap.Succeeded ? WriteZeros(connection, created ? 0 : length, device) : mkswap.ReturnValue;
+                if (rc == 0 && connection.Write(0, header, Page.Size) != Page.Size)
+                {
+                    rc = Errnos.Neg(Errno.EIO);
+                }
+                rc = rc != 0 ? rc : connection.Commit();
             }
-            rc = rc != 0 ? rc : WriteZeros(connection!, length);
-            if (rc == 0 && connection!.Write(0, header, Page.Size) != Page.Size)
-            {
-                rc = Errnos.Neg(Errno.EIO);
-            }
-            rc = rc != 0 ? rc : connection!.Commit();
-            error = rc == 0 ? null : connection!.LastError;
-            return rc;
+            error = rc == 0 || mkswap is { Succeeded: false } ? null : connection.LastError;
         }
+        if (rc != 0 && created)
+        {
+            // Nothing of a failed run stays behind on the server: the file was made a moment ago by this run.
+            NfsConnection.Remove(fileUrl);
+        }
+        return rc;
     }
 
     /// <summary>
@@ -285,15 +300,16 @@ public static unsafe partial class NfsFs
     private static Mounted MountOf(SuperBlock sb) =>
         (sb ?? throw new ArgumentNullException(nameof(sb))).FsInfo as Mounted ?? throw new ArgumentException("Not an NfsFs mount.", nameof(sb));
 
-    private static int WriteZeros(NfsConnection connection, long size)
+    // Zeros written over [from, to): the blocks of a new or grown swap file, allocated on the server.
+    private static int WriteZeros(NfsConnection connection, long from, long to)
     {
         const int Chunk = 128 << 10;
         byte* zeros = (byte*)NativeMemory.AllocZeroed(Chunk);
         try
         {
-            for (long done = 0; done < size;)
+            for (long done = from; done < to;)
             {
-                long n = connection.Write(done, zeros, (int)Math.Min(Chunk, size - done));
+                long n = connection.Write(done, zeros, (int)Math.Min(Chunk, to - done));
                 if (n <= 0)
                 {
                     return n < 0 ? (int)n : Errnos.Neg(Errno.EIO);

@@ -45,6 +45,83 @@ public sealed unsafe class AopsOnNfsTests
         }
     }
 
+    [NfsFact]
+    public void Mkswap_onto_an_existing_nfs_file_keeps_its_data_refuses_a_larger_size_and_grows_only_with_force()
+    {
+        string name = NfsServer.NewName("mkswap-existing");
+        string url = NfsFs.FileUrl(NfsServer.ExportUrl!, name);
+        byte[] data = Enumerable.Range(0, 100 << 10).Select(i => (byte)(i * 13 + 1)).ToArray();
+        try
+        {
+            Assert.Equal(0, NfsConnection.Open(url, create: true, out NfsConnection? writer, out _));
+            using (writer)
+            {
+                fixed (byte* bytes = data)
+                {
+                    Assert.Equal(data.Length, writer!.Write(0, bytes, data.Length));
+                }
+                Assert.Equal(0, writer!.Commit());
+            }
+
+            (int exit, _, string error) = Aops("mkswap", url, "--size", "1M");
+            Assert.Equal(1, exit);
+            Assert.Contains("error: size 1024 KiB is larger than device size 100 KiB (EINVAL)", error);
+            Assert.Equal(data, ReadAll(url));
+
+            (exit, string output, error) = Aops("mkswap", url);
+            Assert.True(exit == 0, error);
+            Assert.Contains("size = 96 KiB", output);
+            byte[] formatted = ReadAll(url);
+            Assert.Equal(data.Length, formatted.Length);
+            Assert.Equal(data[Page.Size..], formatted[Page.Size..]); // the data area is left as it was
+
+            (exit, _, error) = Aops("mkswap", url, "--size", "1M", "--force");
+            Assert.True(exit == 0, error);
+            byte[] grown = ReadAll(url);
+            Assert.Equal(1 << 20, grown.Length);
+            Assert.Equal(data[Page.Size..], grown[Page.Size..data.Length]);
+            Assert.All(grown[data.Length..], b => Assert.Equal(0, b));
+        }
+        finally
+        {
+            NfsConnection.Remove(url);
+        }
+    }
+
+    [NfsFact]
+    public void A_failed_mkswap_removes_the_nfs_file_it_created_and_leaves_a_missing_one_missing()
+    {
+        string url = NfsFs.FileUrl(NfsServer.ExportUrl!, NfsServer.NewName("mkswap-refused"));
+
+        int rc = NfsFs.Mkswap(url, 8 << 10, null, out MkswapResult? result, out _);
+
+        Assert.Equal(Errnos.Neg(Errno.EINVAL), rc);
+        Assert.Equal("error: swap area needs to be at least 40 KiB", result!.Error);
+        Assert.Equal(Errnos.Neg(Errno.ENOENT), NfsConnection.Open(url, create: false, out _, out _));
+        Assert.Equal(Errnos.Neg(Errno.ENOENT), NfsFs.Mkswap(url, null, null, out _, out _));
+        Assert.Equal(Errnos.Neg(Errno.ENOENT), NfsConnection.Open(url, create: false, out _, out _));
+    }
+
+    private static byte[] ReadAll(string url)
+    {
+        Assert.Equal(0, NfsConnection.Open(url, create: false, out NfsConnection? connection, out _));
+        using (connection)
+        {
+            Assert.Equal(0, connection!.Stat(out long size, out _));
+            byte[] bytes = new byte[size];
+            fixed (byte* buffer = bytes)
+            {
+                for (long done = 0; done < size;)
+                {
+                    long n = connection.Read(done, buffer + done, (int)Math.Min(128 << 10, size - done));
+                    Assert.True(n > 0, $"read at {done}: {n}");
+                    done += n;
+                }
+            }
+            return bytes;
+        }
+    }
+
     [NfsTheory]
     [InlineData(1)]
     [InlineData(4)]
