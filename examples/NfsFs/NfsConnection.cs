@@ -510,6 +510,13 @@ public sealed unsafe class NfsConnection : IDisposable
         {
             LastError = LibNfs.ErrorOf(nfs);
             context.Dispose();
+            // libnfs's synchronous calls answer -1, not an errno (it would read as EPERM), when the call cannot even
+            // start: a server address that does not resolve, or one written with a port.
+            if (rc == -1 && LastError.Contains("Invalid address", StringComparison.Ordinal))
+            {
+                LastError += " (the server is a host name or address; its ports go in ?nfsport=…&mountport=…)";
+                return Errnos.Neg(Errno.EINVAL);
+            }
             return LibNfs.Errno(rc);
         }
         // TCP_NODELAY, as the kernel's RPC client sets on its sockets (xs_tcp_finish_connecting): libnfs 4.0 does not,

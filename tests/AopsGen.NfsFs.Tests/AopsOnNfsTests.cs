@@ -102,6 +102,17 @@ public sealed unsafe class AopsOnNfsTests
         Assert.Equal(Errnos.Neg(Errno.ENOENT), NfsConnection.Open(url, create: false, out _, out _));
     }
 
+    [NfsFact]
+    public void A_server_address_that_cannot_be_used_is_EINVAL_with_libnfs_reason_not_EPERM()
+    {
+        (int exit, _, string error) = Aops("mkswap", "nfs://127.0.0.1:1/export/x?version=3", "--size", "1M");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Invalid address:127.0.0.1:1", error);
+        Assert.Contains("its ports go in ?nfsport=…&mountport=…", error);
+        Assert.EndsWith("(EINVAL)", error.TrimEnd());
+    }
+
     private static byte[] ReadAll(string url)
     {
         Assert.Equal(0, NfsConnection.Open(url, create: false, out NfsConnection? connection, out _));
