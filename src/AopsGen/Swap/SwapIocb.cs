@@ -63,9 +63,6 @@ internal sealed class SwapIoQueue
     /// <summary>Whether batches complete before their submit returns (depth 1).</summary>
     public bool IsSync => Depth == 1;
 
-    /// <summary>Batches submitted and not yet completed (synchronous ones included, while their submit runs).</summary>
-    public int InFlight => (IsSync ? 0 : Depth - Volatile.Read(ref _freeCount)) + Volatile.Read(ref _syncInFlight);
-
     private int _syncInFlight;
     private int _draining;
 
