@@ -100,13 +100,22 @@ public static unsafe partial class NfsFs
     /// block written (no holes: a sparse file on the server could fail a swap-out with ENOSPC), and removed again if a
     /// later step fails. An existing file is never truncated and its data is left alone; a size larger than it is refused
     /// ("size … is larger than device size …", EINVAL) unless <see cref="MkswapOptions.Force"/>, which grows it with
-    /// written blocks. Then the header page <see cref="AopsGen.Swap.Mkswap"/> makes, committed. Returns 0 or -errno;
+    /// written blocks. A size mkswap refuses for any file is refused before the server is reached. Then the header page <see cref="AopsGen.Swap.Mkswap"/> makes, committed. Returns 0 or -errno;
     /// <paramref name="mkswap"/> has the header and mkswap's messages, <paramref name="error"/> the server's.
     /// </summary>
     public static int Mkswap(string fileUrl, long? size, MkswapOptions? options, out MkswapResult? mkswap, out string? error)
     {
         mkswap = null;
+        error = null;
         options ??= new MkswapOptions();
+        byte* header = stackalloc byte[Page.Size];
+        var headerSpan = new Span<byte>(header, Page.Size);
+        if (size != null && AopsGen.Swap.Mkswap.Format(headerSpan, size.Value, options) is { Succeeded: false } refused)
+        {
+            // A size mkswap refuses whatever the file (too small, negative, a label too long) never reaches the server.
+            mkswap = refused;
+            return refused.ReturnValue;
+        }
         bool created = false;
         int rc = NfsConnection.Open(fileUrl, create: false, out NfsConnection? connection, out error);
         if (rc == Errnos.Neg(Errno.ENOENT) && size != null)
@@ -125,8 +134,6 @@ public static unsafe partial class NfsFs
             {
                 // The device is the file as it is; Force lets the area be larger (the file grows to it, written).
                 long device = created || (options.Force && size > length) ? size!.Value : length;
-                byte* header = stackalloc byte[Page.Size];
-                var headerSpan = new Span<byte>(header, Page.Size);
                 headerSpan.Clear();
                 mkswap = AopsGen.Swap.Mkswap.Format(headerSpan, device, options);
                 rc = mkswap.Succeeded ? WriteZeros(connection, created ? 0 : length, device) : mkswap.ReturnValue;

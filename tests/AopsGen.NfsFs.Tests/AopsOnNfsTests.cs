@@ -89,7 +89,7 @@ public sealed unsafe class AopsOnNfsTests
     }
 
     [NfsFact]
-    public void A_failed_mkswap_removes_the_nfs_file_it_created_and_leaves_a_missing_one_missing()
+    public void A_refused_mkswap_creates_nothing_on_the_server_and_leaves_a_missing_file_missing()
     {
         string url = NfsFs.FileUrl(NfsServer.ExportUrl!, NfsServer.NewName("mkswap-refused"));
 

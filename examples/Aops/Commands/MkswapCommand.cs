@@ -59,13 +59,7 @@ internal static class MkswapCommand
         var options = new MkswapOptions { SizeInBytes = size, Label = label, Uuid = uuid, Force = force };
         if (path.StartsWith("nfs://", StringComparison.Ordinal))
         {
-            // The size and label checked before the server is reached: a refused run creates no file there.
-            Span<byte> scratch = stackalloc byte[Page.Size];
-            if (size != null && Mkswap.Format(scratch, size.Value, options) is { Succeeded: false } refused)
-            {
-                return Report(context, refused);
-            }
-            // A file on an NFS server, through NfsFs's client: created when --size is given, every block written.
+            // A file on an NFS server, through NfsFs's client, with the same manners (a refused size never reaches it).
             int rc = NfsFs.Mkswap(path, size, options, out MkswapResult? written, out string? error);
             if (written == null || (rc != 0 && written.Succeeded))
             {
