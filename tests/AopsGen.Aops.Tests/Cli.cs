@@ -44,3 +44,32 @@ internal sealed class Cli : IDisposable
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
+
+/// <summary>Another process holding <c>flock(LOCK_EX)</c> on a path (util-linux <c>flock</c>), from the moment it says
+/// so on stdout until disposed.</summary>
+internal sealed class FlockHolder : IDisposable
+{
+    private readonly Process _process;
+
+    public FlockHolder(string path)
+    {
+        var start = new ProcessStartInfo("flock", ["--nonblock", path, "sh", "-c", "echo locked; exec sleep 60"]) { RedirectStandardOutput = true };
+        _process = Process.Start(start)!;
+        Task<string?> line = _process.StandardOutput.ReadLineAsync();
+        if (!line.Wait(TimeSpan.FromSeconds(30)) || line.Result != "locked")
+        {
+            Dispose();
+            Assert.Fail($"flock could not take the lock on {path}");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}

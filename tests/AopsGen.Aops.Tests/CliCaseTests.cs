@@ -269,24 +269,14 @@ public sealed class CliCaseTests(ITestOutputHelper log)
     {
         using var fixture = new Fixture();
         string dir = fixture.PathOf("emptydir");
-        using Process holder = Process.Start(new ProcessStartInfo("flock", ["--nonblock", dir, "sleep", "30"]))!;
-        try
-        {
-            Thread.Sleep(500);
-            Assert.False(holder.HasExited, "flock could not take the lock");
+        using var holder = new FlockHolder(dir);
 
-            (int exit, string output, string error) = Cli.Run("demo", "--fs", "block", "--dir", dir, "--pages", "64", "--ram-pages", "16");
+        (int exit, string output, string error) = Cli.Run("demo", "--fs", "block", "--dir", dir, "--pages", "64", "--ram-pages", "16");
 
-            Assert.Equal(1, exit);
-            Assert.Equal("", output);
-            Assert.Equal($"aops demo: --dir {dir}: another aops demo is running there: Device or resource busy (EBUSY)", error.TrimEnd());
-            Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(dir));
-        }
-        finally
-        {
-            holder.Kill();
-            holder.WaitForExit();
-        }
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"aops demo: --dir {dir}: another aops demo is running there: Device or resource busy (EBUSY)", error.TrimEnd());
+        Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(dir));
     }
 
     /// <summary>A file another process holds a lock on is in use (the kernel: an active swap file is ETXTBSY, a
@@ -296,24 +286,14 @@ public sealed class CliCaseTests(ITestOutputHelper log)
     {
         using var fixture = new Fixture();
         string file = fixture.PathOf("zeros");
-        using Process holder = Process.Start(new ProcessStartInfo("flock", ["--nonblock", file, "sleep", "30"]))!;
-        try
-        {
-            Thread.Sleep(500);
-            Assert.False(holder.HasExited, "flock could not take the lock");
+        using var holder = new FlockHolder(file);
 
-            (int exit, string output, string error) = Cli.Run("mkswap", file);
+        (int exit, string output, string error) = Cli.Run("mkswap", file);
 
-            Assert.Equal(1, exit);
-            Assert.Equal("", output);
-            Assert.Equal($"aops mkswap: {file}: already locked by another process (in use by aops demo or aops mount?): Device or resource busy (EBUSY)", error.TrimEnd());
-            Assert.Equal(new byte[64 * 1024], ReadUnlocked(file));
-        }
-        finally
-        {
-            holder.Kill();
-            holder.WaitForExit();
-        }
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"aops mkswap: {file}: already locked by another process (in use by aops demo or aops mount?): Device or resource busy (EBUSY)", error.TrimEnd());
+        Assert.Equal(new byte[64 * 1024], ReadUnlocked(file));
     }
 
     /// <summary>The demo's swap file and images are locked while it swaps to them: aops mkswap of one is refused.</summary>
